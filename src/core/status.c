@@ -1,0 +1,74 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ * Status texts, status families and the run-time version.
+ */
+#include "core.h"
+
+const char *tsvc_status_str(int status)
+{
+    switch (status) {
+    case TSVC_OK: return "success";
+    case TSVC_ERR_INVALID_ARG: return "invalid argument";
+    case TSVC_ERR_NOMEM: return "out of memory";
+    case TSVC_ERR_UNSUPPORTED: return "not supported";
+    case TSVC_ERR_INTERNAL: return "internal error";
+    case TSVC_ERR_NOT_INITIALISED: return "library initialisation failed";
+    case TSVC_ERR_BAD_VERSION: return "unknown options version";
+    case TSVC_ERR_STATE: return "call not allowed in this state";
+    case TSVC_ERR_CLOCK: return "clock callback failed";
+    case TSVC_ERR_IO: return "input/output error";
+    case TSVC_ERR_LIMIT_INPUT_SIZE: return "input larger than the size limit";
+    case TSVC_ERR_LIMIT_DER_DEPTH: return "DER nesting deeper than the limit";
+    case TSVC_ERR_LIMIT_CHAIN_DEPTH: return "chain longer than the depth limit";
+    case TSVC_ERR_LIMIT_SIG_CHECKS: return "signature-check budget exceeded";
+    case TSVC_ERR_LIMIT_PATH_ATTEMPTS: return "path-building budget exceeded";
+    case TSVC_ERR_LIMIT_NC_COMPARISONS: return "name-constraint comparison budget exceeded";
+    case TSVC_ERR_LIMIT_COUNT: return "too many elements";
+    case TSVC_ERR_DER_TRUNCATED: return "DER: truncated input";
+    case TSVC_ERR_DER_LENGTH: return "DER: bad length encoding";
+    case TSVC_ERR_DER_INDEFINITE: return "DER: indefinite length";
+    case TSVC_ERR_DER_TAG: return "DER: unexpected or malformed tag";
+    case TSVC_ERR_DER_BOOLEAN: return "DER: bad BOOLEAN";
+    case TSVC_ERR_DER_INTEGER: return "DER: bad INTEGER";
+    case TSVC_ERR_DER_BIT_STRING: return "DER: bad BIT STRING";
+    case TSVC_ERR_DER_SET_ORDER: return "DER: SET OF not sorted";
+    case TSVC_ERR_DER_OID: return "DER: bad OBJECT IDENTIFIER";
+    case TSVC_ERR_DER_TIME: return "DER: bad time";
+    case TSVC_ERR_DER_TRAILING: return "DER: trailing data";
+    case TSVC_ERR_DER_CONSTRUCTED: return "DER: constructed encoding not allowed";
+    case TSVC_ERR_DER_STRING: return "DER: bad character string";
+    case TSVC_ERR_PEM: return "bad PEM";
+    case TSVC_ERR_BASE64: return "bad base64";
+    case TSVC_ERR_BER: return "bad BER";
+    case TSVC_ERR_NO_BACKEND: return "no backend supports the operation";
+    case TSVC_ERR_BACKEND: return "backend failure";
+    case TSVC_ERR_ALGORITHM: return "unknown or unacceptable algorithm";
+    case TSVC_ERR_KEY_FORMAT: return "bad key encoding";
+    case TSVC_ERR_KEY_SIZE: return "key size not allowed";
+    case TSVC_ERR_KEY_MISMATCH: return "key does not fit the operation";
+    case TSVC_ERR_SIGNATURE_INVALID: return "signature does not verify";
+    case TSVC_ERR_RANDOM: return "random generator failure";
+    case TSVC_ERR_BACKEND_VERSION: return "backend table too old or malformed";
+    case TSVC_ERR_BUFFER_TOO_SMALL: return "output buffer too small";
+    }
+    return "unknown status";
+}
+
+int tsvc_status_family(int status)
+{
+    if (status >= 0)
+        return 0;
+    if (status > -100)
+        return 0;
+    return -((-status) / 100) * 100;
+}
+
+const char *tsvc_version_str(void)
+{
+    return TSVC_VERSION_STRING;
+}
+
+unsigned tsvc_version_num(void)
+{
+    return TSVC_VERSION_NUMBER;
+}
