@@ -1,0 +1,98 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ * Internal API of the crypto layer, for the layers above it (x509, path,
+ * revoke, cms, tsp, ades): algorithm identifiers, signature verification
+ * with full parameters, SubjectPublicKeyInfo, hashing and the one place
+ * where ECDSA signatures change between raw r||s and DER.
+ */
+#ifndef TSVC_CRYPTO_CRYPTO_H
+#define TSVC_CRYPTO_CRYPTO_H
+
+#include "core/core.h"
+#include "der/der.h"
+#include "trustsvc/crypto.h"
+
+/** Full signature parameters (PSS details included). */
+typedef struct tsvc__sig_params {
+    tsvc_sig_scheme scheme;
+    tsvc_hash_alg hash;      /* TSVC_HASH_NONE for Ed25519 */
+    tsvc_hash_alg mgf1_hash; /* PSS only */
+    uint32_t salt_len;       /* PSS only */
+} tsvc__sig_params;
+
+/** Digest size of @p alg in bytes (0 for NONE/unknown). */
+size_t tsvc__hash_size(tsvc_hash_alg alg);
+/** DER contents octets of the hash's OID; NULL for unknown. */
+const uint8_t *tsvc__hash_oid(tsvc_hash_alg alg, size_t *len);
+/** Hash algorithm named by an AlgorithmIdentifier element (NULL or absent params accepted). */
+tsvc_status tsvc__hash_alg_parse(const tsvc__cbs *algid_element, tsvc_hash_alg *out,
+                                 tsvc_error **err);
+/** Writes the AlgorithmIdentifier of a hash (parameters absent, per RFC 5754). */
+void tsvc__hash_alg_encode(tsvc__cbb *cbb, tsvc_hash_alg alg);
+
+/** One-shot hash through the context's backends; @p out must hold tsvc__hash_size(alg). */
+tsvc_status tsvc__hash_oneshot(const tsvc_ctx *ctx, tsvc_hash_alg alg, const uint8_t *data,
+                               size_t len, uint8_t *out, tsvc_error **err);
+
+/**
+ * Parses a signature AlgorithmIdentifier element (sha256WithRSAEncryption,
+ * RSASSA-PSS with parameters, ecdsa-with-SHA256/384/512, Ed25519, and
+ * sha1WithRSAEncryption / ecdsa-with-SHA1 for legacy data).
+ * TSVC_ERR_ALGORITHM for an unknown or malformed one.
+ */
+tsvc_status tsvc__sigalg_parse(const tsvc__cbs *algid_element, tsvc__sig_params *out,
+                               tsvc_error **err);
+/** Writes the AlgorithmIdentifier for @p p (PSS parameters explicit). */
+void tsvc__sigalg_encode(tsvc__cbb *cbb, const tsvc__sig_params *p);
+
+/**
+ * Parses a SubjectPublicKeyInfo element into a public key (validating the
+ * key: curve point on the curve, RSA modulus size 512..16384 bits and odd,
+ * explicit EC curve parameters refused with TSVC_ERR_KEY_FORMAT).
+ */
+tsvc_status tsvc__pubkey_from_spki(const tsvc_ctx *ctx, const uint8_t *spki, size_t len,
+                                   tsvc_pubkey **out, tsvc_error **err);
+/** The SubjectPublicKeyInfo DER of a key (borrowed). */
+const uint8_t *tsvc__pubkey_spki(const tsvc_pubkey *pub, size_t *len);
+/** The subjectPublicKey BIT STRING contents (the key bits; borrowed). */
+const uint8_t *tsvc__pubkey_bits(const tsvc_pubkey *pub, size_t *len);
+tsvc_key_type tsvc__pubkey_type(const tsvc_pubkey *pub);
+unsigned tsvc__pubkey_size_bits(const tsvc_pubkey *pub);
+/** True if both keys are the same key (same SPKI bytes after normalisation). */
+bool tsvc__pubkey_equal(const tsvc_pubkey *a, const tsvc_pubkey *b);
+
+/**
+ * Verifies @p sig over the message @p msg with full parameters.
+ * TSVC_OK when valid, TSVC_ERR_SIGNATURE_INVALID when not,
+ * TSVC_ERR_KEY_MISMATCH when the key type does not fit the scheme,
+ * TSVC_ERR_NO_BACKEND when no backend can do it.
+ * ECDSA @p sig is DER (X.509/CMS form).
+ */
+tsvc_status tsvc__verify(const tsvc_ctx *ctx, const tsvc_pubkey *pub, const tsvc__sig_params *p,
+                         const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len,
+                         tsvc_error **err);
+/** Same over a digest computed by the caller (not for Ed25519). */
+tsvc_status tsvc__verify_digest(const tsvc_ctx *ctx, const tsvc_pubkey *pub,
+                                const tsvc__sig_params *p, const uint8_t *digest,
+                                size_t digest_len, const uint8_t *sig, size_t sig_len,
+                                tsvc_error **err);
+/** Signs a message with full parameters; ECDSA output is DER. */
+tsvc_status tsvc__sign(const tsvc_key *key, const tsvc__sig_params *p, const uint8_t *msg,
+                       size_t msg_len, tsvc_buf *sig, tsvc_error **err);
+/** Signs a digest computed by the caller (not for Ed25519). */
+tsvc_status tsvc__sign_digest(const tsvc_key *key, const tsvc__sig_params *p,
+                              const uint8_t *digest, size_t digest_len, tsvc_buf *sig,
+                              tsvc_error **err);
+/** The default signature parameters for a key (ECDSA: hash by curve; RSA: PKCS#1 SHA-256). */
+tsvc_status tsvc__sig_params_default(tsvc_key_type type, tsvc__sig_params *out);
+
+/**
+ * ECDSA signature conversion, the one place: raw r||s (each half
+ * @p coord_len bytes, the curve's field size) <-> DER Ecdsa-Sig-Value.
+ */
+tsvc_status tsvc__ecdsa_raw_to_der(const tsvc_ctx *ctx, const uint8_t *raw, size_t raw_len,
+                                   size_t coord_len, tsvc_buf *der);
+tsvc_status tsvc__ecdsa_der_to_raw(const uint8_t *der, size_t der_len, size_t coord_len,
+                                   uint8_t *raw, size_t raw_size);
+
+#endif /* TSVC_CRYPTO_CRYPTO_H */
