@@ -31,4 +31,11 @@ size_t tsvc__der_encode_tag(uint32_t tag, uint8_t *out);
 /** Writes a minimal DER length into @p out (at least 9 octets); returns the count. */
 size_t tsvc__der_encode_length(size_t len, uint8_t *out);
 
+/**
+ * tsvc__base64_decode() with error offsets counted from @p base_off (the
+ * position of @p in within a larger text, for PEM).
+ */
+tsvc_status tsvc__base64_decode_at(const tsvc_ctx *ctx, const char *in, size_t len,
+                                   int64_t base_off, tsvc_buf *out, tsvc_error **err);
+
 #endif /* TSVC_DER_DER_INTERNAL_H */
