@@ -1,0 +1,36 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ * Helpers shared by the files of the x509 layer only.
+ */
+#ifndef TSVC_X509_X509_INT_H
+#define TSVC_X509_X509_INT_H
+
+#include "x509/x509.h"
+
+/**
+ * Turns a failure of a lower layer (detail in @p inner, which is freed)
+ * into @p code with the given check name, keeping the inner message and
+ * offset. Returns @p code.
+ */
+tsvc_status tsvc__x509_wrap(tsvc_error **err, tsvc_status code, const char *check,
+                            tsvc_error *inner, int64_t fallback_offset);
+
+/** Non-negative INTEGER contents to uint64 (false if negative or too big). */
+bool tsvc__x509_int_to_u64(const tsvc__cbs *contents, uint64_t *out);
+
+/** Decodes every extension of @p cert (cert->exts already filled). */
+tsvc_status tsvc__x509_decode_extensions(tsvc_cert *cert, tsvc_error **err);
+
+/** Frees what tsvc__x509_decode_extensions() allocated. */
+void tsvc__x509_free_extensions(tsvc_cert *cert);
+
+/** True for the string types whose values compare case-insensitively. */
+bool tsvc__x509_is_folded_string(uint32_t tag);
+
+/** ASCII lower case. */
+static inline uint8_t tsvc__x509_lower(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + ('a' - 'A')) : c;
+}
+
+#endif /* TSVC_X509_X509_INT_H */
