@@ -290,7 +290,7 @@ tsvc_status tsvc__der_get_bool(tsvc__cbs *cbs, bool *out, tsvc_error **err)
 static tsvc_status check_null(const tsvc__cbs *c, tsvc_error **err)
 {
     if (c->len != 0)
-        return tsvc__err(err, TSVC_ERR_DER_TAG, "der.null", tsvc__cbs_offset(c),
+        return tsvc__err(err, TSVC_ERR_DER_LENGTH, "der.null", tsvc__cbs_offset(c),
                          "NULL must have empty contents");
     return TSVC_OK;
 }
