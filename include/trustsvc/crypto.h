@@ -30,7 +30,8 @@ typedef enum tsvc_hash_alg {
     TSVC_HASH_SHA1 = 1,   /**< SHA-1: only to verify legacy data. */
     TSVC_HASH_SHA256 = 2, /**< SHA-256. */
     TSVC_HASH_SHA384 = 3, /**< SHA-384. */
-    TSVC_HASH_SHA512 = 4  /**< SHA-512. */
+    TSVC_HASH_SHA512 = 4, /**< SHA-512. */
+    TSVC_HASH_SHA224 = 5  /**< SHA-224: only to verify data (e.g. RSA-PSS parameters). */
 } tsvc_hash_alg;
 
 /** @brief Largest digest any ::tsvc_hash_alg produces, in bytes. @since 0.1 */
@@ -119,6 +120,402 @@ typedef struct tsvc_key_info {
  * @since 0.1
  */
 TSVC_API void tsvc_key_info_init(tsvc_key_info *info);
+
+/* ------------------------------------------------------------------ */
+/* Backends registered on a context                                    */
+/* ------------------------------------------------------------------ */
+
+/**
+ * @brief Operations a backend may offer (capability queries).
+ * @since 0.1
+ */
+typedef enum tsvc_crypto_op {
+    TSVC_OP_HASH = 1,       /**< Hashing. */
+    TSVC_OP_SIGN = 2,       /**< Signing with a key it holds. */
+    TSVC_OP_VERIFY = 3,     /**< Signature verification. */
+    TSVC_OP_KEYGEN = 4,     /**< Key generation. */
+    TSVC_OP_KEY_IMPORT = 5, /**< Private-key import. */
+    TSVC_OP_RANDOM = 6      /**< Random bytes. */
+} tsvc_crypto_op;
+
+/**
+ * @brief Number of backends registered on a context.
+ * @param ctx the context, or NULL (gives 0).
+ * @return the count.
+ * @since 0.1
+ */
+TSVC_API size_t tsvc_ctx_num_backends(const tsvc_ctx *ctx);
+
+/**
+ * @brief Name of the @p index-th registered backend (in registration order).
+ * @param ctx the context.
+ * @param index 0 .. tsvc_ctx_num_backends() - 1.
+ * @return the name (borrowed from the backend's table), or NULL when out of range.
+ * @since 0.1
+ */
+TSVC_API const char *tsvc_ctx_backend_name(const tsvc_ctx *ctx, size_t index);
+
+/**
+ * @brief Priority of the @p index-th registered backend.
+ * @param ctx the context.
+ * @param index 0 .. tsvc_ctx_num_backends() - 1.
+ * @return the priority, or 0 when out of range.
+ * @since 0.1
+ */
+TSVC_API int tsvc_ctx_backend_priority(const tsvc_ctx *ctx, size_t index);
+
+/**
+ * @brief Changes the priority of a registered backend. Keys already made
+ *        keep their backend; later operations are dispatched anew.
+ * @param ctx the context.
+ * @param name the backend's name.
+ * @param priority the new priority (higher wins).
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG (NULL), ::TSVC_ERR_NO_BACKEND (unknown name).
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_ctx_set_backend_priority(tsvc_ctx *ctx, const char *name,
+                                                   int priority, tsvc_error **err);
+
+/**
+ * @brief Enables or disables a registered backend for dispatch.
+ * @param ctx the context.
+ * @param name the backend's name.
+ * @param enabled non-zero to enable.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG, ::TSVC_ERR_NO_BACKEND.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_ctx_set_backend_enabled(tsvc_ctx *ctx, const char *name, int enabled,
+                                                  tsvc_error **err);
+
+/**
+ * @brief Asks whether the @p index-th backend can do an operation.
+ * @param ctx the context.
+ * @param index 0 .. tsvc_ctx_num_backends() - 1.
+ * @param op the operation.
+ * @param type key type (::TSVC_KEY_NONE for hashing and random bytes).
+ * @param scheme signature scheme (::TSVC_SIG_NONE unless signing/verifying).
+ * @param hash hash algorithm (::TSVC_HASH_NONE when none applies).
+ * @return 1 if it can, 0 if not (or out of range).
+ * @since 0.1
+ */
+TSVC_API int tsvc_ctx_backend_supports(const tsvc_ctx *ctx, size_t index, tsvc_crypto_op op,
+                                       tsvc_key_type type, tsvc_sig_scheme scheme,
+                                       tsvc_hash_alg hash);
+
+/* ------------------------------------------------------------------ */
+/* Hashing and random bytes                                            */
+/* ------------------------------------------------------------------ */
+
+/**
+ * @brief Digest size of a hash algorithm.
+ * @param alg the algorithm.
+ * @return the size in bytes, or 0 for ::TSVC_HASH_NONE and unknown values.
+ * @since 0.1
+ */
+TSVC_API size_t tsvc_hash_size(tsvc_hash_alg alg);
+
+/**
+ * @brief Starts a streaming hash on the highest-priority backend that has
+ *        the algorithm.
+ * @param ctx the context (must outlive the hash object).
+ * @param[out] out receives the object; release with tsvc_hash_free().
+ * @param alg the algorithm.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG, ::TSVC_ERR_ALGORITHM (unknown
+ *         algorithm), ::TSVC_ERR_NO_BACKEND, ::TSVC_ERR_NOMEM, ::TSVC_ERR_BACKEND.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_hash_new(tsvc_ctx *ctx, tsvc_hash **out, tsvc_hash_alg alg,
+                                   tsvc_error **err);
+
+/**
+ * @brief Feeds bytes to a hash.
+ * @param hash the object.
+ * @param data the bytes (borrowed; may be NULL when @p len is 0).
+ * @param len number of bytes.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG, ::TSVC_ERR_STATE (already
+ *         finalised), ::TSVC_ERR_BACKEND.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_hash_update(tsvc_hash *hash, const void *data, size_t len,
+                                      tsvc_error **err);
+
+/**
+ * @brief Finishes a hash and writes its digest. The object can then only
+ *        be freed.
+ * @param hash the object.
+ * @param[out] out receives the digest.
+ * @param out_size size of @p out.
+ * @param[out] out_len receives the digest size (may be NULL).
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG, ::TSVC_ERR_BUFFER_TOO_SMALL,
+ *         ::TSVC_ERR_STATE, ::TSVC_ERR_BACKEND.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_hash_final(tsvc_hash *hash, uint8_t *out, size_t out_size,
+                                     size_t *out_len, tsvc_error **err);
+
+/**
+ * @brief Releases a hash object, wiping its state.
+ * @param hash the object, or NULL.
+ * @since 0.1
+ */
+TSVC_API void tsvc_hash_free(tsvc_hash *hash);
+
+/**
+ * @brief Hashes @p data in one call.
+ * @param ctx the context.
+ * @param alg the algorithm.
+ * @param data the bytes (borrowed).
+ * @param len number of bytes.
+ * @param[out] out receives the digest.
+ * @param out_size size of @p out.
+ * @param[out] out_len receives the digest size (may be NULL).
+ * @param[out] err optional error detail.
+ * @return as tsvc_hash_new() and tsvc_hash_final().
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_hash_oneshot(tsvc_ctx *ctx, tsvc_hash_alg alg, const void *data,
+                                       size_t len, uint8_t *out, size_t out_size,
+                                       size_t *out_len, tsvc_error **err);
+
+/**
+ * @brief Fills @p out with random bytes from the highest-priority backend
+ *        that has a generator.
+ * @param ctx the context.
+ * @param[out] out the buffer.
+ * @param len its size.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG, ::TSVC_ERR_NO_BACKEND, ::TSVC_ERR_RANDOM.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_random(tsvc_ctx *ctx, uint8_t *out, size_t len, tsvc_error **err);
+
+/* ------------------------------------------------------------------ */
+/* Private keys                                                        */
+/* ------------------------------------------------------------------ */
+
+/**
+ * @brief Generates a key on the highest-priority backend that can.
+ * @param ctx the context (must outlive the key).
+ * @param[out] out receives the key; release with tsvc_key_free().
+ * @param type key type.
+ * @param bits RSA modulus size, 2048..4096 and a multiple of 8; ignored
+ *        (pass 0) for the other types.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG, ::TSVC_ERR_KEY_SIZE,
+ *         ::TSVC_ERR_NO_BACKEND, ::TSVC_ERR_BACKEND, ::TSVC_ERR_NOMEM.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_key_generate(tsvc_ctx *ctx, tsvc_key **out, tsvc_key_type type,
+                                       unsigned bits, tsvc_error **err);
+
+/**
+ * @brief Imports a private key: PKCS#8 PrivateKeyInfo in DER, or PEM
+ *        "PRIVATE KEY"; also the legacy PEM "RSA PRIVATE KEY" (PKCS#1) and
+ *        "EC PRIVATE KEY" (RFC 5915, named curve). The key goes to the
+ *        highest-priority backend that can import and sign with it.
+ * @param ctx the context (must outlive the key).
+ * @param[out] out receives the key; release with tsvc_key_free().
+ * @param data the encoding (borrowed; the library wipes its own copies).
+ * @param len its length.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK, ::TSVC_ERR_KEY_FORMAT, ::TSVC_ERR_KEY_SIZE,
+ *         ::TSVC_ERR_ALGORITHM, an encoding error, ::TSVC_ERR_NO_BACKEND, ...
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_key_import(tsvc_ctx *ctx, tsvc_key **out, const uint8_t *data,
+                                     size_t len, tsvc_error **err);
+
+/**
+ * @brief Exports a software key as PKCS#8 (DER or PEM "PRIVATE KEY").
+ * @param key the key.
+ * @param[out] out receives the bytes; release with tsvc_buf_dispose()
+ *        (which wipes them).
+ * @param format ::TSVC_FORMAT_DER or ::TSVC_FORMAT_PEM.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG, ::TSVC_ERR_UNSUPPORTED (the key
+ *         is not in software or its backend refuses export), ::TSVC_ERR_NOMEM.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_key_export(const tsvc_key *key, tsvc_buf *out, tsvc_key_format format,
+                                     tsvc_error **err);
+
+/**
+ * @brief The public half of a key.
+ * @param key the key.
+ * @param[out] out receives a new reference; release with tsvc_pubkey_free().
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK or ::TSVC_ERR_INVALID_ARG.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_key_get_public(const tsvc_key *key, tsvc_pubkey **out,
+                                         tsvc_error **err);
+
+/**
+ * @brief Describes a key.
+ * @param key the key.
+ * @param[in,out] info set its @c version first; filled on success. The
+ *        backend name is borrowed from the key.
+ * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG, ::TSVC_ERR_BAD_VERSION.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_key_get_info(const tsvc_key *key, tsvc_key_info *info);
+
+/**
+ * @brief Releases a key; its secrets are wiped.
+ * @param key the key, or NULL.
+ * @since 0.1
+ */
+TSVC_API void tsvc_key_free(tsvc_key *key);
+
+/**
+ * @brief Signs a message. The message is hashed with @p hash (except for
+ *        Ed25519, which signs the message itself; pass ::TSVC_HASH_NONE).
+ *        RSA-PSS uses MGF1 with @p hash and a salt of the hash's size.
+ * @param key the key; the operation runs on the key's own backend.
+ * @param[out] sig receives the signature (ECDSA: DER Ecdsa-Sig-Value);
+ *        release with tsvc_buf_dispose().
+ * @param scheme the scheme; it must fit the key type.
+ * @param hash SHA-256, SHA-384 or SHA-512 (SHA-1 and SHA-224 are refused
+ *        with ::TSVC_ERR_ALGORITHM); ::TSVC_HASH_NONE for Ed25519.
+ * @param msg the message (borrowed).
+ * @param msg_len its length.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK, ::TSVC_ERR_ALGORITHM, ::TSVC_ERR_KEY_MISMATCH,
+ *         ::TSVC_ERR_NO_BACKEND, ::TSVC_ERR_BACKEND, ::TSVC_ERR_NOMEM.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_key_sign(const tsvc_key *key, tsvc_buf *sig, tsvc_sig_scheme scheme,
+                                   tsvc_hash_alg hash, const uint8_t *msg, size_t msg_len,
+                                   tsvc_error **err);
+
+/**
+ * @brief Signs a digest computed by the caller (not for Ed25519).
+ * @param key the key.
+ * @param[out] sig receives the signature; release with tsvc_buf_dispose().
+ * @param scheme ::TSVC_SIG_ECDSA, ::TSVC_SIG_RSA_PKCS1 or ::TSVC_SIG_RSA_PSS.
+ * @param hash the algorithm that made @p digest.
+ * @param digest the digest (its length must be tsvc_hash_size(hash)).
+ * @param digest_len its length.
+ * @param[out] err optional error detail.
+ * @return as tsvc_key_sign(), and ::TSVC_ERR_INVALID_ARG for a wrong digest length.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_key_sign_digest(const tsvc_key *key, tsvc_buf *sig,
+                                          tsvc_sig_scheme scheme, tsvc_hash_alg hash,
+                                          const uint8_t *digest, size_t digest_len,
+                                          tsvc_error **err);
+
+/* ------------------------------------------------------------------ */
+/* Public keys                                                         */
+/* ------------------------------------------------------------------ */
+
+/**
+ * @brief Imports a public key: SubjectPublicKeyInfo in DER or PEM
+ *        "PUBLIC KEY". The key is validated (EC point on its named curve,
+ *        RSA modulus 512..16384 bits).
+ * @param ctx the context (must outlive the key).
+ * @param[out] out receives the key (reference count 1); release with
+ *        tsvc_pubkey_free().
+ * @param data the encoding (borrowed).
+ * @param len its length.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK, ::TSVC_ERR_KEY_FORMAT, ::TSVC_ERR_KEY_SIZE,
+ *         ::TSVC_ERR_ALGORITHM, an encoding error, ::TSVC_ERR_NOMEM.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_pubkey_import(tsvc_ctx *ctx, tsvc_pubkey **out, const uint8_t *data,
+                                        size_t len, tsvc_error **err);
+
+/**
+ * @brief Exports a public key as SubjectPublicKeyInfo (DER or PEM "PUBLIC KEY").
+ * @param pub the key.
+ * @param[out] out receives the bytes; release with tsvc_buf_dispose().
+ * @param format ::TSVC_FORMAT_DER or ::TSVC_FORMAT_PEM.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG, ::TSVC_ERR_NOMEM.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_pubkey_export(const tsvc_pubkey *pub, tsvc_buf *out,
+                                        tsvc_key_format format, tsvc_error **err);
+
+/**
+ * @brief Takes another reference to a public key (thread-safe).
+ * @param pub the key, or NULL.
+ * @return @p pub.
+ * @since 0.1
+ */
+TSVC_API tsvc_pubkey *tsvc_pubkey_ref(tsvc_pubkey *pub);
+
+/**
+ * @brief Drops a reference; the last one releases the key (thread-safe).
+ * @param pub the key, or NULL.
+ * @since 0.1
+ */
+TSVC_API void tsvc_pubkey_free(tsvc_pubkey *pub);
+
+/**
+ * @brief Type of a public key.
+ * @param pub the key, or NULL.
+ * @return the type (::TSVC_KEY_NONE for NULL).
+ * @since 0.1
+ */
+TSVC_API tsvc_key_type tsvc_pubkey_type(const tsvc_pubkey *pub);
+
+/**
+ * @brief Size of a public key in bits (RSA modulus, curve size, 256 for Ed25519).
+ * @param pub the key, or NULL (gives 0).
+ * @return the size.
+ * @since 0.1
+ */
+TSVC_API unsigned tsvc_pubkey_bits(const tsvc_pubkey *pub);
+
+/**
+ * @brief Verifies a signature over a message (hashed with @p hash, except
+ *        Ed25519). RSA-PSS: MGF1 with @p hash, salt of the hash's size.
+ * @param pub the key.
+ * @param scheme the scheme.
+ * @param hash the hash (SHA-1 accepted, for legacy data); ::TSVC_HASH_NONE for Ed25519.
+ * @param msg the message (borrowed).
+ * @param msg_len its length.
+ * @param sig the signature (ECDSA: DER Ecdsa-Sig-Value).
+ * @param sig_len its length.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK when the signature is valid; ::TSVC_ERR_SIGNATURE_INVALID
+ *         when it is not; ::TSVC_ERR_KEY_MISMATCH, ::TSVC_ERR_ALGORITHM,
+ *         ::TSVC_ERR_NO_BACKEND when the check could not be made.
+ * @since 0.1
+ */
+TSVC_API TSVC_NODISCARD tsvc_status tsvc_pubkey_verify(const tsvc_pubkey *pub,
+                                                       tsvc_sig_scheme scheme,
+                                                       tsvc_hash_alg hash, const uint8_t *msg,
+                                                       size_t msg_len, const uint8_t *sig,
+                                                       size_t sig_len, tsvc_error **err);
+
+/**
+ * @brief Verifies a signature over a digest computed by the caller (not for Ed25519).
+ * @param pub the key.
+ * @param scheme the scheme.
+ * @param hash the algorithm that made @p digest.
+ * @param digest the digest (borrowed).
+ * @param digest_len its length (must be tsvc_hash_size(hash)).
+ * @param sig the signature (ECDSA: DER).
+ * @param sig_len its length.
+ * @param[out] err optional error detail.
+ * @return as tsvc_pubkey_verify().
+ * @since 0.1
+ */
+TSVC_API TSVC_NODISCARD tsvc_status tsvc_pubkey_verify_digest(const tsvc_pubkey *pub,
+                                                              tsvc_sig_scheme scheme,
+                                                              tsvc_hash_alg hash,
+                                                              const uint8_t *digest,
+                                                              size_t digest_len,
+                                                              const uint8_t *sig, size_t sig_len,
+                                                              tsvc_error **err);
 
 #ifdef __cplusplus
 }

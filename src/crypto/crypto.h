@@ -95,4 +95,18 @@ tsvc_status tsvc__ecdsa_raw_to_der(const tsvc_ctx *ctx, const uint8_t *raw, size
 tsvc_status tsvc__ecdsa_der_to_raw(const uint8_t *der, size_t der_len, size_t coord_len,
                                    uint8_t *raw, size_t raw_size);
 
+/**
+ * Same as tsvc__verify() but on the @p backend_index-th registered backend
+ * only (hashing too, when that backend hashes), whatever the priorities
+ * and enabled flags say. Conformance runners use it to test each backend.
+ * TSVC_ERR_NO_BACKEND when that backend cannot do it.
+ */
+tsvc_status tsvc__verify_on_backend(const tsvc_ctx *ctx, size_t backend_index,
+                                    const tsvc_pubkey *pub, const tsvc__sig_params *p,
+                                    const uint8_t *msg, size_t msg_len, const uint8_t *sig,
+                                    size_t sig_len, tsvc_error **err);
+
+/** The parameters of an id-RSASSA-PSS public key, if it carries any (false otherwise). */
+bool tsvc__pubkey_pss_params(const tsvc_pubkey *pub, tsvc__sig_params *out);
+
 #endif /* TSVC_CRYPTO_CRYPTO_H */

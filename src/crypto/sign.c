@@ -1,0 +1,367 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ * Signing and verification: parameter policy, dispatch to the key's or the
+ * best backend, hashing, and the ECDSA DER <-> raw conversion at the
+ * backend boundary (through ecdsa.c only).
+ */
+#include <string.h>
+
+#include "crypto_int.h"
+
+void tsvc__crypto_backend_params(const tsvc__sig_params *p, tsvc_backend_sig_params *out)
+{
+    out->scheme = p->scheme;
+    out->hash = p->hash;
+    out->mgf1_hash = p->mgf1_hash;
+    out->salt_len = p->salt_len;
+}
+
+static bool hash_ok_for_signing(tsvc_hash_alg h)
+{
+    return h == TSVC_HASH_SHA256 || h == TSVC_HASH_SHA384 || h == TSVC_HASH_SHA512;
+}
+
+static bool is_ec(tsvc_key_type t)
+{
+    return t == TSVC_KEY_ECDSA_P256 || t == TSVC_KEY_ECDSA_P384 || t == TSVC_KEY_ECDSA_P521;
+}
+
+/* Checks @p in against the key type and the policy; fills @p out with the
+ * normalised parameters (PSS MGF1 hash defaulted to the message hash). */
+static tsvc_status check_params(tsvc_key_type type, const tsvc__sig_params *in, bool signing,
+                                tsvc__sig_params *out, tsvc_error **err)
+{
+    if (in == NULL)
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, "crypto.sig.params", -1,
+                         "signature parameters are required");
+    *out = *in;
+    bool fits;
+    switch (in->scheme) {
+    case TSVC_SIG_ED25519:
+        fits = type == TSVC_KEY_ED25519;
+        break;
+    case TSVC_SIG_ECDSA:
+        fits = is_ec(type);
+        break;
+    case TSVC_SIG_RSA_PKCS1:
+    case TSVC_SIG_RSA_PSS:
+        fits = type == TSVC_KEY_RSA;
+        break;
+    default:
+        return tsvc__err(err, TSVC_ERR_ALGORITHM, "crypto.sig.scheme", -1,
+                         "unknown signature scheme %d", (int)in->scheme);
+    }
+    if (!fits)
+        return tsvc__err(err, TSVC_ERR_KEY_MISMATCH, "crypto.sig.key_type", -1,
+                         "the key type does not fit the signature scheme");
+    if (in->scheme == TSVC_SIG_ED25519) {
+        if (in->hash != TSVC_HASH_NONE)
+            return tsvc__err(err, TSVC_ERR_ALGORITHM, "crypto.sig.hash", -1,
+                             "Ed25519 signs the message itself: pass no hash");
+        return TSVC_OK;
+    }
+    if (!tsvc__crypto_hash_known(in->hash))
+        return tsvc__err(err, TSVC_ERR_ALGORITHM, "crypto.sig.hash", -1,
+                         "unknown or missing hash algorithm");
+    if (signing && !hash_ok_for_signing(in->hash))
+        return tsvc__err(err, TSVC_ERR_ALGORITHM, "crypto.sig.hash_policy", -1,
+                         "%s is accepted only to verify legacy data, not to sign",
+                         in->hash == TSVC_HASH_SHA1 ? "SHA-1" : "SHA-224");
+    if (in->scheme == TSVC_SIG_RSA_PSS) {
+        if (out->mgf1_hash == TSVC_HASH_NONE)
+            out->mgf1_hash = in->hash;
+        if (!tsvc__crypto_hash_known(out->mgf1_hash))
+            return tsvc__err(err, TSVC_ERR_ALGORITHM, "crypto.sig.mgf1", -1,
+                             "unknown MGF1 hash");
+        if (signing && !hash_ok_for_signing(out->mgf1_hash))
+            return tsvc__err(err, TSVC_ERR_ALGORITHM, "crypto.sig.hash_policy", -1,
+                             "MGF1 hash not accepted for signing");
+    } else {
+        out->mgf1_hash = TSVC_HASH_NONE;
+        out->salt_len = 0;
+    }
+    return TSVC_OK;
+}
+
+static const tsvc__backend_slot *slot_of(const tsvc_ctx *ctx, const tsvc_backend *ops,
+                                         const void *state)
+{
+    for (size_t i = 0; i < ctx->num_backends; i++)
+        if (ctx->backends[i].ops == ops && ctx->backends[i].state == state)
+            return &ctx->backends[i];
+    return NULL;
+}
+
+static tsvc_status sign_digest_on_key(const tsvc_key *key, const tsvc__sig_params *p,
+                                      const uint8_t *digest, size_t digest_len, tsvc_buf *sig,
+                                      tsvc_error **err)
+{
+    const tsvc__backend_slot *slot = slot_of(key->ctx, key->ops, key->bstate);
+    if (slot == NULL || !tsvc__crypto_slot_supports(slot, TSVC_OP_SIGN, key->type, p->scheme,
+                                                    p->hash))
+        return tsvc__err(err, TSVC_ERR_NO_BACKEND, "crypto.sign.backend", -1,
+                         "the key's backend %s cannot make this signature", key->ops->name);
+    if (p->scheme == TSVC_SIG_RSA_PSS) {
+        size_t em = (key->bits - 1 + 7) / 8;
+        if (em < tsvc__hash_size(p->hash) + p->salt_len + 2)
+            return tsvc__err(err, TSVC_ERR_ALGORITHM, "crypto.sign.pss_salt", -1,
+                             "PSS salt too long for the key");
+    }
+    uint8_t raw[TSVC__SIG_MAX];
+    size_t raw_len = 0;
+    tsvc_backend_sig_params bp;
+    tsvc__crypto_backend_params(p, &bp);
+    tsvc_status st = key->ops->sign_hash(key->bstate, key->handle, &bp, digest, digest_len, raw,
+                                         sizeof(raw), &raw_len);
+    if (st != TSVC_OK) {
+        tsvc_memzero(raw, sizeof(raw));
+        return tsvc__err(err, st == TSVC_ERR_NOMEM ? st : TSVC_ERR_BACKEND, "crypto.sign", -1,
+                         "backend %s failed to sign: %s", key->ops->name, tsvc_status_str(st));
+    }
+    if (p->scheme == TSVC_SIG_ECDSA) {
+        size_t cl = tsvc__crypto_ec_coord_len(key->type);
+        st = tsvc__ecdsa_raw_to_der(key->ctx, raw, raw_len, cl, sig);
+        if (st != TSVC_OK)
+            st = tsvc__err(err, st == TSVC_ERR_NOMEM ? st : TSVC_ERR_BACKEND,
+                           "crypto.sign.ecdsa", -1, "backend gave a malformed ECDSA signature");
+    } else {
+        st = tsvc__buf_set(key->ctx, sig, raw, raw_len);
+        if (st != TSVC_OK)
+            st = tsvc__err_code(err, st);
+    }
+    tsvc_memzero(raw, sizeof(raw));
+    return st;
+}
+
+static tsvc_status sign_common(const tsvc_key *key, const tsvc__sig_params *pin,
+                               const uint8_t *data, size_t len, bool is_digest, tsvc_buf *sig,
+                               tsvc_error **err)
+{
+    if (sig == NULL)
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, "crypto.sign", -1, "sig is NULL");
+    sig->data = NULL;
+    sig->len = 0;
+    if (key == NULL || (data == NULL && len != 0))
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, "crypto.sign", -1, "NULL argument");
+    tsvc__sig_params p;
+    tsvc_status st = check_params(key->type, pin, true, &p, err);
+    if (st != TSVC_OK)
+        return st;
+    if (p.scheme == TSVC_SIG_ED25519) {
+        if (is_digest)
+            return tsvc__err(err, TSVC_ERR_ALGORITHM, "crypto.sign.ed25519", -1,
+                             "Ed25519 cannot sign a digest; sign the message");
+        const tsvc__backend_slot *slot = slot_of(key->ctx, key->ops, key->bstate);
+        if (slot == NULL || !tsvc__crypto_slot_supports(slot, TSVC_OP_SIGN, key->type,
+                                                        p.scheme, p.hash))
+            return tsvc__err(err, TSVC_ERR_NO_BACKEND, "crypto.sign.backend", -1,
+                             "the key's backend %s cannot make this signature",
+                             key->ops->name);
+        uint8_t raw[64];
+        size_t raw_len = 0;
+        tsvc_backend_sig_params bp;
+        tsvc__crypto_backend_params(&p, &bp);
+        st = key->ops->sign_message(key->bstate, key->handle, &bp, data, len, raw, sizeof(raw),
+                                    &raw_len);
+        if (st != TSVC_OK)
+            return tsvc__err(err, st == TSVC_ERR_NOMEM ? st : TSVC_ERR_BACKEND, "crypto.sign",
+                             -1, "backend %s failed to sign: %s", key->ops->name,
+                             tsvc_status_str(st));
+        st = tsvc__buf_set(key->ctx, sig, raw, raw_len);
+        return st == TSVC_OK ? st : tsvc__err_code(err, st);
+    }
+    size_t hl = tsvc__hash_size(p.hash);
+    if (is_digest) {
+        if (len != hl)
+            return tsvc__err(err, TSVC_ERR_INVALID_ARG, "crypto.sign.digest", -1,
+                             "digest of %zu bytes does not fit the hash (%zu)", len, hl);
+        return sign_digest_on_key(key, &p, data, len, sig, err);
+    }
+    uint8_t digest[TSVC_HASH_MAX_SIZE];
+    st = tsvc__crypto_hash_on(key->ctx, slot_of(key->ctx, key->ops, key->bstate), p.hash, data,
+                              len, digest, err);
+    if (st != TSVC_OK)
+        return st;
+    return sign_digest_on_key(key, &p, digest, hl, sig, err);
+}
+
+tsvc_status tsvc__sign(const tsvc_key *key, const tsvc__sig_params *p, const uint8_t *msg,
+                       size_t msg_len, tsvc_buf *sig, tsvc_error **err)
+{
+    return sign_common(key, p, msg, msg_len, false, sig, err);
+}
+
+tsvc_status tsvc__sign_digest(const tsvc_key *key, const tsvc__sig_params *p,
+                              const uint8_t *digest, size_t digest_len, tsvc_buf *sig,
+                              tsvc_error **err)
+{
+    return sign_common(key, p, digest, digest_len, true, sig, err);
+}
+
+static tsvc_status verify_common(const tsvc_ctx *ctx, const tsvc__backend_slot *forced,
+                                 const tsvc_pubkey *pub, const tsvc__sig_params *pin,
+                                 const uint8_t *data, size_t len, bool is_digest,
+                                 const uint8_t *sig, size_t sig_len, tsvc_error **err)
+{
+    if (pub == NULL || (data == NULL && len != 0) || (sig == NULL && sig_len != 0))
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, "crypto.verify", -1, "NULL argument");
+    if (ctx == NULL)
+        ctx = pub->ctx;
+    tsvc__sig_params p;
+    tsvc_status st = check_params(pub->type, pin, false, &p, err);
+    if (st != TSVC_OK)
+        return st;
+    if (pub->pss_only && p.scheme != TSVC_SIG_RSA_PSS)
+        return tsvc__err(err, TSVC_ERR_KEY_MISMATCH, "crypto.verify.pss_key", -1,
+                         "an RSASSA-PSS key verifies only RSA-PSS signatures");
+    if (pub->pss_has_params &&
+        (p.hash != pub->pss.hash || p.mgf1_hash != pub->pss.mgf1_hash ||
+         p.salt_len < pub->pss.salt_len))
+        return tsvc__err(err, TSVC_ERR_KEY_MISMATCH, "crypto.verify.pss_params", -1,
+                         "signature parameters differ from the key's RSASSA-PSS parameters");
+    if (p.scheme == TSVC_SIG_ED25519 && is_digest)
+        return tsvc__err(err, TSVC_ERR_ALGORITHM, "crypto.verify.ed25519", -1,
+                         "Ed25519 cannot verify a digest; pass the message");
+    const tsvc__backend_slot *slot;
+    if (forced != NULL)
+        slot = tsvc__crypto_slot_supports(forced, TSVC_OP_VERIFY, pub->type, p.scheme, p.hash)
+                   ? forced
+                   : NULL;
+    else
+        slot = tsvc__crypto_pick(ctx, TSVC_OP_VERIFY, pub->type, p.scheme, p.hash);
+    if (slot == NULL)
+        return tsvc__err(err, TSVC_ERR_NO_BACKEND, "crypto.verify.backend", -1,
+                         "no backend can verify this signature");
+
+    uint8_t digest[TSVC_HASH_MAX_SIZE];
+    uint8_t raw[2 * 66];
+    const uint8_t *s = sig;
+    size_t s_len = sig_len;
+    if (p.scheme != TSVC_SIG_ED25519) {
+        size_t hl = tsvc__hash_size(p.hash);
+        if (is_digest) {
+            if (len != hl)
+                return tsvc__err(err, TSVC_ERR_INVALID_ARG, "crypto.verify.digest", -1,
+                                 "digest of %zu bytes does not fit the hash (%zu)", len, hl);
+        } else {
+            st = tsvc__crypto_hash_on(ctx, slot, p.hash, data, len, digest, err);
+            if (st != TSVC_OK)
+                return st;
+            data = digest;
+            len = hl;
+        }
+    }
+    bool bad = false;
+    if (p.scheme == TSVC_SIG_ECDSA) {
+        size_t cl = tsvc__crypto_ec_coord_len(pub->type);
+        if (tsvc__ecdsa_der_to_raw(sig, sig_len, cl, raw, sizeof(raw)) != TSVC_OK)
+            bad = true;
+        s = raw;
+        s_len = 2 * cl;
+    } else if (p.scheme == TSVC_SIG_ED25519) {
+        bad = sig_len != 64;
+    } else {
+        bad = sig_len != (pub->bits + 7) / 8;
+    }
+    if (bad)
+        return tsvc__err(err, TSVC_ERR_SIGNATURE_INVALID, "crypto.verify.encoding", -1,
+                         "malformed signature");
+    tsvc_key_part parts[2];
+    size_t np = tsvc__crypto_pubkey_parts(pub, parts);
+    void *handle = NULL;
+    st = slot->ops->pubkey_import(slot->state, pub->type, parts, np, &handle);
+    if (st != TSVC_OK) {
+        if (st != TSVC_ERR_KEY_SIZE && st != TSVC_ERR_KEY_FORMAT && st != TSVC_ERR_NOMEM)
+            st = TSVC_ERR_BACKEND;
+        return tsvc__err(err, st, "crypto.verify.key", -1, "backend %s refused the key: %s",
+                         slot->ops->name, tsvc_status_str(st));
+    }
+    tsvc_backend_sig_params bp;
+    tsvc__crypto_backend_params(&p, &bp);
+    if (p.scheme == TSVC_SIG_ED25519)
+        st = slot->ops->verify_message(slot->state, handle, &bp, data, len, s, s_len);
+    else
+        st = slot->ops->verify_hash(slot->state, handle, &bp, data, len, s, s_len);
+    slot->ops->pubkey_free(slot->state, handle);
+    if (st == TSVC_OK)
+        return TSVC_OK;
+    if (st == TSVC_ERR_SIGNATURE_INVALID)
+        return tsvc__err(err, st, "crypto.verify", -1, "the signature does not verify");
+    return tsvc__err(err, st == TSVC_ERR_NOMEM ? st : TSVC_ERR_BACKEND, "crypto.verify", -1,
+                     "backend %s failed to verify: %s", slot->ops->name, tsvc_status_str(st));
+}
+
+tsvc_status tsvc__verify(const tsvc_ctx *ctx, const tsvc_pubkey *pub, const tsvc__sig_params *p,
+                         const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len,
+                         tsvc_error **err)
+{
+    return verify_common(ctx, NULL, pub, p, msg, msg_len, false, sig, sig_len, err);
+}
+
+tsvc_status tsvc__verify_digest(const tsvc_ctx *ctx, const tsvc_pubkey *pub,
+                                const tsvc__sig_params *p, const uint8_t *digest,
+                                size_t digest_len, const uint8_t *sig, size_t sig_len,
+                                tsvc_error **err)
+{
+    return verify_common(ctx, NULL, pub, p, digest, digest_len, true, sig, sig_len, err);
+}
+
+tsvc_status tsvc__verify_on_backend(const tsvc_ctx *ctx, size_t backend_index,
+                                    const tsvc_pubkey *pub, const tsvc__sig_params *p,
+                                    const uint8_t *msg, size_t msg_len, const uint8_t *sig,
+                                    size_t sig_len, tsvc_error **err)
+{
+    if (ctx == NULL || backend_index >= ctx->num_backends)
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, "crypto.verify.backend", -1,
+                         "no backend with that index");
+    return verify_common(ctx, &ctx->backends[backend_index], pub, p, msg, msg_len, false, sig,
+                         sig_len, err);
+}
+
+static void public_params(tsvc__sig_params *p, tsvc_sig_scheme scheme, tsvc_hash_alg hash)
+{
+    memset(p, 0, sizeof(*p));
+    p->scheme = scheme;
+    p->hash = hash;
+    if (scheme == TSVC_SIG_RSA_PSS) {
+        p->mgf1_hash = hash;
+        p->salt_len = (uint32_t)tsvc__hash_size(hash);
+    }
+}
+
+tsvc_status tsvc_key_sign(const tsvc_key *key, tsvc_buf *sig, tsvc_sig_scheme scheme,
+                          tsvc_hash_alg hash, const uint8_t *msg, size_t msg_len,
+                          tsvc_error **err)
+{
+    tsvc__sig_params p;
+    public_params(&p, scheme, hash);
+    return sign_common(key, &p, msg, msg_len, false, sig, err);
+}
+
+tsvc_status tsvc_key_sign_digest(const tsvc_key *key, tsvc_buf *sig, tsvc_sig_scheme scheme,
+                                 tsvc_hash_alg hash, const uint8_t *digest, size_t digest_len,
+                                 tsvc_error **err)
+{
+    tsvc__sig_params p;
+    public_params(&p, scheme, hash);
+    return sign_common(key, &p, digest, digest_len, true, sig, err);
+}
+
+tsvc_status tsvc_pubkey_verify(const tsvc_pubkey *pub, tsvc_sig_scheme scheme,
+                               tsvc_hash_alg hash, const uint8_t *msg, size_t msg_len,
+                               const uint8_t *sig, size_t sig_len, tsvc_error **err)
+{
+    tsvc__sig_params p;
+    public_params(&p, scheme, hash);
+    return verify_common(NULL, NULL, pub, &p, msg, msg_len, false, sig, sig_len, err);
+}
+
+tsvc_status tsvc_pubkey_verify_digest(const tsvc_pubkey *pub, tsvc_sig_scheme scheme,
+                                      tsvc_hash_alg hash, const uint8_t *digest,
+                                      size_t digest_len, const uint8_t *sig, size_t sig_len,
+                                      tsvc_error **err)
+{
+    tsvc__sig_params p;
+    public_params(&p, scheme, hash);
+    return verify_common(NULL, NULL, pub, &p, digest, digest_len, true, sig, sig_len, err);
+}
