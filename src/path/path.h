@@ -1,0 +1,162 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ * Internal API of the path layer: its status codes, the store and policy
+ * internals, the RFC 9618 policy graph, and path building.
+ */
+#ifndef TSVC_PATH_PATH_H
+#define TSVC_PATH_PATH_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/core.h"
+#include "der/der.h"
+#include "trustsvc/store.h"
+#include "trustsvc/validate.h"
+
+/* Status codes of the path layer (family -500), until common.h carries them. */
+#ifndef TSVC_ERR_STORE_FROZEN
+/** The store is frozen and can no longer be changed. */
+#define TSVC_ERR_STORE_FROZEN ((tsvc_status)-500)
+#endif
+#ifndef TSVC_ERR_ANCHOR_FINGERPRINT
+/** A pinned trust anchor does not match its published fingerprint. */
+#define TSVC_ERR_ANCHOR_FINGERPRINT ((tsvc_status)-501)
+#endif
+#ifndef TSVC_ERR_POLICY_FROZEN
+/** The validation policy is in use and can no longer be changed. */
+#define TSVC_ERR_POLICY_FROZEN ((tsvc_status)-502)
+#endif
+#ifndef TSVC_ERR_PEER_NAME
+/** A peer name (DNS name, IP address, e-mail address) is malformed. */
+#define TSVC_ERR_PEER_NAME ((tsvc_status)-503)
+#endif
+
+struct tsvc_cert;
+
+/** Takes a reference to a certificate (NULL gives NULL). */
+const struct tsvc_cert *tsvc__path_cert_ref(const struct tsvc_cert *cert);
+/** Releases a reference taken with tsvc__path_cert_ref(). */
+void tsvc__path_cert_unref(const struct tsvc_cert *cert);
+
+/* ------------------------------------------------------------------ */
+/* Store                                                               */
+/* ------------------------------------------------------------------ */
+
+/** Most certificates of each kind one store holds. */
+#define TSVC__STORE_MAX 65536
+
+typedef struct tsvc__anchor {
+    const struct tsvc_cert *cert; /* NULL for a bare-key anchor */
+    /* Bare-key anchors: */
+    uint8_t *name_der;
+    size_t name_len;
+    tsvc_pubkey *key;
+} tsvc__anchor;
+
+struct tsvc_store {
+    const tsvc_ctx *ctx;
+    atomic_uint refs;
+    atomic_bool frozen;
+    tsvc__anchor *anchors;
+    size_t num_anchors;
+    size_t cap_anchors;
+    const struct tsvc_cert **inter;
+    size_t num_inter;
+    size_t cap_inter;
+};
+
+/* ------------------------------------------------------------------ */
+/* Policy                                                              */
+/* ------------------------------------------------------------------ */
+
+#define TSVC__POLICY_MAX_EKUS 16
+#define TSVC__POLICY_MAX_INITIAL 64
+#define TSVC__POLICY_MAX_PEERS 16
+#define TSVC__PEER_MAX 256
+
+typedef struct tsvc__oid {
+    uint8_t len;
+    uint8_t bytes[TSVC__OID_MAX_LEN];
+} tsvc__oid;
+
+typedef struct tsvc__peer {
+    tsvc_peer_kind kind;
+    char text[TSVC__PEER_MAX]; /* DNS name (lower case) or e-mail address */
+    uint8_t ip[16];
+    uint8_t ip_len; /* 4 or 16 for IP */
+} tsvc__peer;
+
+struct tsvc_policy {
+    const tsvc_ctx *ctx;
+    atomic_uint refs;
+    atomic_bool frozen;
+    bool has_time;
+    int64_t when;
+    tsvc_profile profile;
+    uint32_t key_usage;
+    tsvc__oid ekus[TSVC__POLICY_MAX_EKUS];
+    size_t num_ekus;
+    tsvc__oid initial[TSVC__POLICY_MAX_INITIAL];
+    size_t num_initial;
+    uint32_t flags;
+    tsvc__peer peers[TSVC__POLICY_MAX_PEERS];
+    size_t num_peers;
+    bool has_max_depth;
+    unsigned max_depth;
+};
+
+/** Parses an IPv4 (dotted quad) or IPv6 (RFC 4291 text) address. */
+bool tsvc__path_parse_ip(const char *text, uint8_t out[16], uint8_t *out_len);
+
+/* ------------------------------------------------------------------ */
+/* RFC 9618 policy graph, on abstract per-certificate data              */
+/* ------------------------------------------------------------------ */
+
+/** A borrowed OID (DER contents octets). */
+typedef struct tsvc__oidref {
+    const uint8_t *data;
+    size_t len;
+} tsvc__oidref;
+
+typedef struct tsvc__polmap {
+    tsvc__oidref issuer;  /* issuerDomainPolicy */
+    tsvc__oidref subject; /* subjectDomainPolicy */
+} tsvc__polmap;
+
+/** What the policy algorithm needs of one certificate. */
+typedef struct tsvc__polcert {
+    bool has_policies;            /* certificatePolicies present */
+    const tsvc__oidref *policies; /* policy OIDs, anyPolicy included */
+    size_t num_policies;
+    bool has_mappings;
+    const tsvc__polmap *mappings;
+    size_t num_mappings;
+    int64_t require_explicit; /* -1 when absent */
+    int64_t inhibit_mapping;  /* -1 when absent */
+    int64_t inhibit_any;      /* -1 when absent (inhibitAnyPolicy extension) */
+    bool self_issued;
+} tsvc__polcert;
+
+/** Most policies (and mappings) of one certificate the algorithm accepts. */
+#define TSVC__POLICY_MAX_PER_CERT 1024
+
+/**
+ * Runs RFC 5280 section 6.1 policy processing with the RFC 9618 graph on
+ * a path given from the certificate after the trust anchor (index 0) to
+ * the leaf (index n-1). @p initial is the user-initial-policy-set (empty
+ * means {anyPolicy}). On success *ok says whether the path is acceptable;
+ * when not, @p why (may be NULL) gets a static explanation and *fail_index
+ * the certificate index. Errors: TSVC_ERR_NOMEM, TSVC_ERR_LIMIT_COUNT.
+ */
+tsvc_status tsvc__policy_graph_run(const tsvc_ctx *ctx, const tsvc__polcert *certs, size_t n,
+                                   const tsvc__oidref *initial, size_t num_initial,
+                                   bool explicit_policy, bool inhibit_mapping, bool inhibit_any,
+                                   bool *ok, const char **why, size_t *fail_index);
+
+/** Marks a policy used (frozen); returns the policy. */
+void tsvc__policy_freeze(tsvc_policy *policy);
+
+#endif /* TSVC_PATH_PATH_H */

@@ -1,0 +1,340 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ * Validation policies: the caller's requirements for tsvc_validate().
+ */
+#include <string.h>
+
+#include "path/path.h"
+
+/* id-kp arcs 1.3.6.1.5.5.7.3.x and anyExtendedKeyUsage 2.5.29.37.0 */
+static const char *const eku_text[] = {
+    "2.5.29.37.0",       "1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.3",
+    "1.3.6.1.5.5.7.3.4", "1.3.6.1.5.5.7.3.8", "1.3.6.1.5.5.7.3.9",
+};
+
+tsvc_status tsvc_policy_new(tsvc_ctx *ctx, tsvc_policy **out, tsvc_error **err)
+{
+    if (out == NULL)
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "out is required");
+    *out = NULL;
+    tsvc_policy *p = tsvc__calloc(ctx, 1, sizeof(*p));
+    if (p == NULL)
+        return tsvc__err_code(err, TSVC_ERR_NOMEM);
+    p->ctx = ctx;
+    atomic_init(&p->refs, 1u);
+    atomic_init(&p->frozen, false);
+    p->profile = TSVC_PROFILE_GENERIC;
+    *out = p;
+    return TSVC_OK;
+}
+
+tsvc_policy *tsvc_policy_ref(tsvc_policy *policy)
+{
+    if (policy != NULL)
+        atomic_fetch_add(&policy->refs, 1u);
+    return policy;
+}
+
+void tsvc_policy_free(tsvc_policy *policy)
+{
+    if (policy == NULL)
+        return;
+    if (atomic_fetch_sub(&policy->refs, 1u) != 1u)
+        return;
+    tsvc__free(policy->ctx, policy);
+}
+
+void tsvc__policy_freeze(tsvc_policy *policy)
+{
+    if (policy != NULL)
+        atomic_store(&policy->frozen, true);
+}
+
+static tsvc_status check_mutable(const tsvc_policy *policy, tsvc_error **err)
+{
+    if (policy == NULL)
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "policy is required");
+    if (atomic_load(&policy->frozen))
+        return tsvc__err(err, TSVC_ERR_POLICY_FROZEN, "policy.frozen", -1,
+                         "the policy is in use and can no longer be changed");
+    return TSVC_OK;
+}
+
+tsvc_status tsvc_policy_set_time(tsvc_policy *policy, int64_t when, tsvc_error **err)
+{
+    tsvc_status st = check_mutable(policy, err);
+    if (st != TSVC_OK)
+        return st;
+    policy->has_time = true;
+    policy->when = when;
+    return TSVC_OK;
+}
+
+tsvc_status tsvc_policy_set_profile(tsvc_policy *policy, tsvc_profile profile, tsvc_error **err)
+{
+    tsvc_status st = check_mutable(policy, err);
+    if (st != TSVC_OK)
+        return st;
+    if (profile != TSVC_PROFILE_GENERIC && profile != TSVC_PROFILE_SERVER &&
+        profile != TSVC_PROFILE_CLIENT)
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "unknown profile %d", (int)profile);
+    policy->profile = profile;
+    return TSVC_OK;
+}
+
+tsvc_status tsvc_policy_set_key_usage(tsvc_policy *policy, uint32_t usages, tsvc_error **err)
+{
+    tsvc_status st = check_mutable(policy, err);
+    if (st != TSVC_OK)
+        return st;
+    if ((usages & ~0x1ffu) != 0)
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "unknown key usage bits");
+    policy->key_usage = usages;
+    return TSVC_OK;
+}
+
+static tsvc_status parse_oid(const char *text, tsvc__oid *out, tsvc_error **err)
+{
+    size_t len = 0;
+    if (text == NULL)
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "OID text is required");
+    tsvc_status st = tsvc__oid_from_text(text, out->bytes, sizeof(out->bytes), &len);
+    if (st != TSVC_OK || len == 0 || len > TSVC__OID_MAX_LEN)
+        return tsvc__err(err, TSVC_ERR_DER_OID, NULL, -1, "malformed OID text");
+    out->len = (uint8_t)len;
+    return TSVC_OK;
+}
+
+tsvc_status tsvc_policy_add_eku_oid(tsvc_policy *policy, const char *oid, tsvc_error **err)
+{
+    tsvc__oid o;
+    tsvc_status st = check_mutable(policy, err);
+    if (st != TSVC_OK)
+        return st;
+    st = parse_oid(oid, &o, err);
+    if (st != TSVC_OK)
+        return st;
+    for (size_t i = 0; i < policy->num_ekus; i++)
+        if (policy->ekus[i].len == o.len && memcmp(policy->ekus[i].bytes, o.bytes, o.len) == 0)
+            return TSVC_OK;
+    if (policy->num_ekus >= TSVC__POLICY_MAX_EKUS)
+        return tsvc__err(err, TSVC_ERR_LIMIT_COUNT, NULL, -1, "too many EKUs");
+    policy->ekus[policy->num_ekus++] = o;
+    return TSVC_OK;
+}
+
+tsvc_status tsvc_policy_add_eku(tsvc_policy *policy, tsvc_eku eku, tsvc_error **err)
+{
+    if ((unsigned)eku >= sizeof(eku_text) / sizeof(eku_text[0]))
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "unknown EKU %d", (int)eku);
+    return tsvc_policy_add_eku_oid(policy, eku_text[eku], err);
+}
+
+tsvc_status tsvc_policy_add_initial_policy(tsvc_policy *policy, const char *oid,
+                                           tsvc_error **err)
+{
+    tsvc__oid o;
+    tsvc_status st = check_mutable(policy, err);
+    if (st != TSVC_OK)
+        return st;
+    st = parse_oid(oid, &o, err);
+    if (st != TSVC_OK)
+        return st;
+    if (policy->num_initial >= TSVC__POLICY_MAX_INITIAL)
+        return tsvc__err(err, TSVC_ERR_LIMIT_COUNT, NULL, -1, "too many initial policies");
+    policy->initial[policy->num_initial++] = o;
+    return TSVC_OK;
+}
+
+tsvc_status tsvc_policy_set_flags(tsvc_policy *policy, uint32_t flags, tsvc_error **err)
+{
+    tsvc_status st = check_mutable(policy, err);
+    if (st != TSVC_OK)
+        return st;
+    if ((flags & ~0x7u) != 0)
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "unknown policy flags");
+    policy->flags = flags;
+    return TSVC_OK;
+}
+
+tsvc_status tsvc_policy_set_max_depth(tsvc_policy *policy, unsigned max_intermediates,
+                                      tsvc_error **err)
+{
+    tsvc_status st = check_mutable(policy, err);
+    if (st != TSVC_OK)
+        return st;
+    if (max_intermediates > 31)
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "depth must be 0..31");
+    policy->has_max_depth = true;
+    policy->max_depth = max_intermediates;
+    return TSVC_OK;
+}
+
+static bool parse_ipv4(const char *s, uint8_t out[4])
+{
+    for (int i = 0; i < 4; i++) {
+        unsigned v = 0;
+        int digits = 0;
+        while (*s >= '0' && *s <= '9') {
+            if (digits > 0 && v == 0)
+                return false; /* no leading zeros */
+            v = v * 10 + (unsigned)(*s - '0');
+            if (v > 255 || ++digits > 3)
+                return false;
+            s++;
+        }
+        if (digits == 0)
+            return false;
+        out[i] = (uint8_t)v;
+        if (i < 3) {
+            if (*s != '.')
+                return false;
+            s++;
+        }
+    }
+    return *s == '\0';
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static bool parse_ipv6(const char *s, uint8_t out[16])
+{
+    uint16_t words[8];
+    int n = 0, gap = -1;
+    size_t len = strlen(s);
+    if (len < 2 || len > 45)
+        return false;
+    if (s[0] == ':') {
+        if (s[1] != ':')
+            return false;
+        gap = 0;
+        s += 2;
+        if (*s == '\0')
+            goto done;
+    }
+    for (;;) {
+        /* An embedded IPv4 address ends the text. */
+        const char *dot = strchr(s, '.');
+        const char *colon = strchr(s, ':');
+        if (dot != NULL && (colon == NULL || dot < colon)) {
+            uint8_t v4[4];
+            if (n > 6 || !parse_ipv4(s, v4))
+                return false;
+            words[n++] = (uint16_t)((v4[0] << 8) | v4[1]);
+            words[n++] = (uint16_t)((v4[2] << 8) | v4[3]);
+            break;
+        }
+        unsigned v = 0;
+        int digits = 0;
+        int h;
+        while ((h = hexval(*s)) >= 0) {
+            v = (v << 4) | (unsigned)h;
+            if (++digits > 4)
+                return false;
+            s++;
+        }
+        if (digits == 0 || n >= 8)
+            return false;
+        words[n++] = (uint16_t)v;
+        if (*s == '\0')
+            break;
+        if (*s != ':')
+            return false;
+        s++;
+        if (*s == ':') {
+            if (gap >= 0)
+                return false;
+            gap = n;
+            s++;
+            if (*s == '\0')
+                break;
+        }
+    }
+done:
+    if (gap >= 0) {
+        if (n > 7)
+            return false;
+        int fill = 8 - n;
+        memmove(&words[gap + fill], &words[gap], (size_t)(n - gap) * sizeof(uint16_t));
+        for (int i = 0; i < fill; i++)
+            words[gap + i] = 0;
+    } else if (n != 8) {
+        return false;
+    }
+    for (int i = 0; i < 8; i++) {
+        out[2 * i] = (uint8_t)(words[i] >> 8);
+        out[2 * i + 1] = (uint8_t)(words[i] & 0xff);
+    }
+    return true;
+}
+
+bool tsvc__path_parse_ip(const char *text, uint8_t out[16], uint8_t *out_len)
+{
+    if (text == NULL)
+        return false;
+    if (strchr(text, ':') != NULL) {
+        if (!parse_ipv6(text, out))
+            return false;
+        *out_len = 16;
+        return true;
+    }
+    if (!parse_ipv4(text, out))
+        return false;
+    *out_len = 4;
+    return true;
+}
+
+tsvc_status tsvc_policy_add_peer_name(tsvc_policy *policy, tsvc_peer_kind kind,
+                                      const char *value, tsvc_error **err)
+{
+    tsvc__peer peer;
+    tsvc_status st = check_mutable(policy, err);
+    if (st != TSVC_OK)
+        return st;
+    if (value == NULL)
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "peer name is required");
+    memset(&peer, 0, sizeof(peer));
+    peer.kind = kind;
+    size_t len = strlen(value);
+    switch (kind) {
+    case TSVC_PEER_DNS:
+    case TSVC_PEER_EMAIL:
+        if (len == 0 || len >= sizeof(peer.text))
+            return tsvc__err(err, TSVC_ERR_PEER_NAME, "peer-name", -1, "bad peer name length");
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)value[i];
+            if (c <= 0x20 || c >= 0x7f)
+                return tsvc__err(err, TSVC_ERR_PEER_NAME, "peer-name", -1,
+                                 "peer name must be printable ASCII");
+            peer.text[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+        }
+        if (kind == TSVC_PEER_EMAIL) {
+            /* Only the domain part is case-insensitive. */
+            const char *at = strrchr(value, '@');
+            if (at == NULL || at == value || at[1] == '\0')
+                return tsvc__err(err, TSVC_ERR_PEER_NAME, "peer-name", -1,
+                                 "e-mail address without local part or domain");
+            memcpy(peer.text, value, (size_t)(at - value));
+        }
+        break;
+    case TSVC_PEER_IP:
+        if (!tsvc__path_parse_ip(value, peer.ip, &peer.ip_len))
+            return tsvc__err(err, TSVC_ERR_PEER_NAME, "peer-name", -1, "malformed IP address");
+        break;
+    default:
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "unknown peer kind");
+    }
+    if (policy->num_peers >= TSVC__POLICY_MAX_PEERS)
+        return tsvc__err(err, TSVC_ERR_LIMIT_COUNT, NULL, -1, "too many peer names");
+    policy->peers[policy->num_peers++] = peer;
+    return TSVC_OK;
+}
