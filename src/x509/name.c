@@ -568,10 +568,13 @@ tsvc_status tsvc__name_to_text(const tsvc_ctx *ctx, const tsvc__cbs *name, tsvc_
         st = tsvc__err(err, TSVC_ERR_NOMEM, "x509.name.text", -1, "out of memory");
         goto out;
     }
-    out->data = (uint8_t *)sb.p;
+    /* tsvc_buf memory carries a header: copy into one, NUL included. */
+    st = tsvc__buf_set(ctx, out, sb.p, sb.len + 1);
+    if (st != TSVC_OK) {
+        st = tsvc__err(err, st, "x509.name.text", -1, "out of memory");
+        goto out;
+    }
     out->len = sb.len;
-    sb.p = NULL;
-    st = TSVC_OK;
 out:
     tsvc__free(ctx, sb.p);
     tsvc__free(ctx, attrs);
