@@ -301,4 +301,39 @@ tsvc_status tsvc__pem_encode(const tsvc_ctx *ctx, const char *label, const uint8
 /** True if the data starts (after whitespace) with "-----BEGIN ". */
 bool tsvc__pem_looks_like(const uint8_t *data, size_t len);
 
+/* ------------------------------------------------------------------ */
+/* Notes on behaviour (added with the implementation)                  */
+/* ------------------------------------------------------------------ */
+/*
+ * - Error offsets point at the first offending octet: the tag for tag
+ *   errors (check "der.tag"), the first length octet for length errors and
+ *   for lengths that run past the end ("der.length", "der.indefinite",
+ *   "der.truncated"), the first contents octet for value errors
+ *   ("der.boolean", "der.integer", "der.bit_string", "der.oid", "der.time",
+ *   "der.null"), the offending element for "der.set_order" and
+ *   "der.depth".
+ * - tsvc__der_get_any() also refuses universal tag 0, constructed forms of
+ *   primitive-only universal types (TSVC_ERR_DER_CONSTRUCTED) and primitive
+ *   SEQUENCE/SET (TSVC_ERR_DER_TAG). Tag numbers up to 2^29 - 1 are read.
+ * - NULL with contents gives TSVC_ERR_DER_LENGTH.
+ * - tsvc__der_get_unsigned() gives a one-octet 00 magnitude for zero.
+ * - tsvc__der_validate() and tsvc__ber_to_der(): the top-level element is
+ *   at depth 1; max_depth 0 means 32; values above 256 are treated as 256.
+ *   The input must be exactly one element. Universal SETs are checked for
+ *   DER order, UTCTime with the RFC 5280 profile, GeneralizedTime with the
+ *   fractional profile.
+ * - tsvc__ber_to_der() refuses with TSVC_ERR_BER (check "ber") what is not
+ *   BER; a BER value it does not re-encode (BOOLEAN 01, non-zero BIT
+ *   STRING padding, an unsorted SET) is refused with the DER status, so
+ *   that its output always passes tsvc__der_validate().
+ * - tsvc__base64_decode() refuses non-zero bits left after the last octet.
+ * - tsvc__pem_next(): *found is true when a BEGIN line was seen (so an
+ *   error with *found set is malformed armour); a BEGIN line must start a
+ *   line; any ':' in the body is taken as an encapsulated header.
+ * - tsvc__pem_encode() and tsvc__base64_encode() NUL-terminate their output
+ *   (len excludes the NUL).
+ * - tsvc__oid_from_text() gives TSVC_ERR_BUFFER_TOO_SMALL when @p out_size
+ *   is too small, TSVC_ERR_DER_OID for bad text or more than 128 octets.
+ */
+
 #endif /* TSVC_DER_DER_H */

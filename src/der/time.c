@@ -128,11 +128,14 @@ static void add_time_tagged(tsvc__cbb *cbb, int64_t secs, uint32_t nanos, bool a
         tsvc__cbb_fail(cbb, TSVC_ERR_DER_TIME);
         return;
     }
-    tsvc__time_to_civil(secs, &year, &month, &day, &hour, &minute, &second);
-    if (year < 0 || year > 9999) {
+    /* Years 0000..9999 only; checked before the calendar arithmetic, which
+     * must not see values near the ends of int64. */
+    if (secs < tsvc__time_from_civil(0, 1, 1, 0, 0, 0) ||
+        secs > tsvc__time_from_civil(9999, 12, 31, 23, 59, 59)) {
         tsvc__cbb_fail(cbb, TSVC_ERR_DER_TIME);
         return;
     }
+    tsvc__time_to_civil(secs, &year, &month, &day, &hour, &minute, &second);
     if (allow_utc && year >= 1950 && year <= 2049) {
         tag = TSVC__TAG_UTC_TIME;
         put2(s, (unsigned)(year % 100));

@@ -323,7 +323,13 @@ static void writer_rejects_out_of_range(void **state)
     assert_int_equal(tsvc__cbb_finish(&cbb, &out), TSVC_OK);
     tsvc_buf_dispose(&out);
     tsvc__cbb_init(&cbb, NULL);
-    tsvc__cbb_add_time(&cbb, INT64_MIN); /* ... but not this */
+    tsvc__cbb_add_time(&cbb, -62167219201); /* ... but not year -1 */
+    assert_int_equal(tsvc__cbb_finish(&cbb, &out), TSVC_ERR_DER_TIME);
+    tsvc__cbb_init(&cbb, NULL);
+    tsvc__cbb_add_time(&cbb, INT64_MIN);
+    assert_int_equal(tsvc__cbb_finish(&cbb, &out), TSVC_ERR_DER_TIME);
+    tsvc__cbb_init(&cbb, NULL);
+    tsvc__cbb_add_generalized_time(&cbb, INT64_MAX, 0);
     assert_int_equal(tsvc__cbb_finish(&cbb, &out), TSVC_ERR_DER_TIME);
 }
 
