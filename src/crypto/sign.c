@@ -198,6 +198,34 @@ tsvc_status tsvc__sign_digest(const tsvc_key *key, const tsvc__sig_params *p,
     return sign_common(key, p, digest, digest_len, true, sig, err);
 }
 
+/* RFC 8032 5.1.7: S (little-endian) must be below the group order L;
+ * checked here so that every backend refuses malleable signatures. */
+static bool ed25519_s_canonical(const uint8_t *s)
+{
+    static const uint8_t order[32] = {
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
+        0xa2, 0xde, 0xf9, 0xde, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10};
+    for (size_t i = 32; i-- > 0;) {
+        if (s[i] != order[i])
+            return s[i] < order[i];
+    }
+    return false; /* S == L */
+}
+
+/* RFC 8017 RSAVP1 step 1: the signature representative must be below n.
+ * @p sig has the modulus' byte length. */
+static bool rsa_sig_in_range(const tsvc_pubkey *pub, const uint8_t *sig, size_t sig_len)
+{
+    if (pub->n_len > sig_len)
+        return false;
+    size_t pad = sig_len - pub->n_len;
+    for (size_t i = 0; i < pad; i++)
+        if (sig[i] != 0)
+            return false;
+    return memcmp(sig + pad, pub->n, pub->n_len) < 0;
+}
+
 static tsvc_status verify_common(const tsvc_ctx *ctx, const tsvc__backend_slot *forced,
                                  const tsvc_pubkey *pub, const tsvc__sig_params *pin,
                                  const uint8_t *data, size_t len, bool is_digest,
@@ -259,9 +287,9 @@ static tsvc_status verify_common(const tsvc_ctx *ctx, const tsvc__backend_slot *
         s = raw;
         s_len = 2 * cl;
     } else if (p.scheme == TSVC_SIG_ED25519) {
-        bad = sig_len != 64;
+        bad = sig_len != 64 || !ed25519_s_canonical(sig + 32);
     } else {
-        bad = sig_len != (pub->bits + 7) / 8;
+        bad = sig_len != (pub->bits + 7) / 8 || !rsa_sig_in_range(pub, sig, sig_len);
     }
     if (bad)
         return tsvc__err(err, TSVC_ERR_SIGNATURE_INVALID, "crypto.verify.encoding", -1,

@@ -1121,6 +1121,76 @@ static void ecdsa_raw_der(void **state)
                      TSVC_ERR_INVALID_ARG);
 }
 
+/* Regressions from Wycheproof: Ed25519 signatures with S >= L (ed25519_test
+ * tcId 85) and RSA signatures not reduced mod n (rsa_signature_* tcId 244)
+ * were accepted by wolfCrypt 5.5.4; the crypto layer now refuses them for
+ * every backend. */
+static void malleable_signatures_refused(void **state)
+{
+    (void)state;
+    tsvc_ctx *ctx = new_ctx();
+    static const uint8_t msg[] = "malleable";
+    static const uint8_t order[32] = {
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
+        0xa2, 0xde, 0xf9, 0xde, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10};
+    tsvc_key *key = NULL;
+    tsvc_pubkey *pub = NULL;
+    tsvc_buf sig = TSVC_BUF_INIT;
+    assert_int_equal(tsvc_key_generate(ctx, &key, TSVC_KEY_ED25519, 0, NULL), TSVC_OK);
+    assert_int_equal(tsvc_key_get_public(key, &pub, NULL), TSVC_OK);
+    assert_int_equal(tsvc_key_sign(key, &sig, TSVC_SIG_ED25519, TSVC_HASH_NONE, msg,
+                                   sizeof(msg), NULL),
+                     TSVC_OK);
+    /* S + L, little-endian. */
+    unsigned carry = 0;
+    for (size_t i = 0; i < 32; i++) {
+        unsigned v = sig.data[32 + i] + order[i] + carry;
+        sig.data[32 + i] = (uint8_t)v;
+        carry = v >> 8;
+    }
+    assert_int_equal(carry, 0);
+    tsvc__sig_params p = {TSVC_SIG_ED25519, TSVC_HASH_NONE, TSVC_HASH_NONE, 0};
+    for (size_t b = 0; b < tsvc_ctx_num_backends(ctx); b++) {
+        if (!tsvc_ctx_backend_supports(ctx, b, TSVC_OP_VERIFY, TSVC_KEY_ED25519,
+                                       TSVC_SIG_ED25519, TSVC_HASH_NONE))
+            continue;
+        assert_int_equal(tsvc__verify_on_backend(ctx, b, pub, &p, msg, sizeof(msg), sig.data,
+                                                 sig.len, NULL),
+                         TSVC_ERR_SIGNATURE_INVALID);
+    }
+    tsvc_buf_dispose(&sig);
+    tsvc_pubkey_free(pub);
+    pub = NULL;
+    tsvc_key_free(key);
+
+    /* RSA: a signature equal to n, and one above n. */
+    if (tsvc__crypto_pick(ctx, TSVC_OP_VERIFY, TSVC_KEY_RSA, TSVC_SIG_RSA_PSS,
+                          TSVC_HASH_SHA256) == NULL) {
+        tsvc_ctx_free(ctx);
+        return;
+    }
+    tsvc_buf der = TSVC_BUF_INIT;
+    pem_to_der(ctx, "rsa2048-pub.pem", &der);
+    assert_int_equal(tsvc_pubkey_import(ctx, &pub, der.data, der.len, NULL), TSVC_OK);
+    size_t nl = 0;
+    const uint8_t *bits = tsvc__pubkey_bits(pub, &nl);
+    /* RSAPublicKey: 30 82 01 0a 02 82 01 01 00 <256 bytes of n> ... */
+    assert_true(nl > 9 + 256);
+    uint8_t bad[256];
+    memcpy(bad, bits + 9, 256);
+    assert_int_equal(tsvc_pubkey_verify(pub, TSVC_SIG_RSA_PKCS1, TSVC_HASH_SHA256, msg,
+                                        sizeof(msg), bad, sizeof(bad), NULL),
+                     TSVC_ERR_SIGNATURE_INVALID);
+    memset(bad, 0xff, sizeof(bad));
+    assert_int_equal(tsvc_pubkey_verify(pub, TSVC_SIG_RSA_PSS, TSVC_HASH_SHA256, msg,
+                                        sizeof(msg), bad, sizeof(bad), NULL),
+                     TSVC_ERR_SIGNATURE_INVALID);
+    tsvc_pubkey_free(pub);
+    tsvc_buf_dispose(&der);
+    tsvc_ctx_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -1141,6 +1211,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(algorithm_identifiers),
         cmocka_unit_test(curve_points),
         cmocka_unit_test(ecdsa_raw_der),
+        cmocka_unit_test(malleable_signatures_refused),
     };
     char name[64];
     snprintf(name, sizeof(name), "crypto%s%s", g_only ? "-" : "", g_only ? g_only : "");
