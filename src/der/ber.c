@@ -130,6 +130,38 @@ static tsvc_status read_header(ber_state *s, tsvc__cbs *in, ber_hdr *h)
     return TSVC_OK;
 }
 
+/*
+ * Reads the next element header of a level. *done is set (and TSVC_OK
+ * returned) at the end of a definite level or at the end-of-contents of
+ * an indefinite one. Checks the depth of the element found.
+ */
+static tsvc_status next_header(ber_state *s, tsvc__cbs *in, unsigned depth, bool until_eoc,
+                               ber_hdr *h, bool *done)
+{
+    *done = false;
+    if (in->len == 0) {
+        if (until_eoc)
+            return ber_err(s, tsvc__cbs_offset(in), "missing end-of-contents");
+        *done = true;
+        return TSVC_OK;
+    }
+    tsvc_status st = read_header(s, in, h);
+    if (st != TSVC_OK)
+        return st;
+    if (h->eoc) {
+        if (!until_eoc)
+            return ber_err(s, h->off, "unexpected end-of-contents");
+        *done = true;
+        return TSVC_OK;
+    }
+    if ((h->tag & ~TSVC__DER_CONSTRUCTED) == 0)
+        return ber_err(s, h->off, "misplaced end-of-contents or universal tag 0");
+    if (depth > s->max_depth)
+        return tsvc__err(s->err, TSVC_ERR_LIMIT_DER_DEPTH, "ber.depth", h->off,
+                         "BER nesting deeper than %u", s->max_depth);
+    return TSVC_OK;
+}
+
 static bool flattenable(uint32_t tag)
 {
     if ((tag & TSVC__DER_CLASS_MASK) != TSVC__DER_CLASS_UNIVERSAL)
@@ -159,23 +191,11 @@ static tsvc_status flatten(ber_state *s, tsvc__cbs *in, uint32_t number, unsigne
 {
     tsvc_status st;
     for (;;) {
-        if (in->len == 0) {
-            if (until_eoc)
-                return ber_err(s, tsvc__cbs_offset(in), "missing end-of-contents");
-            return TSVC_OK;
-        }
         ber_hdr h;
-        st = read_header(s, in, &h);
-        if (st != TSVC_OK)
+        bool done;
+        st = next_header(s, in, depth, until_eoc, &h, &done);
+        if (st != TSVC_OK || done)
             return st;
-        if (h.eoc) {
-            if (until_eoc)
-                return TSVC_OK;
-            return ber_err(s, h.off, "unexpected end-of-contents");
-        }
-        if (depth > s->max_depth)
-            return tsvc__err(s->err, TSVC_ERR_LIMIT_DER_DEPTH, "ber.depth", h.off,
-                             "BER nesting deeper than %u", s->max_depth);
         if ((h.tag & ~TSVC__DER_CONSTRUCTED) != number)
             return ber_err(s, h.off, "segment of a constructed string has another type");
         if (h.tag & TSVC__DER_CONSTRUCTED) {
@@ -300,25 +320,11 @@ static tsvc_status convert_element(ber_state *s, tsvc__cbs *in, const ber_hdr *h
 static tsvc_status convert(ber_state *s, tsvc__cbs *in, unsigned depth, bool until_eoc, bool one)
 {
     for (;;) {
-        if (in->len == 0) {
-            if (until_eoc)
-                return ber_err(s, tsvc__cbs_offset(in), "missing end-of-contents");
-            return TSVC_OK;
-        }
         ber_hdr h;
-        tsvc_status st = read_header(s, in, &h);
-        if (st != TSVC_OK)
+        bool done;
+        tsvc_status st = next_header(s, in, depth, until_eoc, &h, &done);
+        if (st != TSVC_OK || done)
             return st;
-        if (h.eoc) {
-            if (until_eoc)
-                return TSVC_OK;
-            return ber_err(s, h.off, "unexpected end-of-contents");
-        }
-        if ((h.tag & ~TSVC__DER_CONSTRUCTED) == 0)
-            return ber_err(s, h.off, "misplaced end-of-contents or universal tag 0");
-        if (depth > s->max_depth)
-            return tsvc__err(s->err, TSVC_ERR_LIMIT_DER_DEPTH, "ber.depth", h.off,
-                             "BER nesting deeper than %u", s->max_depth);
         st = convert_element(s, in, &h, depth);
         if (st != TSVC_OK)
             return st;

@@ -165,15 +165,24 @@ void tsvc__cbb_open(tsvc__cbb *cbb, uint32_t tag)
     cbb->depth++;
 }
 
-void tsvc__cbb_close(tsvc__cbb *cbb)
+/* Gives the contents offset of the innermost open element; false if none (or an error). */
+static bool innermost(tsvc__cbb *cbb, size_t *start)
 {
     if (cbb->error != TSVC_OK)
-        return;
+        return false;
     if (cbb->depth == 0) {
         tsvc__cbb_fail(cbb, TSVC_ERR_STATE);
-        return;
+        return false;
     }
-    const size_t start = cbb->open[cbb->depth - 1];
+    *start = cbb->open[cbb->depth - 1];
+    return true;
+}
+
+void tsvc__cbb_close(tsvc__cbb *cbb)
+{
+    size_t start;
+    if (!innermost(cbb, &start))
+        return;
     const size_t clen = cbb->len - start;
     uint8_t l[16];
     if (clen > 0xffffffffu) {
@@ -212,15 +221,10 @@ void tsvc__cbb_close_set_of(tsvc__cbb *cbb)
 {
     child *kids = NULL;
     uint8_t *tmp = NULL;
-    size_t num = 0, clen = 0;
+    size_t num = 0, clen = 0, start;
 
-    if (cbb->error != TSVC_OK)
+    if (!innermost(cbb, &start))
         return;
-    if (cbb->depth == 0) {
-        tsvc__cbb_fail(cbb, TSVC_ERR_STATE);
-        return;
-    }
-    const size_t start = cbb->open[cbb->depth - 1];
     clen = cbb->len - start;
     tsvc__cbs it;
     tsvc__cbs_init(&it, cbb->buf + start, clen);

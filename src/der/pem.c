@@ -131,6 +131,20 @@ tsvc_status tsvc__pem_next(const tsvc_ctx *ctx, const char *text, size_t len, si
     return TSVC_OK;
 }
 
+/* Writes "<mark><label>-----\n" at @p n; returns the new length. */
+static size_t put_armour(char *o, size_t n, const char *mark, size_t mark_len, const char *label,
+                         size_t llen)
+{
+    memcpy(o + n, mark, mark_len);
+    n += mark_len;
+    memcpy(o + n, label, llen);
+    n += llen;
+    memcpy(o + n, dashes, DASHES_LEN);
+    n += DASHES_LEN;
+    o[n++] = '\n';
+    return n;
+}
+
 tsvc_status tsvc__pem_encode(const tsvc_ctx *ctx, const char *label, const uint8_t *der,
                              size_t len, tsvc_buf *out)
 {
@@ -160,27 +174,14 @@ tsvc_status tsvc__pem_encode(const tsvc_ctx *ctx, const char *label, const uint8
     if (st != TSVC_OK)
         goto out;
     char *o = (char *)out->data;
-    size_t n = 0;
-    memcpy(o + n, begin_mark, BEGIN_LEN);
-    n += BEGIN_LEN;
-    memcpy(o + n, label, llen);
-    n += llen;
-    memcpy(o + n, dashes, DASHES_LEN);
-    n += DASHES_LEN;
-    o[n++] = '\n';
+    size_t n = put_armour(o, 0, begin_mark, BEGIN_LEN, label, llen);
     for (size_t i = 0; i < b64.len; i += 64) {
         const size_t k = b64.len - i < 64 ? b64.len - i : 64;
         memcpy(o + n, b64.data + i, k);
         n += k;
         o[n++] = '\n';
     }
-    memcpy(o + n, end_mark, END_LEN);
-    n += END_LEN;
-    memcpy(o + n, label, llen);
-    n += llen;
-    memcpy(o + n, dashes, DASHES_LEN);
-    n += DASHES_LEN;
-    o[n++] = '\n';
+    n = put_armour(o, n, end_mark, END_LEN, label, llen);
     o[n] = '\0';
     out->len = n;
 out:
