@@ -193,11 +193,6 @@ static tsvc_status parse_extensions(tsvc_cert *cert, tsvc__cbs *exts_seq, tsvc_e
                   "empty extensions sequence");
         goto out;
     }
-    size_t bytes;
-    if (!tsvc__mul_ok(n, sizeof(*cert->exts), &bytes)) {
-        st = tsvc__err(err, TSVC_ERR_NOMEM, "x509.extensions", -1, "too many extensions");
-        goto out;
-    }
     cert->exts = tsvc__calloc(cert->ctx, n, sizeof(*cert->exts));
     if (cert->exts == NULL) {
         st = tsvc__err(err, TSVC_ERR_NOMEM, "x509.extensions", -1, "out of memory");
@@ -305,10 +300,8 @@ static tsvc_status parse_cert(tsvc_cert *cert, tsvc_error **err)
 
     {
         bool negative = false;
-        tsvc__cbs at = tbs;
         READ(tsvc__der_get_integer(&tbs, 0, &cert->serial, &negative, &inner_),
              TSVC_ERR_CERT_FORMAT, "x509.serial", tbs);
-        (void)at;
         if (negative)
             cert->flags |= TSVC_CERT_FLAG_SERIAL_NEGATIVE;
         if (cert->serial.len == 1 && cert->serial.data[0] == 0)

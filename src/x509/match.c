@@ -21,7 +21,7 @@ static bool ieq(const uint8_t *a, const uint8_t *b, size_t n)
 
 /* True if `name` equals `suffix` or ends with "." + suffix (case-insensitive). */
 static bool dns_suffix(const uint8_t *name, size_t name_len, const uint8_t *suffix,
-                       size_t suffix_len, bool proper_only)
+                       size_t suffix_len)
 {
     if (suffix_len > 0 && suffix[0] == '.') {
         /* ".example.com": proper subdomains only. */
@@ -29,7 +29,7 @@ static bool dns_suffix(const uint8_t *name, size_t name_len, const uint8_t *suff
                ieq(name + name_len - suffix_len, suffix, suffix_len);
     }
     if (name_len == suffix_len)
-        return !proper_only && ieq(name, suffix, suffix_len);
+        return ieq(name, suffix, suffix_len);
     if (name_len < suffix_len + 1)
         return false;
     return name[name_len - suffix_len - 1] == '.' &&
@@ -70,7 +70,7 @@ tsvc__nc_result tsvc__x509_nc_dns(const tsvc__cbs *name, const tsvc__cbs *constr
         return TSVC__NC_MALFORMED;
     if (cl == 0)
         return TSVC__NC_MATCH;
-    return dns_suffix(name->data, nl, constraint->data, cl, false) ? TSVC__NC_MATCH
+    return dns_suffix(name->data, nl, constraint->data, cl) ? TSVC__NC_MATCH
                                                                   : TSVC__NC_NO_MATCH;
 }
 

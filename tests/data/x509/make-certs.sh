@@ -56,7 +56,7 @@ issue() {
     echo "$serial" > "$work/serial"
     openssl req -new -key "$key" -subj "$subj" -multivalue-rdn -out "$work/req.csr"
     set -- -batch -config "$work/ca.cnf" -in "$work/req.csr" -out "$work/out.pem" \
-        -startdate $START -enddate $END -preserveDN -notext
+        -startdate $START -enddate $END -preserveDN -notext ${SIGOPTS:-}
     if [ -n "$ext" ]; then
         set -- "$@" -extfile "$work/ext.cnf" -extensions "$ext"
     fi
@@ -89,6 +89,10 @@ issue ed25519-int "/C=JP/O=libtrustsvc/CN=TSVC Test Ed25519 Intermediate" ed2551
 issue ed25519-leaf "/C=JP/O=libtrustsvc/CN=device-0001" ed25519-leaf.key 3003 v3_leaf_simple ed25519-int.pem ed25519-int.key
 
 cat ec-leaf.pem ec-int.pem ec-root.pem > ec-chain.pem
+
+# RSASSA-PSS (SHA-256, MGF1-SHA-256, salt 32) signed by the RSA intermediate.
+SIGOPTS="-sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32" \
+    issue rsa-pss-leaf "/C=JP/O=libtrustsvc/CN=pss.example.com" rsa-leaf.key 2004 v3_leaf_simple rsa-int.pem rsa-int.key
 
 # A v1 certificate (no extensions section: `openssl ca` makes v1).
 issue v1-good "/C=JP/O=libtrustsvc/CN=Version One" ec-leaf.key 1004 "" ec-int.pem ec-int.key

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <pthread.h>
 
 #include "trustsvc/x509.h"
 #include "x509/x509.h"
@@ -170,7 +171,7 @@ static void ec_leaf_fields(void **state)
     /* Fingerprint: openssl x509 -in ec-leaf.pem -noout -fingerprint -sha256 */
     assert_int_equal(tsvc_cert_fingerprint(c, &buf, TSVC_HASH_SHA256, NULL), TSVC_OK);
     assert_bytes(buf.data, buf.len,
-                 "C1F05D98F9269827EF75F864067D7C224E4B68A402F8520B18D543169A0BDF10");
+                 "13EB13B39DAF6D10F8DD6CB8C4D24C7ACEF2EE5D1428EFD5FC0FE75483E16131");
     tsvc_buf_dispose(&buf);
 
     /* Basic constraints: critical, CA:FALSE */
@@ -416,6 +417,20 @@ static void rsa_chain_verifies(void **state)
     tsvc_cert_free(c);
 }
 
+static void rsa_pss_signature(void **state)
+{
+    (void)state;
+    /* openssl: Signature Algorithm: rsassaPss, sha256, mgf1 with sha256, salt 0x20 */
+    tsvc_cert *l = must_parse("rsa-pss-leaf.pem"), *i = must_parse("rsa-int.pem");
+    assert_int_equal(tsvc_cert_sig_scheme(l), TSVC_SIG_RSA_PSS);
+    assert_int_equal(tsvc_cert_sig_hash(l), TSVC_HASH_SHA256);
+    assert_int_equal(l->sig_params.mgf1_hash, TSVC_HASH_SHA256);
+    assert_int_equal(l->sig_params.salt_len, 32);
+    assert_int_equal(tsvc__cert_verify_signed_by(g_ctx, l, i->pubkey, NULL), TSVC_OK);
+    tsvc_cert_free(l);
+    tsvc_cert_free(i);
+}
+
 static void ed25519_chain_verifies(void **state)
 {
     (void)state;
@@ -533,6 +548,27 @@ static void refcount_and_nulls(void **state)
                      TSVC_ERR_INVALID_ARG);
     tsvc_cert *out = NULL;
     assert_int_equal(tsvc_cert_parse(g_ctx, &out, NULL, 5, NULL), TSVC_ERR_INVALID_ARG);
+}
+
+static void *ref_churn(void *arg)
+{
+    tsvc_cert *c = arg;
+    for (int i = 0; i < 100000; i++)
+        tsvc_cert_free(tsvc_cert_ref(c));
+    return NULL;
+}
+
+static void refcount_is_thread_safe(void **state)
+{
+    (void)state;
+    tsvc_cert *c = must_parse("ec-leaf.der");
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, ref_churn, c), 0);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+    assert_int_equal(atomic_load(&c->refs), 1);
+    tsvc_cert_free(c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1155,12 +1191,14 @@ int main(void)
         cmocka_unit_test(root_is_self_issued),
         cmocka_unit_test(ecdsa_chain_verifies),
         cmocka_unit_test(rsa_chain_verifies),
+        cmocka_unit_test(rsa_pss_signature),
         cmocka_unit_test(ed25519_chain_verifies),
         cmocka_unit_test(v1_certificate),
         cmocka_unit_test(cert_list_from_bundle),
         cmocka_unit_test(special_names_text),
         cmocka_unit_test(many_sans),
         cmocka_unit_test(refcount_and_nulls),
+        cmocka_unit_test(refcount_is_thread_safe),
         cmocka_unit_test(bad_v1_extensions),
         cmocka_unit_test(bad_v2_extensions),
         cmocka_unit_test(bad_version5),
