@@ -1,0 +1,941 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ * Unit tests of the path layer: store, policy, path building, RFC 5280
+ * section 6.1 checks, the server profile, budgets and the report's JSON.
+ * Certificates come from tests/data/path (see make-chains.sh there).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+
+#include "crypto/crypto.h"
+#include "path/path.h"
+#include "path/report.h"
+#include "trustsvc/validate.h"
+#include "x509/x509.h"
+
+#ifndef TSVC_PATH_DATA
+#define TSVC_PATH_DATA "tests/data/path"
+#endif
+
+/* 2025-01-01T00:00:00Z */
+#define WHEN INT64_C(1735689600)
+
+static tsvc_ctx *g_ctx;
+
+/* ---- helpers ---- */
+
+static tsvc_cert *load(const char *name)
+{
+    char path[1024];
+    const char *root = getenv("TSVC_SOURCE_ROOT");
+    if (root != NULL)
+        snprintf(path, sizeof(path), "%s/tests/data/path/%s.pem", root, name);
+    else
+        snprintf(path, sizeof(path), "%s/%s.pem", TSVC_PATH_DATA, name);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        fail_msg("cannot open %s", path);
+    static uint8_t buf[256 * 1024];
+    size_t len = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    tsvc_cert *cert = NULL;
+    tsvc_error *err = NULL;
+    tsvc_status st = tsvc_cert_parse(g_ctx, &cert, buf, len, &err);
+    if (st != TSVC_OK)
+        fail_msg("cannot parse %s: %s", name, tsvc_error_message(err));
+    tsvc_error_free(err);
+    return cert;
+}
+
+typedef struct setup {
+    const char *leaf;
+    const char *anchors[4];
+    const char *inter[6];
+    tsvc_profile profile;
+    const char *peer_dns;
+} setup;
+
+/* Validates per @p s with @p pol (may be NULL: a fresh policy at WHEN). */
+static tsvc_report *run_with(const setup *s, tsvc_policy *pol)
+{
+    tsvc_store *store = NULL;
+    tsvc_report *report = NULL;
+    tsvc_error *err = NULL;
+    bool own = pol == NULL;
+    assert_int_equal(tsvc_store_new(g_ctx, &store, NULL), TSVC_OK);
+    for (size_t i = 0; i < 4 && s->anchors[i]; i++) {
+        tsvc_cert *c = load(s->anchors[i]);
+        assert_int_equal(tsvc_store_add_anchor(store, c, NULL), TSVC_OK);
+        tsvc_cert_free(c);
+    }
+    for (size_t i = 0; i < 6 && s->inter[i]; i++) {
+        tsvc_cert *c = load(s->inter[i]);
+        assert_int_equal(tsvc_store_add_intermediate(store, c, NULL), TSVC_OK);
+        tsvc_cert_free(c);
+    }
+    if (own) {
+        assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+        assert_int_equal(tsvc_policy_set_time(pol, WHEN, NULL), TSVC_OK);
+        assert_int_equal(tsvc_policy_set_profile(pol, s->profile, NULL), TSVC_OK);
+        if (s->peer_dns)
+            assert_int_equal(tsvc_policy_add_peer_name(pol, TSVC_PEER_DNS, s->peer_dns, NULL),
+                             TSVC_OK);
+    }
+    tsvc_cert *leaf = load(s->leaf);
+    tsvc_status st = tsvc_validate(g_ctx, &report, leaf, store, pol, &err);
+    if (st != TSVC_OK)
+        fail_msg("tsvc_validate: %s", tsvc_error_message(err));
+    assert_non_null(report);
+    tsvc_cert_free(leaf);
+    tsvc_store_free(store);
+    if (own)
+        tsvc_policy_free(pol);
+    return report;
+}
+
+static tsvc_report *run(const setup *s)
+{
+    return run_with(s, NULL);
+}
+
+static bool has_failed_check(const tsvc_report *r, const char *name)
+{
+    for (size_t i = 0; i < tsvc_report_num_checks(r); i++)
+        if (strcmp(tsvc_report_check_name(r, i), name) == 0 &&
+            tsvc_report_check_result(r, i) == TSVC_CHECK_FAILED)
+            return true;
+    return false;
+}
+
+static void expect(tsvc_report *r, tsvc_indication ind, tsvc_subindication sub)
+{
+    if (tsvc_report_indication(r) != ind || tsvc_report_subindication(r) != sub)
+        fail_msg("expected %s/%s, got %s/%s: %s", tsvc_indication_str(ind),
+                 tsvc_subindication_str(sub), tsvc_indication_str(tsvc_report_indication(r)),
+                 tsvc_subindication_str(tsvc_report_subindication(r)), tsvc_report_reason(r));
+}
+
+static void expect_pass(const setup *s)
+{
+    tsvc_report *r = run(s);
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    tsvc_report_free(r);
+}
+
+static void expect_chain_failure(const setup *s, const char *check)
+{
+    tsvc_report *r = run(s);
+    expect(r, TSVC_INDICATION_FAILED, TSVC_SUB_CHAIN_CONSTRAINTS_FAILURE);
+    if (check != NULL && !has_failed_check(r, check))
+        fail_msg("no failed check named %s (%s)", check, tsvc_report_reason(r));
+    tsvc_report_free(r);
+}
+
+static void expect_no_chain(const setup *s)
+{
+    tsvc_report *r = run(s);
+    expect(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_NO_CERTIFICATE_CHAIN_FOUND);
+    assert_int_equal(tsvc_report_status(r), TSVC_OK);
+    tsvc_report_free(r);
+}
+
+#define BASIC(leaf_, inter_) {leaf_, {"root"}, {inter_}, TSVC_PROFILE_GENERIC, NULL}
+
+/* ---- valid chains ---- */
+
+static void valid_chain(void **state)
+{
+    (void)state;
+    setup s = {"leaf", {"root"}, {"ica"}, TSVC_PROFILE_SERVER, "example.com"};
+    tsvc_report *r = run(&s);
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    assert_int_equal(tsvc_report_status(r), TSVC_OK);
+    assert_int_equal(tsvc_report_chain_count(r), 3);
+    assert_non_null(tsvc_report_chain_cert(r, 2));
+    assert_null(tsvc_report_chain_cert(r, 3));
+    assert_int_equal(tsvc_report_time(r), WHEN);
+    assert_true(tsvc_report_num_checks(r) > 5);
+    tsvc_report_free(r);
+}
+
+static void default_policy_uses_clock(void **state)
+{
+    (void)state;
+    setup s = BASIC("leaf", "ica");
+    tsvc_store *store = NULL;
+    tsvc_report *r = NULL;
+    tsvc_cert *leaf = load("leaf"), *root = load("root"), *ica = load("ica");
+    assert_int_equal(tsvc_store_new(g_ctx, &store, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_anchor(store, root, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_intermediate(store, ica, NULL), TSVC_OK);
+    assert_int_equal(tsvc_validate(g_ctx, &r, leaf, store, NULL, NULL), TSVC_OK);
+    /* The certificates are valid until 2040. */
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    assert_true(tsvc_report_time(r) > WHEN);
+    tsvc_report_free(r);
+    /* The store is now frozen. */
+    assert_true(tsvc_store_is_frozen(store));
+    assert_int_equal(tsvc_store_add_intermediate(store, ica, NULL), TSVC_ERR_STORE_FROZEN);
+    tsvc_store_free(store);
+    tsvc_cert_free(leaf);
+    tsvc_cert_free(root);
+    tsvc_cert_free(ica);
+    (void)s;
+}
+
+/* ---- validity ---- */
+
+static void expired_leaf(void **state)
+{
+    (void)state;
+    setup s = BASIC("leaf-expired", "ica");
+    tsvc_report *r = run(&s);
+    expect(r, TSVC_INDICATION_FAILED, TSVC_SUB_EXPIRED);
+    assert_true(has_failed_check(r, "validity"));
+    tsvc_report_free(r);
+}
+
+static void expired_intermediate(void **state)
+{
+    (void)state;
+    setup s = BASIC("leaf", "ica-expired");
+    tsvc_report *r = run(&s);
+    expect(r, TSVC_INDICATION_FAILED, TSVC_SUB_EXPIRED);
+    assert_int_equal(tsvc_report_chain_count(r), 3);
+    tsvc_report_free(r);
+}
+
+static void not_yet_valid(void **state)
+{
+    (void)state;
+    setup s = BASIC("leaf-notyet", "ica");
+    tsvc_report *r = run(&s);
+    expect(r, TSVC_INDICATION_FAILED, TSVC_SUB_NOT_YET_VALID);
+    tsvc_report_free(r);
+    setup s2 = BASIC("leaf", "ica-notyet");
+    r = run(&s2);
+    expect(r, TSVC_INDICATION_FAILED, TSVC_SUB_NOT_YET_VALID);
+    tsvc_report_free(r);
+}
+
+/* ---- CA constraints ---- */
+
+static void missing_key_cert_sign(void **state)
+{
+    (void)state;
+    setup s = BASIC("leaf", "ica-nokcs");
+    expect_chain_failure(&s, "key-usage");
+}
+
+static void ca_false_intermediate(void **state)
+{
+    (void)state;
+    setup s = BASIC("leaf", "ica-cafalse");
+    expect_chain_failure(&s, "basic-constraints");
+}
+
+static void path_length_exceeded(void **state)
+{
+    (void)state;
+    setup s = {"leaf-ica2", {"root"}, {"ica-pathlen0", "ica2"}, TSVC_PROFILE_GENERIC, NULL};
+    expect_chain_failure(&s, "path-length");
+    /* Without the constraint the same shape validates. */
+    setup ok = {"leaf-ica2", {"root"}, {"ica", "ica2"}, TSVC_PROFILE_GENERIC, NULL};
+    expect_pass(&ok);
+}
+
+static void self_issued_not_counted(void **state)
+{
+    (void)state;
+    setup s = {"leaf-rollover", {"root"}, {"ica-pathlen0", "ica-rollover"},
+               TSVC_PROFILE_GENERIC, NULL};
+    tsvc_report *r = run(&s);
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    assert_int_equal(tsvc_report_chain_count(r), 4);
+    tsvc_report_free(r);
+}
+
+static void unknown_critical_extension(void **state)
+{
+    (void)state;
+    setup s = BASIC("leaf-critical", "ica");
+    expect_chain_failure(&s, "critical-extensions");
+}
+
+/* ---- name constraints ---- */
+
+static void nc_dns(void **state)
+{
+    (void)state;
+    setup permit = BASIC("leaf", "ica-nc-dns-permit");
+    expect_pass(&permit);
+    setup other = BASIC("leaf", "ica-nc-dns-other");
+    expect_chain_failure(&other, "name-constraints");
+    setup exclude = BASIC("leaf", "ica-nc-dns-exclude");
+    expect_chain_failure(&exclude, "name-constraints");
+}
+
+static void nc_email(void **state)
+{
+    (void)state;
+    setup permit = BASIC("leaf-email", "ica-nc-email-permit");
+    expect_pass(&permit);
+    setup exclude = BASIC("leaf-email", "ica-nc-email-exclude");
+    expect_chain_failure(&exclude, "name-constraints");
+    /* A DNS-only leaf is not affected by e-mail constraints. */
+    setup other_type = BASIC("leaf", "ica-nc-email-exclude");
+    expect_pass(&other_type);
+}
+
+static void nc_ip(void **state)
+{
+    (void)state;
+    setup permit = BASIC("leaf-ip", "ica-nc-ip-permit");
+    expect_pass(&permit);
+    setup exclude = BASIC("leaf-ip", "ica-nc-ip-exclude");
+    expect_chain_failure(&exclude, "name-constraints");
+}
+
+static void nc_dn(void **state)
+{
+    (void)state;
+    setup permit = BASIC("leaf", "ica-nc-dn-permit");
+    expect_pass(&permit);
+    setup outside = BASIC("leaf-otherorg", "ica-nc-dn-permit");
+    expect_chain_failure(&outside, "name-constraints");
+    setup exclude = BASIC("leaf", "ica-nc-dn-exclude");
+    expect_chain_failure(&exclude, "name-constraints");
+}
+
+static void nc_comparison_budget(void **state)
+{
+    (void)state;
+    setup s = BASIC("leaf-many", "ica-nc-many");
+    clock_t start = clock();
+    tsvc_report *r = run(&s);
+    double secs = (double)(clock() - start) / CLOCKS_PER_SEC;
+    expect(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_NO_CERTIFICATE_CHAIN_FOUND);
+    assert_int_equal(tsvc_report_status(r), TSVC_ERR_LIMIT_NC_COMPARISONS);
+    assert_true(secs < 1.0);
+    tsvc_report_free(r);
+}
+
+/* ---- policies ---- */
+
+static void require_explicit_policy(void **state)
+{
+    (void)state;
+    setup none = BASIC("leaf", "ica-policy-required");
+    expect_chain_failure(&none, "certificate-policies");
+    setup with = BASIC("leaf-policy", "ica-policy-required");
+    expect_pass(&with);
+}
+
+static void initial_policy_set(void **state)
+{
+    (void)state;
+    setup s = BASIC("leaf-policy", "ica-policy-required");
+    tsvc_policy *pol = NULL;
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_time(pol, WHEN, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_add_initial_policy(pol, "1.3.6.1.4.1.55555.2", NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_flags(pol, TSVC_POLICY_EXPLICIT, NULL), TSVC_OK);
+    tsvc_report *r = run_with(&s, pol);
+    expect(r, TSVC_INDICATION_FAILED, TSVC_SUB_CHAIN_CONSTRAINTS_FAILURE);
+    tsvc_report_free(r);
+    /* The policy is frozen by its use. */
+    assert_int_equal(tsvc_policy_set_flags(pol, 0, NULL), TSVC_ERR_POLICY_FROZEN);
+    tsvc_policy_free(pol);
+
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_time(pol, WHEN, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_add_initial_policy(pol, "1.3.6.1.4.1.55555.1", NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_flags(pol, TSVC_POLICY_EXPLICIT, NULL), TSVC_OK);
+    r = run_with(&s, pol);
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    tsvc_report_free(r);
+    tsvc_policy_free(pol);
+}
+
+/* RFC 9618 graph on abstract data. */
+#define OID(s) {(const uint8_t *)(s), sizeof(s) - 1}
+static const tsvc__oidref P_A = OID("\x2a\x03\x01");
+static const tsvc__oidref P_B = OID("\x2a\x03\x02");
+static const tsvc__oidref P_ANY = OID("\x55\x1d\x20\x00");
+
+static tsvc__polcert pcert(const tsvc__oidref *pols, size_t n)
+{
+    tsvc__polcert c;
+    memset(&c, 0, sizeof(c));
+    c.has_policies = pols != NULL;
+    c.policies = pols;
+    c.num_policies = n;
+    c.require_explicit = c.inhibit_mapping = c.inhibit_any = -1;
+    return c;
+}
+
+static bool graph(const tsvc__polcert *c, size_t n, const tsvc__oidref *init, size_t ni,
+                  uint32_t flags)
+{
+    bool ok = false;
+    assert_int_equal(tsvc__policy_graph_run(g_ctx, c, n, init, ni, flags & 1, flags & 2,
+                                            flags & 4, &ok, NULL, NULL),
+                     TSVC_OK);
+    return ok;
+}
+
+static void policy_graph(void **state)
+{
+    (void)state;
+    tsvc__oidref a[] = {P_A}, b[] = {P_B}, any[] = {P_ANY};
+    tsvc__polmap map_ab[] = {{P_A, P_B}};
+    tsvc__polcert c[3];
+
+    /* A, A: explicit with {A} passes, with {B} fails. */
+    c[0] = pcert(a, 1);
+    c[1] = pcert(a, 1);
+    assert_true(graph(c, 2, a, 1, 1));
+    assert_false(graph(c, 2, b, 1, 1));
+    assert_true(graph(c, 2, NULL, 0, 1));
+    /* No policies in the leaf: fine unless explicit. */
+    c[1] = pcert(NULL, 0);
+    assert_true(graph(c, 2, NULL, 0, 0));
+    assert_false(graph(c, 2, NULL, 0, 1));
+    /* Mapping A -> B: the user's A is reached through the mapping. */
+    c[0] = pcert(a, 1);
+    c[0].mappings = map_ab;
+    c[0].num_mappings = 1;
+    c[0].has_mappings = true;
+    c[1] = pcert(b, 1);
+    assert_true(graph(c, 2, a, 1, 1));
+    assert_false(graph(c, 2, b, 1, 1));
+    /* Mapping inhibited: B is not expected any more. */
+    assert_false(graph(c, 2, NULL, 0, 1 | 2));
+    /* anyPolicy in the intermediate: allowed unless inhibited. */
+    c[0] = pcert(any, 1);
+    c[1] = pcert(a, 1);
+    assert_true(graph(c, 2, a, 1, 1));
+    assert_false(graph(c, 2, a, 1, 1 | 4));
+    /* requireExplicitPolicy 0 in the intermediate. */
+    c[0] = pcert(a, 1);
+    c[0].require_explicit = 0;
+    c[1] = pcert(NULL, 0);
+    assert_false(graph(c, 2, NULL, 0, 0));
+    c[1] = pcert(a, 1);
+    assert_true(graph(c, 2, NULL, 0, 0));
+    /* A mapping to anyPolicy is refused. */
+    tsvc__polmap bad[] = {{P_A, P_ANY}};
+    c[0] = pcert(a, 1);
+    c[0].mappings = bad;
+    c[0].num_mappings = 1;
+    c[0].has_mappings = true;
+    assert_false(graph(c, 2, NULL, 0, 0));
+}
+
+static void policy_graph_is_linear(void **state)
+{
+    (void)state;
+    /* 32 certificates with 1000 policies and 1000 mappings each. */
+    enum { N = 32, P = 1000 };
+    static uint8_t bytes[P][4];
+    static tsvc__oidref pols[P + 1];
+    static tsvc__polmap maps[P];
+    tsvc__polcert c[N];
+    for (size_t i = 0; i < P; i++) {
+        bytes[i][0] = 0x2a;
+        bytes[i][1] = 0x03;
+        bytes[i][2] = (uint8_t)(0x80 | (i >> 7));
+        bytes[i][3] = (uint8_t)(i & 0x7f);
+        pols[i].data = bytes[i];
+        pols[i].len = 4;
+    }
+    pols[P] = P_ANY;
+    for (size_t i = 0; i < P; i++) {
+        maps[i].issuer = pols[i];
+        maps[i].subject = pols[(i + 1) % P];
+    }
+    for (size_t i = 0; i < N; i++) {
+        c[i] = pcert(pols, P + 1);
+        c[i].mappings = maps;
+        c[i].num_mappings = P;
+        c[i].has_mappings = true;
+    }
+    clock_t start = clock();
+    assert_true(graph(c, N, &pols[7], 1, 1));
+    assert_true((double)(clock() - start) / CLOCKS_PER_SEC < 2.0);
+}
+
+/* ---- extended key usage and server profile ---- */
+
+static void eku_mismatch(void **state)
+{
+    (void)state;
+    setup server = {"leaf-client", {"root"}, {"ica"}, TSVC_PROFILE_SERVER, NULL};
+    expect_chain_failure(&server, "extended-key-usage");
+    setup client = {"leaf-client", {"root"}, {"ica"}, TSVC_PROFILE_CLIENT, NULL};
+    expect_pass(&client);
+
+    setup generic = BASIC("leaf-client", "ica");
+    tsvc_policy *pol = NULL;
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_time(pol, WHEN, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_add_eku(pol, TSVC_EKU_CODE_SIGNING, NULL), TSVC_OK);
+    tsvc_report *r = run_with(&generic, pol);
+    expect(r, TSVC_INDICATION_FAILED, TSVC_SUB_CHAIN_CONSTRAINTS_FAILURE);
+    tsvc_report_free(r);
+    tsvc_policy_free(pol);
+
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_time(pol, WHEN, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_add_eku_oid(pol, "1.3.6.1.5.5.7.3.2", NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_key_usage(pol, TSVC_KU_DIGITAL_SIGNATURE, NULL), TSVC_OK);
+    r = run_with(&generic, pol);
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    tsvc_report_free(r);
+    tsvc_policy_free(pol);
+
+    /* A key usage the leaf does not have. */
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_time(pol, WHEN, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_key_usage(pol, TSVC_KU_KEY_ENCIPHERMENT, NULL), TSVC_OK);
+    r = run_with(&generic, pol);
+    expect(r, TSVC_INDICATION_FAILED, TSVC_SUB_CHAIN_CONSTRAINTS_FAILURE);
+    assert_true(has_failed_check(r, "key-usage"));
+    tsvc_report_free(r);
+    tsvc_policy_free(pol);
+}
+
+static void server_peer_names(void **state)
+{
+    (void)state;
+    setup ok = {"leaf", {"root"}, {"ica"}, TSVC_PROFILE_SERVER, "EXAMPLE.com"};
+    expect_pass(&ok);
+    setup sub = {"leaf", {"root"}, {"ica"}, TSVC_PROFILE_SERVER, "www.example.com"};
+    expect_chain_failure(&sub, "peer-name");
+    /* The subject CN ("leaf") is never used. */
+    setup cn = {"leaf", {"root"}, {"ica"}, TSVC_PROFILE_SERVER, "leaf"};
+    expect_chain_failure(&cn, "peer-name");
+
+    setup ip = {"leaf-ip", {"root"}, {"ica"}, TSVC_PROFILE_SERVER, NULL};
+    tsvc_policy *pol = NULL;
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_time(pol, WHEN, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_profile(pol, TSVC_PROFILE_SERVER, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_add_peer_name(pol, TSVC_PEER_IP, "192.0.2.1", NULL), TSVC_OK);
+    tsvc_report *r = run_with(&ip, pol);
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    tsvc_report_free(r);
+    tsvc_policy_free(pol);
+
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_time(pol, WHEN, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_add_peer_name(pol, TSVC_PEER_IP, "::ffff:192.0.2.1", NULL),
+                     TSVC_OK);
+    r = run_with(&ip, pol);
+    expect(r, TSVC_INDICATION_FAILED, TSVC_SUB_CHAIN_CONSTRAINTS_FAILURE);
+    tsvc_report_free(r);
+    /* Malformed peer names are refused up front (and a used policy is frozen). */
+    assert_int_equal(tsvc_policy_add_peer_name(pol, TSVC_PEER_IP, "1.2.3", NULL),
+                     TSVC_ERR_POLICY_FROZEN);
+    tsvc_policy_free(pol);
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_add_peer_name(pol, TSVC_PEER_IP, "1.2.3", NULL),
+                     TSVC_ERR_PEER_NAME);
+    assert_int_equal(tsvc_policy_add_peer_name(pol, TSVC_PEER_IP, "1::2::3", NULL),
+                     TSVC_ERR_PEER_NAME);
+    assert_int_equal(tsvc_policy_add_peer_name(pol, TSVC_PEER_EMAIL, "nobody", NULL),
+                     TSVC_ERR_PEER_NAME);
+    assert_int_equal(tsvc_policy_add_peer_name(pol, TSVC_PEER_DNS, "", NULL),
+                     TSVC_ERR_PEER_NAME);
+    tsvc_policy_free(pol);
+
+    /* E-mail peer name, generic profile. */
+    setup mail = BASIC("leaf-email", "ica");
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_time(pol, WHEN, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_add_peer_name(pol, TSVC_PEER_EMAIL, "user@EXAMPLE.COM", NULL),
+                     TSVC_OK);
+    r = run_with(&mail, pol);
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    tsvc_report_free(r);
+    tsvc_policy_free(pol);
+}
+
+static void ip_parsing(void **state)
+{
+    (void)state;
+    uint8_t ip[16];
+    uint8_t len = 0;
+    assert_true(tsvc__path_parse_ip("192.0.2.1", ip, &len));
+    assert_int_equal(len, 4);
+    assert_int_equal(ip[3], 1);
+    assert_true(tsvc__path_parse_ip("::1", ip, &len));
+    assert_int_equal(len, 16);
+    assert_int_equal(ip[15], 1);
+    assert_true(tsvc__path_parse_ip("2001:db8::", ip, &len));
+    assert_int_equal(ip[0], 0x20);
+    assert_int_equal(ip[15], 0);
+    assert_true(tsvc__path_parse_ip("1:2:3:4:5:6:7:8", ip, &len));
+    assert_true(tsvc__path_parse_ip("::ffff:10.0.0.1", ip, &len));
+    assert_int_equal(ip[12], 10);
+    assert_false(tsvc__path_parse_ip("1:2:3:4:5:6:7:8:9", ip, &len));
+    assert_false(tsvc__path_parse_ip("01.2.3.4", ip, &len));
+    assert_false(tsvc__path_parse_ip("256.2.3.4", ip, &len));
+    assert_false(tsvc__path_parse_ip(":1", ip, &len));
+    assert_false(tsvc__path_parse_ip("1:2:3:4:5:6:7::8", ip, &len));
+}
+
+/* ---- path building ---- */
+
+static void bad_signature(void **state)
+{
+    (void)state;
+    setup s = BASIC("leaf-badsig", "ica");
+    tsvc_report *r = run(&s);
+    expect(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_NO_CERTIFICATE_CHAIN_FOUND);
+    assert_non_null(strstr(tsvc_report_reason(r), "signature"));
+    tsvc_report_free(r);
+}
+
+static void anchor_needs_name_and_key(void **state)
+{
+    (void)state;
+    setup s = {"leaf", {"root-otherkey"}, {"ica"}, TSVC_PROFILE_GENERIC, NULL};
+    expect_no_chain(&s);
+}
+
+static void backtracking(void **state)
+{
+    (void)state;
+    /* An expired and a valid copy of the intermediate: the valid one wins. */
+    setup expired_first = BASIC("leaf", NULL);
+    expired_first.inter[0] = "ica-expired";
+    expired_first.inter[1] = "ica";
+    expect_pass(&expired_first);
+    /* Two equally good candidates; the first fails deeper, the second is used. */
+    setup nokcs_first = BASIC("leaf", NULL);
+    nokcs_first.inter[0] = "ica-nokcs";
+    nokcs_first.inter[1] = "ica";
+    tsvc_report *r = run(&nokcs_first);
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    /* Only the successful path's checks remain. */
+    assert_false(has_failed_check(r, "key-usage"));
+    tsvc_report_free(r);
+}
+
+static void cross_certificate(void **state)
+{
+    (void)state;
+    setup s = {"leaf", {"root2"}, {"ica", "cross-root"}, TSVC_PROFILE_GENERIC, NULL};
+    tsvc_report *r = run(&s);
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    assert_int_equal(tsvc_report_chain_count(r), 4);
+    tsvc_report_free(r);
+    /* With Test Root trusted too, the shorter path is found first. */
+    setup both = {"leaf", {"root2", "root"}, {"ica", "cross-root"}, TSVC_PROFILE_GENERIC, NULL};
+    r = run(&both);
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    assert_int_equal(tsvc_report_chain_count(r), 3);
+    tsvc_report_free(r);
+}
+
+static void intermediate_cycle(void **state)
+{
+    (void)state;
+    setup s = {"leaf-cycle", {"root"}, {"cyca", "cycb", "ica"}, TSVC_PROFILE_GENERIC, NULL};
+    expect_no_chain(&s);
+}
+
+static void bare_key_anchor(void **state)
+{
+    (void)state;
+    tsvc_cert *root = load("root"), *ica = load("ica"), *leaf = load("leaf");
+    tsvc_store *store = NULL;
+    tsvc_report *r = NULL;
+    assert_int_equal(tsvc_store_new(g_ctx, &store, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_anchor_key(store, root->spki.data, root->spki.len,
+                                               root->subject.data, root->subject.len, NULL),
+                     TSVC_OK);
+    assert_int_equal(tsvc_store_add_intermediate(store, ica, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_num_anchors(store), 1);
+    assert_int_equal(tsvc_store_num_intermediates(store), 1);
+    assert_int_equal(tsvc_validate(g_ctx, &r, leaf, store, NULL, NULL), TSVC_OK);
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    assert_int_equal(tsvc_report_chain_count(r), 2);
+    tsvc_report_free(r);
+    tsvc_store_free(store);
+    /* A malformed name is refused. */
+    assert_int_equal(tsvc_store_new(g_ctx, &store, NULL), TSVC_OK);
+    static const uint8_t junk[] = {0x30, 0x03, 0x01, 0x01};
+    assert_int_not_equal(tsvc_store_add_anchor_key(store, root->spki.data, root->spki.len, junk,
+                                                   sizeof(junk), NULL),
+                         TSVC_OK);
+    tsvc_store_free(store);
+    tsvc_cert_free(root);
+    tsvc_cert_free(ica);
+    tsvc_cert_free(leaf);
+}
+
+/* ---- budgets ---- */
+
+static void budgets(void **state)
+{
+    (void)state;
+    static const struct {
+        tsvc_limit limit;
+        tsvc_status status;
+    } cases[] = {
+        {TSVC_LIMIT_CHAIN_DEPTH, TSVC_ERR_LIMIT_CHAIN_DEPTH},
+        {TSVC_LIMIT_SIG_CHECKS, TSVC_ERR_LIMIT_SIG_CHECKS},
+        {TSVC_LIMIT_PATH_ATTEMPTS, TSVC_ERR_LIMIT_PATH_ATTEMPTS},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        tsvc_ctx *saved = g_ctx;
+        tsvc_ctx *ctx = NULL;
+        assert_int_equal(tsvc_ctx_new(&ctx, NULL, NULL), TSVC_OK);
+        /* leaf -> ica -> root needs 3 certificates, 2 signatures, 2 attempts. */
+        assert_int_equal(tsvc_ctx_set_limit(ctx, cases[i].limit,
+                                            cases[i].limit == TSVC_LIMIT_CHAIN_DEPTH ? 2 : 1,
+                                            NULL),
+                         TSVC_OK);
+        g_ctx = ctx;
+        setup s = BASIC("leaf", "ica");
+        tsvc_report *r = run(&s);
+        g_ctx = saved;
+        expect(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_NO_CERTIFICATE_CHAIN_FOUND);
+        assert_int_equal(tsvc_report_status(r), cases[i].status);
+        tsvc_report_free(r);
+        tsvc_ctx_free(ctx);
+    }
+}
+
+/* ---- store ---- */
+
+static void pinned_anchor(void **state)
+{
+    (void)state;
+    tsvc_cert *root = load("root");
+    tsvc_store *store = NULL;
+    uint8_t fp[32];
+    tsvc_error *err = NULL;
+    assert_int_equal(tsvc__hash_oneshot(g_ctx, TSVC_HASH_SHA256, root->der, root->der_len, fp,
+                                        NULL),
+                     TSVC_OK);
+    assert_int_equal(tsvc_store_new(g_ctx, &store, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_anchor_pinned(store, root, fp, sizeof(fp), NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_num_anchors(store), 1);
+    fp[5] ^= 1;
+    assert_int_equal(tsvc_store_add_anchor_pinned(store, root, fp, sizeof(fp), &err),
+                     TSVC_ERR_ANCHOR_FINGERPRINT);
+    assert_int_equal(tsvc_error_code(err), TSVC_ERR_ANCHOR_FINGERPRINT);
+    tsvc_error_free(err);
+    assert_int_equal(tsvc_store_add_anchor_pinned(store, root, fp, 31, NULL),
+                     TSVC_ERR_INVALID_ARG);
+    assert_int_equal(tsvc_store_num_anchors(store), 1);
+    /* Shared references; freezing is idempotent. */
+    tsvc_store *again = tsvc_store_ref(store);
+    tsvc_store_freeze(store);
+    tsvc_store_freeze(again);
+    assert_int_equal(tsvc_store_add_anchor(again, root, NULL), TSVC_ERR_STORE_FROZEN);
+    tsvc_store_free(again);
+    tsvc_store_free(store);
+    tsvc_cert_free(root);
+    assert_int_equal(tsvc_fingerprint_size(), TSVC_FINGERPRINT_SIZE);
+}
+
+/* ---- report and JSON ---- */
+
+static void report_json_is_well_formed(void **state)
+{
+    (void)state;
+    setup s = {"leaf", {"root"}, {"ica"}, TSVC_PROFILE_SERVER, "example.com"};
+    tsvc_report *r = run(&s);
+    tsvc_buf buf = TSVC_BUF_INIT;
+    assert_int_equal(tsvc_report_to_json(r, &buf, NULL), TSVC_OK);
+    json_error_t jerr;
+    json_t *j = json_loadb((const char *)buf.data, buf.len, 0, &jerr);
+    if (j == NULL)
+        fail_msg("JSON does not parse: %s: %s", jerr.text, (const char *)buf.data);
+    assert_string_equal(json_string_value(json_object_get(j, "indication")), "PASSED");
+    assert_true(json_is_null(json_object_get(j, "subindication")));
+    assert_int_equal(json_array_size(json_object_get(j, "chain")), 3);
+    json_t *first = json_array_get(json_object_get(j, "chain"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "subject")), "CN=leaf,O=Test Org");
+    assert_int_equal(strlen(json_string_value(json_object_get(first, "sha256"))), 64);
+    assert_true(json_array_size(json_object_get(j, "checks")) > 0);
+    json_decref(j);
+    tsvc_buf_dispose(&buf);
+    tsvc_report_free(r);
+
+    /* A failure with a sub-indication. */
+    setup bad = BASIC("leaf-expired", "ica");
+    r = run(&bad);
+    assert_int_equal(tsvc_report_to_json(r, &buf, NULL), TSVC_OK);
+    j = json_loadb((const char *)buf.data, buf.len, 0, &jerr);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "subindication")), "EXPIRED");
+    json_decref(j);
+    tsvc_buf_dispose(&buf);
+    tsvc_report_free(r);
+}
+
+static void report_api_escapes(void **state)
+{
+    (void)state;
+    tsvc_report *r = NULL;
+    assert_int_equal(tsvc__report_new(g_ctx, "signature \"x\"", &r), TSVC_OK);
+    int g = tsvc__report_add(r, -1, "group\n", TSVC_CHECK_PASSED, -1, "quote \" backslash \\");
+    assert_true(g >= 0);
+    int c = tsvc__report_add(r, g, "child", TSVC_CHECK_FAILED, 2, "ctl \x01\x1f tab\t bad \xff\xfe utf8 \xc3\xa9");
+    assert_int_equal(c, g + 1);
+    tsvc__report_set_result(r, g, TSVC_CHECK_FAILED);
+    size_t mark = tsvc__report_mark(r);
+    tsvc__report_add(r, -1, "dropped", TSVC_CHECK_INFO, -1, NULL);
+    tsvc__report_truncate(r, mark);
+    tsvc__report_set_outcome(r, TSVC_INDICATION_FAILED, TSVC_SUB_HASH_FAILURE, "digest %d", 7);
+    tsvc__report_set_status(r, TSVC_OK);
+    assert_int_equal(tsvc__report_error(r), TSVC_OK);
+    assert_int_equal(tsvc_report_num_checks(r), 2);
+    assert_int_equal(tsvc_report_check_parent(r, 1), 0);
+    assert_int_equal(tsvc_report_check_cert(r, 1), 2);
+    assert_int_equal(tsvc_report_check_result(r, 0), TSVC_CHECK_FAILED);
+    assert_null(tsvc_report_check_name(r, 5));
+    assert_string_equal(tsvc_report_reason(r), "digest 7");
+
+    tsvc_buf buf = TSVC_BUF_INIT;
+    assert_int_equal(tsvc_report_to_json(r, &buf, NULL), TSVC_OK);
+    json_error_t jerr;
+    json_t *j = json_loadb((const char *)buf.data, buf.len, 0, &jerr);
+    if (j == NULL)
+        fail_msg("JSON does not parse: %s: %s", jerr.text, (const char *)buf.data);
+    assert_string_equal(json_string_value(json_object_get(j, "kind")), "signature \"x\"");
+    assert_string_equal(json_string_value(json_object_get(j, "subindication")), "HASH_FAILURE");
+    json_t *top = json_array_get(json_object_get(j, "checks"), 0);
+    assert_string_equal(json_string_value(json_object_get(top, "name")), "group\n");
+    json_t *child = json_array_get(json_object_get(top, "checks"), 0);
+    assert_string_equal(json_string_value(json_object_get(child, "message")),
+                        "ctl \x01\x1f tab\t bad \xef\xbf\xbd\xef\xbf\xbd utf8 \xc3\xa9");
+    json_decref(j);
+    tsvc_buf_dispose(&buf);
+    tsvc_report_free(r);
+
+    assert_string_equal(tsvc_indication_str(TSVC_INDICATION_INDETERMINATE), "INDETERMINATE");
+    assert_string_equal(tsvc_subindication_str(TSVC_SUB_REVOKED_CA_NO_POE), "REVOKED_CA_NO_POE");
+    assert_string_equal(tsvc_subindication_str(999), "UNKNOWN");
+    assert_string_equal(tsvc_check_result_str(TSVC_CHECK_INFO), "info");
+    /* Fixed values, never renumbered. */
+    assert_int_equal(TSVC_SUB_NO_CERTIFICATE_CHAIN_FOUND, 15);
+    assert_int_equal(TSVC_SUB_SIGNED_DATA_NOT_FOUND, 23);
+}
+
+static void null_arguments(void **state)
+{
+    (void)state;
+    tsvc_report *r = NULL;
+    assert_int_equal(tsvc_validate(g_ctx, NULL, NULL, NULL, NULL, NULL), TSVC_ERR_INVALID_ARG);
+    assert_int_equal(tsvc_validate(g_ctx, &r, NULL, NULL, NULL, NULL), TSVC_ERR_INVALID_ARG);
+    assert_null(r);
+    assert_int_equal(tsvc_report_indication(NULL), TSVC_INDICATION_NONE);
+    assert_int_equal(tsvc_report_chain_count(NULL), 0);
+    assert_string_equal(tsvc_report_reason(NULL), "");
+    tsvc_report_free(NULL);
+    tsvc_policy_free(NULL);
+    tsvc_store_free(NULL);
+    assert_null(tsvc_policy_ref(NULL));
+    assert_int_equal(tsvc_policy_set_time(NULL, 0, NULL), TSVC_ERR_INVALID_ARG);
+    tsvc_policy *pol = NULL;
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_profile(pol, (tsvc_profile)7, NULL), TSVC_ERR_INVALID_ARG);
+    assert_int_equal(tsvc_policy_set_max_depth(pol, 32, NULL), TSVC_ERR_INVALID_ARG);
+    assert_int_equal(tsvc_policy_add_eku_oid(pol, "not.an.oid", NULL), TSVC_ERR_DER_OID);
+    assert_int_equal(tsvc_policy_add_eku(pol, (tsvc_eku)99, NULL), TSVC_ERR_INVALID_ARG);
+    assert_int_equal(tsvc_policy_set_key_usage(pol, 0x1000, NULL), TSVC_ERR_INVALID_ARG);
+    assert_int_equal(tsvc_policy_set_flags(pol, 0x10, NULL), TSVC_ERR_INVALID_ARG);
+    tsvc_policy_free(pol);
+}
+
+static void max_depth_policy(void **state)
+{
+    (void)state;
+    setup s = BASIC("leaf", "ica");
+    tsvc_policy *pol = NULL;
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_time(pol, WHEN, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_max_depth(pol, 0, NULL), TSVC_OK);
+    tsvc_report *r = run_with(&s, pol);
+    expect(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_NO_CERTIFICATE_CHAIN_FOUND);
+    tsvc_report_free(r);
+    tsvc_policy_free(pol);
+    /* One logical intermediate: the self-issued rollover is not counted. */
+    setup roll = {"leaf-rollover", {"root"}, {"ica", "ica-rollover"}, TSVC_PROFILE_GENERIC, NULL};
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_time(pol, WHEN, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_max_depth(pol, 1, NULL), TSVC_OK);
+    r = run_with(&roll, pol);
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    tsvc_report_free(r);
+    tsvc_policy_free(pol);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return tsvc_ctx_new(&g_ctx, NULL, NULL) == TSVC_OK ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    tsvc_ctx_free(g_ctx);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(valid_chain),
+        cmocka_unit_test(default_policy_uses_clock),
+        cmocka_unit_test(expired_leaf),
+        cmocka_unit_test(expired_intermediate),
+        cmocka_unit_test(not_yet_valid),
+        cmocka_unit_test(missing_key_cert_sign),
+        cmocka_unit_test(ca_false_intermediate),
+        cmocka_unit_test(path_length_exceeded),
+        cmocka_unit_test(self_issued_not_counted),
+        cmocka_unit_test(unknown_critical_extension),
+        cmocka_unit_test(nc_dns),
+        cmocka_unit_test(nc_email),
+        cmocka_unit_test(nc_ip),
+        cmocka_unit_test(nc_dn),
+        cmocka_unit_test(nc_comparison_budget),
+        cmocka_unit_test(require_explicit_policy),
+        cmocka_unit_test(initial_policy_set),
+        cmocka_unit_test(policy_graph),
+        cmocka_unit_test(policy_graph_is_linear),
+        cmocka_unit_test(eku_mismatch),
+        cmocka_unit_test(server_peer_names),
+        cmocka_unit_test(ip_parsing),
+        cmocka_unit_test(bad_signature),
+        cmocka_unit_test(anchor_needs_name_and_key),
+        cmocka_unit_test(backtracking),
+        cmocka_unit_test(cross_certificate),
+        cmocka_unit_test(intermediate_cycle),
+        cmocka_unit_test(bare_key_anchor),
+        cmocka_unit_test(budgets),
+        cmocka_unit_test(pinned_anchor),
+        cmocka_unit_test(report_json_is_well_formed),
+        cmocka_unit_test(report_api_escapes),
+        cmocka_unit_test(null_arguments),
+        cmocka_unit_test(max_depth_policy),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
