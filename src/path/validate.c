@@ -238,16 +238,28 @@ static void pc_pass(pcheck *pc, int parent, int cert_index, const char *check, c
 
 #define CHAIN_FAIL TSVC_INDICATION_FAILED, TSVC_SUB_CHAIN_CONSTRAINTS_FAILURE
 
+static void fmt_time(int64_t t, char out[40])
+{
+    int64_t y;
+    unsigned mo, d, h, mi, sec;
+    tsvc__time_to_civil(t, &y, &mo, &d, &h, &mi, &sec);
+    snprintf(out, 40, "%04lld-%02u-%02uT%02u:%02u:%02uZ", (long long)y, mo, d, h, mi, sec);
+}
+
 static void check_validity(pcheck *pc, int g, int idx, const tsvc_cert *c)
 {
-    if (pc->vs->when < c->not_before)
+    char t[40];
+    if (pc->vs->when < c->not_before) {
+        fmt_time(c->not_before, t);
         pc_fail(pc, g, idx, "validity", TSVC_INDICATION_FAILED, TSVC_SUB_NOT_YET_VALID,
-                "not valid before %lld", (long long)c->not_before);
-    else if (pc->vs->when > c->not_after)
+                "not valid before %s", t);
+    } else if (pc->vs->when > c->not_after) {
+        fmt_time(c->not_after, t);
         pc_fail(pc, g, idx, "validity", TSVC_INDICATION_FAILED, TSVC_SUB_EXPIRED,
-                "expired at %lld", (long long)c->not_after);
-    else
+                "expired at %s", t);
+    } else {
         pc_pass(pc, g, idx, "validity", NULL);
+    }
 }
 
 static void check_critical(pcheck *pc, int g, int idx, const tsvc_cert *c)
@@ -720,7 +732,7 @@ static void check_path(vstate *vs, const tsvc__anchor *anchor, outcome *out)
         if (pc.out.failed && !before)
             tsvc__report_set_result(vs->r, g, TSVC_CHECK_FAILED);
     } else {
-        tsvc__report_add(vs->r, -1, "trust-anchor", TSVC_CHECK_PASSED, (int)n,
+        tsvc__report_add(vs->r, -1, "trust-anchor", TSVC_CHECK_PASSED, -1,
                          "bare public key and name");
     }
 

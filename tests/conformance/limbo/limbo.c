@@ -20,6 +20,7 @@
 
 #include "core/core.h"
 #include "der/der.h"
+#include "path/path.h"
 #include "x509/x509.h"
 #include "trustsvc/store.h"
 #include "trustsvc/validate.h"
@@ -350,19 +351,21 @@ static void run_case(json_t *tc, bool verbose, outcome *o)
 
     /* Peer names: one for SERVER validation, a list for CLIENT validation. */
     json_t *pn = json_object_get(tc, "expected_peer_name");
-    if (json_is_object(pn)) {
-        st = add_peer(policy, pn, &err);
+    json_t *pns = json_object_get(tc, "expected_peer_names");
+    size_t num_pn = json_is_array(pns) ? json_array_size(pns) : 0;
+    for (size_t k = 0; k < num_pn + 1; k++) {
+        json_t *one = k < num_pn ? json_array_get(pns, k) : pn;
+        if (!json_is_object(one))
+            continue;
+        st = add_peer(policy, one, &err);
         if (st == TSVC_ERR_UNSUPPORTED) {
             set_outcome(o, "SKIPPED", "unknown peer name kind");
             goto out;
         }
-        if (st != TSVC_OK)
-            goto policy_error;
-    }
-    json_array_foreach(json_object_get(tc, "expected_peer_names"), i, v) {
-        st = add_peer(policy, v, &err);
-        if (st == TSVC_ERR_UNSUPPORTED) {
-            set_outcome(o, "SKIPPED", "unknown peer name kind");
+        if (st == TSVC_ERR_PEER_NAME) {
+            /* A name that is not a valid DNS name, address or mailbox
+             * cannot be matched by any certificate. */
+            set_outcome(o, "FAILURE", "peer name rejected: %s", tsvc_error_message(err));
             goto out;
         }
         if (st != TSVC_OK)
