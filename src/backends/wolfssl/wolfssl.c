@@ -629,7 +629,7 @@ static tsvc_status wf_sign_message(void *state, void *key, const tsvc_backend_si
                                    const uint8_t *msg, size_t msg_len, uint8_t *sig,
                                    size_t sig_size, size_t *sig_len)
 {
-    (void)state;
+    wolf_state *s = state;
     wolf_key *k = key;
     if (k->type != TSVC_KEY_ED25519 || params->scheme != TSVC_SIG_ED25519)
         return TSVC_ERR_UNSUPPORTED;
@@ -638,7 +638,11 @@ static tsvc_status wf_sign_message(void *state, void *key, const tsvc_backend_si
     if (sig_size < ED25519_SIG_SIZE)
         return TSVC_ERR_BUFFER_TOO_SMALL;
     word32 out_len = ED25519_SIG_SIZE;
-    if (wc_ed25519_sign_msg(msg, (word32)msg_len, sig, &out_len, &k->u.ed) != 0)
+    /* The key object may carry a hash state: one signer at a time. */
+    pthread_mutex_lock(&s->lock);
+    int rc = wc_ed25519_sign_msg(msg, (word32)msg_len, sig, &out_len, &k->u.ed);
+    pthread_mutex_unlock(&s->lock);
+    if (rc != 0)
         return TSVC_ERR_BACKEND;
     *sig_len = out_len;
     return TSVC_OK;
