@@ -7,7 +7,9 @@
  * is atomic, so certificates may be shared and released from any thread.
  */
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "x509/x509_int.h"
@@ -43,6 +45,52 @@ bool tsvc__x509_int_to_u64(const tsvc__cbs *contents, uint64_t *out)
         v = (v << 8) | contents->data[i];
     *out = v;
     return true;
+}
+
+typedef struct dup_item {
+    const uint8_t *data;
+    size_t len;
+    size_t index;
+} dup_item;
+
+static int dup_cmp(const void *pa, const void *pb)
+{
+    const dup_item *a = pa, *b = pb;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    int c = a->len ? memcmp(a->data, b->data, a->len) : 0;
+    if (c != 0)
+        return c;
+    return a->index < b->index ? -1 : (a->index > b->index ? 1 : 0);
+}
+
+tsvc_status tsvc__x509_find_duplicate(const tsvc_ctx *ctx, const void *array, size_t n,
+                                      size_t stride, size_t offset, bool *found,
+                                      size_t *dup_index)
+{
+    *found = false;
+    if (n < 2)
+        return TSVC_OK;
+    dup_item *items = tsvc__calloc(ctx, n, sizeof(*items));
+    if (items == NULL)
+        return TSVC_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const tsvc__cbs *c = (const tsvc__cbs *)(const void *)((const char *)array +
+                                                               i * stride + offset);
+        items[i].data = c->data;
+        items[i].len = c->len;
+        items[i].index = i;
+    }
+    qsort(items, n, sizeof(*items), dup_cmp);
+    for (size_t i = 1; i < n && !*found; i++) {
+        if (items[i].len == items[i - 1].len &&
+            (items[i].len == 0 || memcmp(items[i].data, items[i - 1].data, items[i].len) == 0)) {
+            *found = true;
+            *dup_index = items[i].index;
+        }
+    }
+    tsvc__free(ctx, items);
+    return TSVC_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -219,19 +267,27 @@ static tsvc_status parse_extensions(tsvc_cert *cert, tsvc__cbs *exts_seq, tsvc_e
         READ(tsvc__der_get_octet_string(&ext, &e->value, &inner_), TSVC_ERR_CERT_FORMAT,
              "x509.extension.value", ext);
         READ(tsvc__der_expect_end(&ext, &inner_), TSVC_ERR_CERT_FORMAT, "x509.extension", ext);
-        for (size_t j = 0; j < i; j++) {
-            if (cert->exts[j].oid.len == e->oid.len &&
-                memcmp(cert->exts[j].oid.data, e->oid.data, e->oid.len) == 0) {
-                char text[TSVC__OID_TEXT_MAX];
-                if (tsvc__oid_to_text(e->oid.data, e->oid.len, text, sizeof(text)) != TSVC_OK)
-                    snprintf(text, sizeof(text), "?");
-                st = tsvc__err(err, TSVC_ERR_CERT_DUPLICATE_EXTENSION,
-                               "x509.extension.duplicate", tsvc__cbs_offset(&e->oid),
-                               "extension %s appears more than once", text);
-                goto out;
-            }
-        }
         cert->num_exts = i + 1;
+    }
+    {
+        bool dup = false;
+        size_t at = 0;
+        st = tsvc__x509_find_duplicate(cert->ctx, cert->exts, n, sizeof(*cert->exts),
+                                       offsetof(tsvc__x509_ext, oid), &dup, &at);
+        if (st != TSVC_OK) {
+            st = tsvc__err(err, st, "x509.extensions", -1, "out of memory");
+            goto out;
+        }
+        if (dup) {
+            const tsvc__x509_ext *e = &cert->exts[at];
+            char text[TSVC__OID_TEXT_MAX];
+            if (tsvc__oid_to_text(e->oid.data, e->oid.len, text, sizeof(text)) != TSVC_OK)
+                snprintf(text, sizeof(text), "?");
+            st = tsvc__err(err, TSVC_ERR_CERT_DUPLICATE_EXTENSION, "x509.extension.duplicate",
+                           tsvc__cbs_offset(&e->oid), "extension %s appears more than once",
+                           text);
+            goto out;
+        }
     }
     st = tsvc__x509_decode_extensions(cert, err);
 out:

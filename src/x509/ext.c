@@ -7,6 +7,7 @@
  * Thread safety: runs only while a certificate is being parsed, on the
  * parsing thread; the results are immutable afterwards.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "x509/x509_int.h"
@@ -440,13 +441,23 @@ static tsvc_status dec_policies(tsvc_cert *cert, const tsvc__x509_ext *ext, tsvc
             }
         }
         READ(tsvc__der_expect_end(&info, &inner_), EXT_ERR, check, info);
-        for (size_t j = 0; j < i; j++) {
-            if (tsvc__oid_equal(&cert->policies.items[j].oid, p->oid.data, p->oid.len)) {
-                st = ext_fail(err, check, &p->oid, "a policy appears more than once");
-                goto out;
-            }
-        }
         cert->policies.num = i + 1;
+    }
+    {
+        bool dup = false;
+        size_t at = 0;
+        st = tsvc__x509_find_duplicate(cert->ctx, cert->policies.items, n,
+                                       sizeof(*cert->policies.items),
+                                       offsetof(tsvc__x509_policy, oid), &dup, &at);
+        if (st != TSVC_OK) {
+            st = nomem(err);
+            goto out;
+        }
+        if (dup) {
+            st = ext_fail(err, check, &cert->policies.items[at].oid,
+                          "a policy appears more than once");
+            goto out;
+        }
     }
 out:
     return st;

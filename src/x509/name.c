@@ -220,11 +220,18 @@ static size_t count_atvs(const tsvc__cbs *set)
     return n;
 }
 
+/* Multi-valued RDNs larger than this compare bytewise only (the matching
+ * is quadratic in the number of attributes of one RDN). */
+#define RDN_MATCH_MAX 32
+
 static bool rdn_equal(const tsvc__cbs *a, const tsvc__cbs *b)
 {
     if (a->len == b->len && memcmp(a->data, b->data, a->len) == 0)
         return true;
-    return count_atvs(a) == count_atvs(b) && set_covered(a, b) && set_covered(b, a);
+    const size_t na = count_atvs(a);
+    if (na != count_atvs(b) || na > RDN_MATCH_MAX)
+        return false;
+    return set_covered(a, b) && set_covered(b, a);
 }
 
 /* Compares the first RDNs of `a` with all RDNs of `prefix`. */
@@ -793,7 +800,7 @@ tsvc_status tsvc_name_from_text(const tsvc_ctx *ctx, tsvc_buf *out, const char *
         goto out;
     }
     /* Split at unescaped commas. */
-    rdns = tsvc__calloc(ctx, len / 2 + 2, sizeof(*rdns));
+    rdns = tsvc__calloc(ctx, len + 2, sizeof(*rdns)); /* at most one RDN per comma, plus one */
     val = tsvc__alloc(ctx, len + 1);
     if (rdns == NULL || val == NULL) {
         st = tsvc__err(err, TSVC_ERR_NOMEM, "x509.name.parse", -1, "out of memory");

@@ -24,6 +24,16 @@ tsvc_status tsvc__x509_decode_extensions(tsvc_cert *cert, tsvc_error **err);
 /** Frees what tsvc__x509_decode_extensions() allocated. */
 void tsvc__x509_free_extensions(tsvc_cert *cert);
 
+/**
+ * Looks for two equal byte strings among @p n tsvc__cbs fields, the i-th
+ * at (const char *)array + i * stride + offset, in O(n log n). Sets
+ * *found and, when found, *dup_index to the later of two equal items'
+ * index. TSVC_ERR_NOMEM on allocation failure.
+ */
+tsvc_status tsvc__x509_find_duplicate(const tsvc_ctx *ctx, const void *array, size_t n,
+                                      size_t stride, size_t offset, bool *found,
+                                      size_t *dup_index);
+
 /** True for the string types whose values compare case-insensitively. */
 bool tsvc__x509_is_folded_string(uint32_t tag);
 

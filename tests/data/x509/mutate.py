@@ -62,6 +62,10 @@ OID_SKI = bytes.fromhex("0603551d0e")
 OID_ECDSA_SHA256 = bytes.fromhex("06082a8648ce3d040302")
 OID_ECDSA_SHA384 = bytes.fromhex("06082a8648ce3d040303")
 OID_RSA = bytes.fromhex("06092a864886f70d010101")
+OID_KU = bytes.fromhex("0603551d0f")
+OID_BC = bytes.fromhex("0603551d13")
+OID_NC = bytes.fromhex("0603551d1e")
+OID_CP = bytes.fromhex("0603551d20")
 
 
 class Cert:
@@ -182,6 +186,48 @@ def main() -> int:
     spki = tlv(0x30, tlv(0x30, OID_RSA + b"\x05\x00") + tlv(0x03, b"\x00" + rsa_key))
     c.tbs[c.idx("spki")] = spki
     out["bad-rsa-16400"] = c.der(key)
+
+    # certificatePolicies naming the same policy twice.
+    c = Cert(base)
+    pol = tlv(0x30, tlv(0x06, bytes.fromhex("2b0601040183b2030101")))
+    c.set_extensions(c.extensions() + [make_ext(OID_CP, tlv(0x30, pol + pol))])
+    c.set_extensions([e for i, e in enumerate(c.extensions())
+                      if ext_oid(e) != OID_CP or i == len(c.extensions()) - 1])
+    out["bad-duplicate-policy"] = c.der(key)
+
+    # keyUsage with no bit set.
+    c = Cert(base)
+    replace_ext(c, OID_KU, make_ext(OID_KU, b"\x03\x01\x00", True))
+    out["bad-ku-no-bits"] = c.der(key)
+
+    # basicConstraints with cA FALSE encoded (DER DEFAULT).
+    c = Cert(base)
+    replace_ext(c, OID_BC, make_ext(OID_BC, tlv(0x30, b"\x01\x01\x00"), True))
+    out["bad-bc-ca-false-encoded"] = c.der(key)
+
+    # Extension with critical FALSE encoded (DER DEFAULT).
+    c = Cert(base)
+    exts = c.extensions()
+    ski = [e for e in exts if ext_oid(e) == OID_SKI][0]
+    parts = children(content_of(ski))
+    ski_false = tlv(0x30, parts[0] + b"\x01\x01\x00" + parts[1])
+    c.set_extensions([ski_false if e == ski else e for e in exts])
+    out["bad-ext-critical-false"] = c.der(key)
+
+    # nameConstraints iPAddress with a non-contiguous mask.
+    c = Cert(base)
+    sub = tlv(0x30, tlv(0x87, bytes([192, 0, 2, 0, 255, 0, 255, 0])))
+    c.set_extensions(c.extensions() + [make_ext(OID_NC, tlv(0x30, tlv(0xA0, sub)), True)])
+    out["bad-nc-ip-mask"] = c.der(key)
+
+    # 1000 non-critical unknown extensions (parsing stays fast: duplicate
+    # detection is O(n log n)).
+    c = Cert(base)
+    many = [make_ext(tlv(0x06, bytes.fromhex("2b0601040183b2030264") +
+                         bytes([0x80 | ((i >> 7) + 1), i & 0x7F])), b"\x05\x00")
+            for i in range(1000)]
+    c.set_extensions(c.extensions() + many)
+    out["many-extensions"] = c.der(key)
 
     # Trailing garbage after the certificate.
     out["bad-trailing-data"] = base + b"\x00"

@@ -658,6 +658,46 @@ static void bad_extensions_empty(void **state)
     expect_failure("bad-extensions-empty.der", TSVC_ERR_CERT_FORMAT);
 }
 
+static void bad_duplicate_policy(void **state)
+{
+    (void)state;
+    expect_failure("bad-duplicate-policy.der", TSVC_ERR_CERT_EXTENSION);
+}
+
+static void bad_ku_no_bits(void **state)
+{
+    (void)state;
+    expect_failure("bad-ku-no-bits.der", TSVC_ERR_CERT_EXTENSION);
+}
+
+static void bad_bc_ca_false_encoded(void **state)
+{
+    (void)state;
+    expect_failure("bad-bc-ca-false-encoded.der", TSVC_ERR_CERT_EXTENSION);
+}
+
+static void bad_ext_critical_false(void **state)
+{
+    (void)state;
+    expect_failure("bad-ext-critical-false.der", TSVC_ERR_CERT_FORMAT);
+}
+
+static void bad_nc_ip_mask(void **state)
+{
+    (void)state;
+    expect_failure("bad-nc-ip-mask.der", TSVC_ERR_NAME);
+}
+
+static void many_extensions(void **state)
+{
+    (void)state;
+    tsvc_cert *c = must_parse("many-extensions.der");
+    assert_int_equal(tsvc_cert_num_extensions(c), 1010);
+    assert_int_equal(tsvc_cert_flags(c), 0);
+    assert_false(c->exts[1009].understood);
+    tsvc_cert_free(c);
+}
+
 static void bad_san_dns_nul(void **state)
 {
     (void)state;
@@ -1210,6 +1250,12 @@ int main(void)
         cmocka_unit_test(sigalg_unknown_flagged),
         cmocka_unit_test(bad_duplicate_extension),
         cmocka_unit_test(bad_extensions_empty),
+        cmocka_unit_test(bad_duplicate_policy),
+        cmocka_unit_test(bad_ku_no_bits),
+        cmocka_unit_test(bad_bc_ca_false_encoded),
+        cmocka_unit_test(bad_ext_critical_false),
+        cmocka_unit_test(bad_nc_ip_mask),
+        cmocka_unit_test(many_extensions),
         cmocka_unit_test(bad_san_dns_nul),
         cmocka_unit_test(name_nul_escaped),
         cmocka_unit_test(unknown_critical_extension_flagged),
