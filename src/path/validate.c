@@ -377,10 +377,9 @@ static tsvc_status nc_collect(const tsvc_ctx *ctx, const tsvc_cert *c, nc_names 
         n->subject.type = TSVC_GN_DIRECTORY_NAME;
         n->subject.value = c->subject;
         n->subject.element = c->subject;
-        if (tsvc__name_parse(ctx, &c->subject, &n->attrs, &n->num_attrs, NULL) != TSVC_OK) {
-            n->attrs = NULL;
-            n->num_attrs = 0;
-        }
+        tsvc_status st = tsvc__name_parse(ctx, &c->subject, &n->attrs, &n->num_attrs, NULL);
+        if (st != TSVC_OK)
+            return st;
         for (size_t i = 0; i < n->num_attrs; i++)
             if (tsvc__oid_equal(&n->attrs[i].type, (const uint8_t *)TSVC__OID_EMAIL_ADDRESS,
                                 TSVC__OID_LEN(TSVC__OID_EMAIL_ADDRESS)))
@@ -432,9 +431,23 @@ static bool check_name_constraints(pcheck *pc, int g, size_t idx, const tsvc__an
     nc_names names;
     bool any = false, failed = false;
     tsvc_status st = nc_collect(vs->ctx, c, &names);
-    if (st != TSVC_OK) {
+    if (st == TSVC_ERR_NOMEM) {
+        nc_names_free(vs->ctx, &names);
         vs->stop = st;
         return false;
+    }
+    if (st != TSVC_OK) {
+        /* A subject that cannot be split into attributes cannot be checked. */
+        nc_names_free(vs->ctx, &names);
+        for (size_t j = vs->len; j > idx; j--) {
+            const tsvc_cert *ca = (j == vs->len) ? (anchor ? anchor->cert : NULL) : vs->path[j];
+            if (ca != NULL && ca->nc.present) {
+                pc_fail(pc, g, (int)idx, "name-constraints", CHAIN_FAIL,
+                        "the subject name cannot be checked: %s", tsvc_status_str(st));
+                break;
+            }
+        }
+        return true;
     }
     for (size_t j = vs->len; j > idx; j--) {
         const tsvc_cert *ca = (j == vs->len) ? (anchor ? anchor->cert : NULL) : vs->path[j];

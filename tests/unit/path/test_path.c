@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <pthread.h>
 #include <cmocka.h>
 
 #include <jansson.h>
@@ -886,6 +887,148 @@ static void max_depth_policy(void **state)
     tsvc_policy_free(pol);
 }
 
+/* ---- allocation failures: no crash, no leak ---- */
+
+typedef struct counting {
+    size_t live;
+    size_t calls;
+    size_t fail_at; /* 0 = never */
+} counting;
+
+static void *count_alloc(void *opaque, size_t size)
+{
+    counting *c = opaque;
+    c->calls++;
+    if (c->fail_at != 0 && c->calls >= c->fail_at)
+        return NULL;
+    void *p = malloc(size);
+    if (p != NULL)
+        c->live++;
+    return p;
+}
+
+static void count_free(void *opaque, void *ptr)
+{
+    counting *c = opaque;
+    if (ptr != NULL)
+        c->live--;
+    free(ptr);
+}
+
+static void allocation_failures(void **state)
+{
+    (void)state;
+    tsvc_cert *leaf = load("leaf"), *ica = load("ica"), *bad = load("ica-nokcs"),
+              *root = load("root");
+    bool succeeded = false;
+    for (size_t n = 1; n < 5000 && !succeeded; n++) {
+        counting cnt = {0, 0, 0};
+        tsvc_allocator a = {count_alloc, count_free, &cnt};
+        tsvc_ctx *ctx = NULL;
+        if (tsvc_ctx_new(&ctx, &a, NULL) != TSVC_OK)
+            fail_msg("context");
+        cnt.calls = 0;
+        cnt.fail_at = n;
+        tsvc_store *store = NULL;
+        tsvc_policy *pol = NULL;
+        tsvc_report *r = NULL;
+        tsvc_buf js = TSVC_BUF_INIT;
+        if (tsvc_store_new(ctx, &store, NULL) != TSVC_OK)
+            goto next;
+        if (tsvc_store_add_anchor(store, root, NULL) != TSVC_OK ||
+            tsvc_store_add_intermediate(store, bad, NULL) != TSVC_OK ||
+            tsvc_store_add_intermediate(store, ica, NULL) != TSVC_OK)
+            goto next;
+        if (tsvc_policy_new(ctx, &pol, NULL) != TSVC_OK ||
+            tsvc_policy_set_time(pol, WHEN, NULL) != TSVC_OK ||
+            tsvc_policy_set_profile(pol, TSVC_PROFILE_SERVER, NULL) != TSVC_OK ||
+            tsvc_policy_add_peer_name(pol, TSVC_PEER_DNS, "example.com", NULL) != TSVC_OK)
+            goto next;
+        if (tsvc_validate(ctx, &r, leaf, store, pol, NULL) != TSVC_OK)
+            goto next;
+        assert_non_null(r);
+        if (tsvc_report_to_json(r, &js, NULL) != TSVC_OK)
+            goto next;
+        expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+        succeeded = true;
+    next:
+        tsvc_buf_dispose(&js);
+        tsvc_report_free(r);
+        tsvc_policy_free(pol);
+        tsvc_store_free(store);
+        tsvc_ctx_free(ctx);
+        if (cnt.live != 0)
+            fail_msg("%zu allocations leaked when allocation %zu failed", cnt.live, n);
+    }
+    assert_true(succeeded);
+    tsvc_cert_free(leaf);
+    tsvc_cert_free(ica);
+    tsvc_cert_free(bad);
+    tsvc_cert_free(root);
+}
+
+/* ---- one store and one policy shared by several threads ---- */
+
+typedef struct shared_run {
+    tsvc_store *store;
+    tsvc_policy *policy;
+    tsvc_cert *leaf;
+    int failures;
+} shared_run;
+
+static void *validate_many(void *arg)
+{
+    shared_run *sr = arg;
+    for (int i = 0; i < 25; i++) {
+        tsvc_report *r = NULL;
+        if (tsvc_validate(g_ctx, &r, sr->leaf, sr->store, sr->policy, NULL) != TSVC_OK ||
+            tsvc_report_indication(r) != TSVC_INDICATION_PASSED)
+            sr->failures++;
+        tsvc_report_free(r);
+    }
+    return NULL;
+}
+
+static void shared_between_threads(void **state)
+{
+    (void)state;
+    tsvc_cert *root = load("root"), *ica = load("ica"), *bad = load("ica-nokcs");
+    tsvc_store *store = NULL;
+    tsvc_policy *pol = NULL;
+    assert_int_equal(tsvc_store_new(g_ctx, &store, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_anchor(store, root, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_intermediate(store, bad, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_intermediate(store, ica, NULL), TSVC_OK);
+    tsvc_store_freeze(store);
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_time(pol, WHEN, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_profile(pol, TSVC_PROFILE_SERVER, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_add_peer_name(pol, TSVC_PEER_DNS, "example.com", NULL),
+                     TSVC_OK);
+    enum { T = 4 };
+    pthread_t th[T];
+    shared_run sr[T];
+    for (int i = 0; i < T; i++) {
+        sr[i].store = tsvc_store_ref(store);
+        sr[i].policy = tsvc_policy_ref(pol);
+        sr[i].leaf = load("leaf");
+        sr[i].failures = 0;
+        assert_int_equal(pthread_create(&th[i], NULL, validate_many, &sr[i]), 0);
+    }
+    for (int i = 0; i < T; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        assert_int_equal(sr[i].failures, 0);
+        tsvc_store_free(sr[i].store);
+        tsvc_policy_free(sr[i].policy);
+        tsvc_cert_free(sr[i].leaf);
+    }
+    tsvc_store_free(store);
+    tsvc_policy_free(pol);
+    tsvc_cert_free(root);
+    tsvc_cert_free(ica);
+    tsvc_cert_free(bad);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -936,6 +1079,8 @@ int main(void)
         cmocka_unit_test(report_api_escapes),
         cmocka_unit_test(null_arguments),
         cmocka_unit_test(max_depth_policy),
+        cmocka_unit_test(allocation_failures),
+        cmocka_unit_test(shared_between_threads),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
