@@ -108,7 +108,25 @@ typedef enum tsvc_status {
     TSVC_ERR_SIGNATURE_INVALID = -306, /**< The signature does not verify. */
     TSVC_ERR_RANDOM = -307,            /**< The random generator failed. */
     TSVC_ERR_BACKEND_VERSION = -308,   /**< Backend table too old or malformed. */
-    TSVC_ERR_BUFFER_TOO_SMALL = -309   /**< Output buffer too small. */
+    TSVC_ERR_BUFFER_TOO_SMALL = -309,  /**< Output buffer too small. */
+
+    /* Certificate family: -400 .. -499 */
+    /* @@x509-codes@@ */
+
+    /* Path and store family: -500 .. -599 */
+    /* @@path-codes@@ */
+
+    /* Revocation family (CRL, OCSP): -600 .. -699 */
+    /* @@revoke-codes@@ */
+
+    /* CMS and signature family: -700 .. -799 */
+    /* @@cms-codes@@ */
+
+    /* Time-stamp family: -800 .. -899 */
+    /* @@tsp-codes@@ */
+
+    /* Key store and HSM family (PKCS#11, signature activation): -900 .. -999 */
+    /* @@pkcs11-codes@@ */
 } tsvc_status;
 
 /**

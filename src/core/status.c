@@ -50,6 +50,12 @@ const char *tsvc_status_str(int status)
     case TSVC_ERR_RANDOM: return "random generator failure";
     case TSVC_ERR_BACKEND_VERSION: return "backend table too old or malformed";
     case TSVC_ERR_BUFFER_TOO_SMALL: return "output buffer too small";
+    /* @@x509-codes@@ */
+    /* @@path-codes@@ */
+    /* @@revoke-codes@@ */
+    /* @@cms-codes@@ */
+    /* @@tsp-codes@@ */
+    /* @@pkcs11-codes@@ */
     }
     return "unknown status";
 }
