@@ -173,32 +173,40 @@ int tsvc_ctx_backend_priority(const tsvc_ctx *ctx, size_t index)
     return ctx->backends[index].priority;
 }
 
+/* The named slot, or NULL with *st and err filled. */
+static tsvc__backend_slot *slot_by_name(tsvc_ctx *ctx, const char *name, tsvc_status *st,
+                                        tsvc_error **err)
+{
+    if (ctx == NULL || name == NULL) {
+        *st = tsvc__err(err, TSVC_ERR_INVALID_ARG, "crypto.backend", -1,
+                        "context and name are required");
+        return NULL;
+    }
+    tsvc__backend_slot *slot = find_slot(ctx, name);
+    if (slot == NULL)
+        *st = tsvc__err(err, TSVC_ERR_NO_BACKEND, "crypto.backend.name", -1,
+                        "no backend named \"%s\"", name);
+    return slot;
+}
+
 tsvc_status tsvc_ctx_set_backend_priority(tsvc_ctx *ctx, const char *name, int priority,
                                           tsvc_error **err)
 {
-    if (ctx == NULL || name == NULL)
-        return tsvc__err(err, TSVC_ERR_INVALID_ARG, "crypto.backend", -1,
-                         "context and name are required");
-    tsvc__backend_slot *slot = find_slot(ctx, name);
-    if (slot == NULL)
-        return tsvc__err(err, TSVC_ERR_NO_BACKEND, "crypto.backend.name", -1,
-                         "no backend named \"%s\"", name);
-    slot->priority = priority;
-    return TSVC_OK;
+    tsvc_status st = TSVC_OK;
+    tsvc__backend_slot *slot = slot_by_name(ctx, name, &st, err);
+    if (slot != NULL)
+        slot->priority = priority;
+    return st;
 }
 
 tsvc_status tsvc_ctx_set_backend_enabled(tsvc_ctx *ctx, const char *name, int enabled,
                                          tsvc_error **err)
 {
-    if (ctx == NULL || name == NULL)
-        return tsvc__err(err, TSVC_ERR_INVALID_ARG, "crypto.backend", -1,
-                         "context and name are required");
-    tsvc__backend_slot *slot = find_slot(ctx, name);
-    if (slot == NULL)
-        return tsvc__err(err, TSVC_ERR_NO_BACKEND, "crypto.backend.name", -1,
-                         "no backend named \"%s\"", name);
-    slot->enabled = enabled != 0;
-    return TSVC_OK;
+    tsvc_status st = TSVC_OK;
+    tsvc__backend_slot *slot = slot_by_name(ctx, name, &st, err);
+    if (slot != NULL)
+        slot->enabled = enabled != 0;
+    return st;
 }
 
 /* The methods an operation needs, besides the capability answer. */

@@ -77,6 +77,9 @@ tsvc_status tsvc__crypto_hash_on(const tsvc_ctx *ctx, const tsvc__backend_slot *
                                  tsvc_hash_alg alg, const uint8_t *data, size_t len,
                                  uint8_t *out, tsvc_error **err);
 bool tsvc__crypto_hash_known(tsvc_hash_alg alg);
+/** Opens an AlgorithmIdentifier element: @p rest gets what follows the OID. */
+tsvc_status tsvc__crypto_algid_open(const tsvc__cbs *element, tsvc__cbs *rest, tsvc__cbs *oid,
+                                    int64_t *off, tsvc_error **err);
 
 /* ---- curves and keys (keys.c, ec.c) ---- */
 /** Field size in bytes of an ECDSA key type (32/48/66), 0 for others. */

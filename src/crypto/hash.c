@@ -13,28 +13,39 @@ static const uint8_t oid_sha256[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0
 static const uint8_t oid_sha384[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02};
 static const uint8_t oid_sha512[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03};
 
+typedef struct hash_entry {
+    tsvc_hash_alg alg;
+    size_t size;
+    const uint8_t *oid;
+    size_t oid_len;
+} hash_entry;
+
+static const hash_entry hashes[] = {
+    {TSVC_HASH_SHA1, 20, oid_sha1, sizeof(oid_sha1)},
+    {TSVC_HASH_SHA224, 28, oid_sha224, sizeof(oid_sha224)},
+    {TSVC_HASH_SHA256, 32, oid_sha256, sizeof(oid_sha256)},
+    {TSVC_HASH_SHA384, 48, oid_sha384, sizeof(oid_sha384)},
+    {TSVC_HASH_SHA512, 64, oid_sha512, sizeof(oid_sha512)},
+};
+#define NUM_HASHES (sizeof(hashes) / sizeof(hashes[0]))
+
+static const hash_entry *hash_entry_of(tsvc_hash_alg alg)
+{
+    for (size_t i = 0; i < NUM_HASHES; i++)
+        if (hashes[i].alg == alg)
+            return &hashes[i];
+    return NULL;
+}
+
 bool tsvc__crypto_hash_known(tsvc_hash_alg alg)
 {
-    return tsvc__hash_size(alg) != 0;
+    return hash_entry_of(alg) != NULL;
 }
 
 size_t tsvc__hash_size(tsvc_hash_alg alg)
 {
-    switch (alg) {
-    case TSVC_HASH_SHA1:
-        return 20;
-    case TSVC_HASH_SHA224:
-        return 28;
-    case TSVC_HASH_SHA256:
-        return 32;
-    case TSVC_HASH_SHA384:
-        return 48;
-    case TSVC_HASH_SHA512:
-        return 64;
-    case TSVC_HASH_NONE:
-        break;
-    }
-    return 0;
+    const hash_entry *e = hash_entry_of(alg);
+    return e ? e->size : 0;
 }
 
 size_t tsvc_hash_size(tsvc_hash_alg alg)
@@ -57,35 +68,23 @@ void tsvc_key_info_init(tsvc_key_info *info)
 
 const uint8_t *tsvc__hash_oid(tsvc_hash_alg alg, size_t *len)
 {
-    const uint8_t *o = NULL;
-    size_t l = 0;
-    switch (alg) {
-    case TSVC_HASH_SHA1:
-        o = oid_sha1;
-        l = sizeof(oid_sha1);
-        break;
-    case TSVC_HASH_SHA224:
-        o = oid_sha224;
-        l = sizeof(oid_sha224);
-        break;
-    case TSVC_HASH_SHA256:
-        o = oid_sha256;
-        l = sizeof(oid_sha256);
-        break;
-    case TSVC_HASH_SHA384:
-        o = oid_sha384;
-        l = sizeof(oid_sha384);
-        break;
-    case TSVC_HASH_SHA512:
-        o = oid_sha512;
-        l = sizeof(oid_sha512);
-        break;
-    case TSVC_HASH_NONE:
-        break;
-    }
+    const hash_entry *e = hash_entry_of(alg);
     if (len != NULL)
-        *len = l;
-    return o;
+        *len = e ? e->oid_len : 0;
+    return e ? e->oid : NULL;
+}
+
+tsvc_status tsvc__crypto_algid_open(const tsvc__cbs *element, tsvc__cbs *rest, tsvc__cbs *oid,
+                                    int64_t *off, tsvc_error **err)
+{
+    tsvc__cbs in = *element;
+    tsvc_status st = tsvc__der_get(&in, TSVC__TAG_SEQUENCE, rest, err);
+    if (st != TSVC_OK)
+        return st;
+    if ((st = tsvc__der_expect_end(&in, err)) != TSVC_OK)
+        return st;
+    *off = tsvc__cbs_offset(rest);
+    return tsvc__der_get_oid(rest, oid, err);
 }
 
 tsvc_status tsvc__hash_alg_parse(const tsvc__cbs *algid_element, tsvc_hash_alg *out,
@@ -93,27 +92,19 @@ tsvc_status tsvc__hash_alg_parse(const tsvc__cbs *algid_element, tsvc_hash_alg *
 {
     if (algid_element == NULL || out == NULL)
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, "crypto.hash_alg", -1, "NULL argument");
-    tsvc__cbs in = *algid_element, seq, oid;
-    tsvc_status st = tsvc__der_get(&in, TSVC__TAG_SEQUENCE, &seq, err);
+    tsvc__cbs seq, oid;
+    int64_t off;
+    tsvc_status st = tsvc__crypto_algid_open(algid_element, &seq, &oid, &off, err);
     if (st != TSVC_OK)
-        return st;
-    if (tsvc__der_expect_end(&in, err) != TSVC_OK)
-        return TSVC_ERR_DER_TRAILING;
-    int64_t off = tsvc__cbs_offset(&seq);
-    if ((st = tsvc__der_get_oid(&seq, &oid, err)) != TSVC_OK)
         return st;
     if (seq.len != 0) {
         if (tsvc__der_get_null(&seq, NULL) != TSVC_OK || seq.len != 0)
             return tsvc__err(err, TSVC_ERR_ALGORITHM, "crypto.hash_alg.params", off,
                              "hash AlgorithmIdentifier parameters must be NULL or absent");
     }
-    static const tsvc_hash_alg algs[] = {TSVC_HASH_SHA1, TSVC_HASH_SHA224, TSVC_HASH_SHA256,
-                                         TSVC_HASH_SHA384, TSVC_HASH_SHA512};
-    for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
-        size_t l;
-        const uint8_t *o = tsvc__hash_oid(algs[i], &l);
-        if (tsvc__oid_equal(&oid, o, l)) {
-            *out = algs[i];
+    for (size_t i = 0; i < NUM_HASHES; i++) {
+        if (tsvc__oid_equal(&oid, hashes[i].oid, hashes[i].oid_len)) {
+            *out = hashes[i].alg;
             return TSVC_OK;
         }
     }

@@ -149,14 +149,10 @@ tsvc_status tsvc__sigalg_parse(const tsvc__cbs *algid_element, tsvc__sig_params 
 {
     if (algid_element == NULL || out == NULL)
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, "crypto.sigalg", -1, "NULL argument");
-    tsvc__cbs in = *algid_element, seq, oid;
-    tsvc_status st = tsvc__der_get(&in, TSVC__TAG_SEQUENCE, &seq, err);
+    tsvc__cbs seq, oid;
+    int64_t off;
+    tsvc_status st = tsvc__crypto_algid_open(algid_element, &seq, &oid, &off, err);
     if (st != TSVC_OK)
-        return st;
-    if ((st = tsvc__der_expect_end(&in, err)) != TSVC_OK)
-        return st;
-    int64_t off = tsvc__cbs_offset(&seq);
-    if ((st = tsvc__der_get_oid(&seq, &oid, err)) != TSVC_OK)
         return st;
     memset(out, 0, sizeof(*out));
     if (tsvc__oid_equal(&oid, oid_pss, sizeof(oid_pss))) {

@@ -528,36 +528,36 @@ static const uint8_t di_sha256[] = DI_SHA2(0x31, 0x01, 0x20);
 static const uint8_t di_sha384[] = DI_SHA2(0x41, 0x02, 0x30);
 static const uint8_t di_sha512[] = DI_SHA2(0x51, 0x03, 0x40);
 
+typedef struct digest_info_prefix {
+    tsvc_hash_alg alg;
+    const uint8_t *prefix;
+    size_t prefix_len;
+    size_t digest_len;
+} digest_info_prefix;
+
+static const digest_info_prefix prefixes[] = {
+    {TSVC_HASH_SHA1, di_sha1, sizeof(di_sha1), 20},
+    {TSVC_HASH_SHA224, di_sha224, sizeof(di_sha224), 28},
+    {TSVC_HASH_SHA256, di_sha256, sizeof(di_sha256), 32},
+    {TSVC_HASH_SHA384, di_sha384, sizeof(di_sha384), 48},
+    {TSVC_HASH_SHA512, di_sha512, sizeof(di_sha512), 64},
+};
+
 /* Writes DigestInfo(hash, digest) into out; returns its length or 0. */
 static size_t digest_info(tsvc_hash_alg alg, const uint8_t *digest, size_t dlen, uint8_t *out,
                           size_t out_size)
 {
-    const uint8_t *pre;
-    size_t pl, want;
-    switch (alg) {
-    case TSVC_HASH_SHA1:
-        pre = di_sha1, pl = sizeof(di_sha1), want = 20;
-        break;
-    case TSVC_HASH_SHA224:
-        pre = di_sha224, pl = sizeof(di_sha224), want = 28;
-        break;
-    case TSVC_HASH_SHA256:
-        pre = di_sha256, pl = sizeof(di_sha256), want = 32;
-        break;
-    case TSVC_HASH_SHA384:
-        pre = di_sha384, pl = sizeof(di_sha384), want = 48;
-        break;
-    case TSVC_HASH_SHA512:
-        pre = di_sha512, pl = sizeof(di_sha512), want = 64;
-        break;
-    default:
-        return 0;
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+        const digest_info_prefix *d = &prefixes[i];
+        if (d->alg != alg)
+            continue;
+        if (dlen != d->digest_len || d->prefix_len + dlen > out_size)
+            return 0;
+        memcpy(out, d->prefix, d->prefix_len);
+        memcpy(out + d->prefix_len, digest, dlen);
+        return d->prefix_len + dlen;
     }
-    if (dlen != want || pl + dlen > out_size)
-        return 0;
-    memcpy(out, pre, pl);
-    memcpy(out + pl, digest, dlen);
-    return pl + dlen;
+    return 0;
 }
 
 /* ---- signing ---- */
