@@ -41,8 +41,13 @@ int64_t tsvc__time_from_civil(int64_t year, unsigned month, unsigned day, unsign
 void tsvc__time_to_civil(int64_t t, int64_t *year, unsigned *month, unsigned *day,
                          unsigned *hour, unsigned *minute, unsigned *second)
 {
-    int64_t z = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-    int64_t secs = t - z * 86400;
+    /* Floor division without the overflow of (t - 86399) near INT64_MIN. */
+    int64_t z = t / 86400;
+    int64_t secs = t % 86400;
+    if (secs < 0) {
+        secs += 86400;
+        z -= 1;
+    }
     z += 719468;
     const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
     const int64_t doe = z - era * 146097;

@@ -210,6 +210,18 @@ static void calendar_round_trips(void **state)
     assert_int_equal(tsvc__days_in_month(2000, 2), 29);
     assert_int_equal(tsvc__days_in_month(1900, 2), 28);
     assert_int_equal(tsvc__days_in_month(2024, 13), 0);
+    /* The extremes do not overflow (the result is only meaningful in range). */
+    {
+        int64_t y;
+        unsigned mo, d, h, mi, s;
+        tsvc__time_to_civil(INT64_MIN, &y, &mo, &d, &h, &mi, &s);
+        assert_true(h < 24 && mi < 60 && s < 60);
+        tsvc__time_to_civil(-1, &y, &mo, &d, &h, &mi, &s);
+        assert_int_equal(y, 1969);
+        assert_int_equal(mo, 12);
+        assert_int_equal(d, 31);
+        assert_int_equal(s, 59);
+    }
     for (int64_t t = -2208988800; t < 253402300799; t += 86400 * 7 + 3661) {
         int64_t y;
         unsigned mo, d, h, mi, s;
