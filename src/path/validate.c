@@ -920,7 +920,7 @@ static void try_anchor(vstate *vs, const tsvc__anchor *a)
 static void build(vstate *vs)
 {
     const tsvc_cert *child = vs->path[vs->len - 1];
-    cand local[64];
+    cand local[16];
     cand *cands = local;
     size_t num = 0, cap = sizeof(local) / sizeof(local[0]);
 
@@ -1137,13 +1137,16 @@ tsvc_status tsvc_validate(tsvc_ctx *ctx, tsvc_report **report, const tsvc_cert *
                                  TSVC_SUB_NO_CERTIFICATE_CHAIN_FOUND, "%s",
                                  limit_text(vs->stop));
     } else if (vs->have_failure) {
+        if (vs->depth_hit)
+            tsvc__report_set_status(r, TSVC_ERR_LIMIT_CHAIN_DEPTH);
         add_chain(vs, vs->fail_path, vs->fail_len, vs->fail_anchor);
         tsvc__report_set_outcome(r, vs->failure.ind, vs->failure.sub, "%s", vs->failure.reason);
     } else {
         const char *why = vs->build_reason[0] ? vs->build_reason
                                                : "no issuer found for a certificate of the path";
-        if (vs->depth_hit && vs->build_rank < 3) {
+        if (vs->depth_hit)
             tsvc__report_set_status(r, TSVC_ERR_LIMIT_CHAIN_DEPTH);
+        if (vs->depth_hit && vs->build_rank < 3) {
             why = "chain depth limit reached before a trust anchor";
         } else if (vs->policy_depth_hit && vs->build_rank < 3) {
             why = "the policy's maximum number of intermediates was reached";
