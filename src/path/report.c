@@ -226,6 +226,27 @@ void tsvc__report_chain_clear(tsvc_report *r)
     }
 }
 
+int tsvc__report_merge(tsvc_report *dst, int parent, const tsvc_report *src, int cert_offset)
+{
+    if (dst == NULL || src == NULL || dst == src || src->num_checks == 0)
+        return -1;
+    size_t base = dst->num_checks;
+    int first = -1;
+    for (size_t i = 0; i < src->num_checks; i++) {
+        const report_check *c = &src->checks[i];
+        int p = c->parent < 0 ? parent : (int)(base + (size_t)c->parent);
+        int ci = (cert_offset < 0 || c->cert_index < 0) ? -1 : c->cert_index + cert_offset;
+        int idx = tsvc__report_add(dst, p, c->name, c->result, ci, "%s", c->message);
+        if (idx < 0) {
+            /* Keep parents consistent: nothing after a dropped entry is copied. */
+            break;
+        }
+        if (first < 0)
+            first = idx;
+    }
+    return first;
+}
+
 tsvc_status tsvc__report_error(const tsvc_report *r)
 {
     return r ? r->error : TSVC_ERR_INVALID_ARG;

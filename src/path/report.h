@@ -75,6 +75,15 @@ void tsvc__report_chain_add(tsvc_report *r, const struct tsvc_cert *cert, const 
 /** Removes every certificate of the chain. */
 void tsvc__report_chain_clear(tsvc_report *r);
 
+/**
+ * Copies every check entry of @p src under entry @p parent of @p dst (-1:
+ * top level), keeping their tree shape. Certificate indices of the copied
+ * entries are shifted by @p cert_offset, or dropped (-1) when it is
+ * negative: a signature report nests the signer's path-validation report
+ * this way. Returns the index in @p dst of the first copied entry, or -1.
+ */
+int tsvc__report_merge(tsvc_report *dst, int parent, const tsvc_report *src, int cert_offset);
+
 /** TSVC_OK, or the sticky building error (TSVC_ERR_NOMEM). */
 tsvc_status tsvc__report_error(const tsvc_report *r);
 

@@ -827,6 +827,20 @@ static void report_api_escapes(void **state)
                         "ctl \x01\x1f tab\t bad \xef\xbf\xbd\xef\xbf\xbd utf8 \xc3\xa9");
     json_decref(j);
     tsvc_buf_dispose(&buf);
+
+    /* Nesting one report inside another (as a signature report nests the
+     * signer's path validation). */
+    tsvc_report *outer = NULL;
+    assert_int_equal(tsvc__report_new(g_ctx, "signature", &outer), TSVC_OK);
+    int sig = tsvc__report_add(outer, -1, "signer-certificate", TSVC_CHECK_FAILED, -1, NULL);
+    int first = tsvc__report_merge(outer, sig, r, 0);
+    assert_int_equal(first, 1);
+    assert_int_equal(tsvc_report_num_checks(outer), 3);
+    assert_int_equal(tsvc_report_check_parent(outer, 1), 0);
+    assert_int_equal(tsvc_report_check_parent(outer, 2), 1);
+    assert_int_equal(tsvc_report_check_cert(outer, 2), 2);
+    assert_int_equal(tsvc__report_merge(outer, -1, outer, 0), -1);
+    tsvc_report_free(outer);
     tsvc_report_free(r);
 
     assert_string_equal(tsvc_indication_str(TSVC_INDICATION_INDETERMINATE), "INDETERMINATE");
