@@ -109,7 +109,10 @@ typedef struct tsvc_policy tsvc_policy;
  * @since 0.1
  */
 typedef enum tsvc_profile {
-    /** RFC 5280 section 6.1 only, plus the policy's own requirements. */
+    /** RFC 5280 section 6.1 plus the policy's own requirements. The trust
+     *  anchor's certificate, when the anchor has one, is also checked for
+     *  validity and unknown critical extensions, and its nameConstraints
+     *  and pathLenConstraint apply to the path (RFC 5937). */
     TSVC_PROFILE_GENERIC = 0,
     /** TLS server certificates (CA/Browser Forum baseline): the peer name
      *  must match a subjectAltName (RFC 6125; the subject CN is never used),
