@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <pthread.h>
 
 #include "crypto/crypto.h"
 #include "crypto/crypto_int.h"
@@ -1192,6 +1193,123 @@ static void malleable_signatures_refused(void **state)
     tsvc_ctx_free(ctx);
 }
 
+/* Every allocation of keys, public keys, hashes, buffers and backend states
+ * goes through the context's allocator and is released. */
+static size_t g_allocs, g_frees;
+
+static void *count_alloc(void *opaque, size_t size)
+{
+    (void)opaque;
+    g_allocs++;
+    return malloc(size);
+}
+
+static void count_free(void *opaque, void *ptr)
+{
+    (void)opaque;
+    if (ptr != NULL)
+        g_frees++;
+    free(ptr);
+}
+
+static void context_allocator_is_used(void **state)
+{
+    (void)state;
+    tsvc_allocator a = {count_alloc, count_free, NULL};
+    g_allocs = g_frees = 0;
+    tsvc_ctx *ctx = NULL;
+    assert_int_equal(tsvc_ctx_new(&ctx, &a, NULL), TSVC_OK);
+    static const tsvc_key_type types[] = {TSVC_KEY_ED25519, TSVC_KEY_ECDSA_P384};
+    for (size_t i = 0; i < 2; i++) {
+        tsvc_key *key = NULL;
+        if (tsvc_key_generate(ctx, &key, types[i], 0, NULL) != TSVC_OK)
+            continue;
+        tsvc__sig_params p;
+        assert_int_equal(tsvc__sig_params_default(types[i], &p), TSVC_OK);
+        tsvc_buf sig = TSVC_BUF_INIT, pkcs8 = TSVC_BUF_INIT;
+        assert_int_equal(tsvc__sign(key, &p, (const uint8_t *)"abc", 3, &sig, NULL), TSVC_OK);
+        tsvc_pubkey *pub = NULL;
+        assert_int_equal(tsvc_key_get_public(key, &pub, NULL), TSVC_OK);
+        assert_int_equal(tsvc__verify(ctx, pub, &p, (const uint8_t *)"abc", 3, sig.data,
+                                      sig.len, NULL),
+                         TSVC_OK);
+        assert_int_equal(tsvc_key_export(key, &pkcs8, TSVC_FORMAT_PEM, NULL), TSVC_OK);
+        tsvc_key *back = NULL;
+        assert_int_equal(tsvc_key_import(ctx, &back, pkcs8.data, pkcs8.len, NULL), TSVC_OK);
+        tsvc_key_free(back);
+        tsvc_buf_dispose(&pkcs8);
+        tsvc_buf_dispose(&sig);
+        tsvc_pubkey_free(pub);
+        tsvc_key_free(key);
+    }
+    tsvc_hash *h = NULL;
+    assert_int_equal(tsvc_hash_new(ctx, &h, TSVC_HASH_SHA256, NULL), TSVC_OK);
+    tsvc_hash_free(h);
+    assert_true(g_allocs > 0);
+    tsvc_ctx_free(ctx);
+    assert_int_equal(g_allocs, g_frees);
+}
+
+/* One key and one public key used by several threads at once. */
+typedef struct thread_job {
+    const tsvc_key *key;
+    const tsvc_pubkey *pub;
+    tsvc__sig_params p;
+    int failures;
+} thread_job;
+
+static void *sign_loop(void *arg)
+{
+    thread_job *job = arg;
+    for (int i = 0; i < 25; i++) {
+        uint8_t msg[8] = {(uint8_t)i, 1, 2, 3, 4, 5, 6, 7};
+        tsvc_buf sig = TSVC_BUF_INIT;
+        if (tsvc__sign(job->key, &job->p, msg, sizeof(msg), &sig, NULL) != TSVC_OK ||
+            tsvc__verify(NULL, job->pub, &job->p, msg, sizeof(msg), sig.data, sig.len, NULL) !=
+                TSVC_OK)
+            job->failures++;
+        tsvc_buf_dispose(&sig);
+    }
+    return NULL;
+}
+
+static void shared_key_across_threads(void **state)
+{
+    (void)state;
+    tsvc_ctx *ctx = new_ctx();
+    static const tsvc_key_type types[] = {TSVC_KEY_ED25519, TSVC_KEY_ECDSA_P256};
+    for (size_t b = 0; b < tsvc_ctx_num_backends(ctx); b++) {
+        if (!backend_selected(ctx, b))
+            continue;
+        prefer(ctx, b);
+        for (size_t t = 0; t < 2; t++) {
+            if (!tsvc_ctx_backend_supports(ctx, b, TSVC_OP_KEYGEN, types[t], TSVC_SIG_NONE,
+                                           TSVC_HASH_NONE))
+                continue;
+            tsvc_key *key = NULL;
+            tsvc_pubkey *pub = NULL;
+            assert_int_equal(tsvc_key_generate(ctx, &key, types[t], 0, NULL), TSVC_OK);
+            assert_int_equal(tsvc_key_get_public(key, &pub, NULL), TSVC_OK);
+            thread_job jobs[4];
+            pthread_t th[4];
+            for (int i = 0; i < 4; i++) {
+                jobs[i].key = key;
+                jobs[i].pub = pub;
+                jobs[i].failures = 0;
+                assert_int_equal(tsvc__sig_params_default(types[t], &jobs[i].p), TSVC_OK);
+                assert_int_equal(pthread_create(&th[i], NULL, sign_loop, &jobs[i]), 0);
+            }
+            for (int i = 0; i < 4; i++) {
+                pthread_join(th[i], NULL);
+                assert_int_equal(jobs[i].failures, 0);
+            }
+            tsvc_pubkey_free(pub);
+            tsvc_key_free(key);
+        }
+    }
+    tsvc_ctx_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -1213,6 +1331,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(curve_points),
         cmocka_unit_test(ecdsa_raw_der),
         cmocka_unit_test(malleable_signatures_refused),
+        cmocka_unit_test(context_allocator_is_used),
+        cmocka_unit_test(shared_key_across_threads),
     };
     char name[64];
     snprintf(name, sizeof(name), "crypto%s%s", g_only ? "-" : "", g_only ? g_only : "");
