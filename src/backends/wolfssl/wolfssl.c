@@ -193,6 +193,34 @@ static int is_ec(tsvc_key_type t)
     return curve_id(t) != ECC_CURVE_INVALID;
 }
 
+/*
+ * wolfCrypt's fixed-point ECC cache (FP_ECC) is thread-local and must be
+ * released by each thread with wc_ecc_fp_free(). A thread that runs an ECC
+ * operation gets a thread-specific key whose destructor does that when the
+ * thread exits.
+ */
+static pthread_key_t fp_cache_key;
+static pthread_once_t fp_cache_once = PTHREAD_ONCE_INIT;
+static int fp_cache_key_ok;
+
+static void fp_cache_release(void *unused)
+{
+    (void)unused;
+    wc_ecc_fp_free();
+}
+
+static void fp_cache_key_init(void)
+{
+    fp_cache_key_ok = pthread_key_create(&fp_cache_key, fp_cache_release) == 0;
+}
+
+static void ecc_thread_used(void)
+{
+    pthread_once(&fp_cache_once, fp_cache_key_init);
+    if (fp_cache_key_ok && pthread_getspecific(fp_cache_key) == NULL)
+        pthread_setspecific(fp_cache_key, &fp_cache_key_ok);
+}
+
 static int wf_supports(void *state, tsvc_crypto_op op, tsvc_key_type type,
                        tsvc_sig_scheme scheme, tsvc_hash_alg hash)
 {
@@ -345,6 +373,7 @@ static tsvc_status wf_key_generate(void *state, tsvc_key_type type, unsigned bit
         rc = wc_ed25519_make_key(&s->rng, ED25519_KEY_SIZE, &k->u.ed);
     } else {
         int id = curve_id(type);
+        ecc_thread_used();
         rc = wc_ecc_make_key_ex(&s->rng, wc_ecc_get_curve_size_from_id(id), &k->u.ecc, id);
     }
     pthread_mutex_unlock(&s->lock);
@@ -436,6 +465,7 @@ static tsvc_status wf_key_import(void *state, tsvc_key_type type, const tsvc_key
             int rc = wc_ecc_import_private_key_ex(p->data, (word32)p->len, NULL, 0, &k->u.ecc,
                                                   curve_id(type));
             if (rc == 0) {
+                ecc_thread_used();
                 pthread_mutex_lock(&s->lock);
                 rc = wc_ecc_make_pub_ex(&k->u.ecc, NULL, &s->rng);
                 pthread_mutex_unlock(&s->lock);
@@ -609,6 +639,7 @@ static tsvc_status wf_sign_hash(void *state, void *key, const tsvc_backend_sig_p
         mp_int r, sv;
         if (mp_init(&r) != MP_OKAY || mp_init(&sv) != MP_OKAY)
             return TSVC_ERR_NOMEM;
+        ecc_thread_used();
         pthread_mutex_lock(&s->lock);
         rc = wc_ecc_sign_hash_ex(digest, (word32)digest_len, &s->rng, &k->u.ecc, &r, &sv);
         pthread_mutex_unlock(&s->lock);
@@ -741,6 +772,7 @@ static tsvc_status wf_verify_hash(void *state, void *pub, const tsvc_backend_sig
             rc = mp_read_unsigned_bin(&sv, sig + cl, (word32)cl);
         if (rc == MP_OKAY && (mp_iszero(&r) || mp_iszero(&sv)))
             rc = -1;
+        ecc_thread_used();
         if (rc == MP_OKAY)
             rc = wc_ecc_verify_hash_ex(&r, &sv, digest, (word32)digest_len, &res, &k->u.ecc);
         mp_clear(&r);
