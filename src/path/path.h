@@ -108,9 +108,6 @@ struct tsvc_policy {
     unsigned max_depth;
 };
 
-/** Parses an IPv4 (dotted quad) or IPv6 (RFC 4291 text) address. */
-bool tsvc__path_parse_ip(const char *text, uint8_t out[16], uint8_t *out_len);
-
 /* ------------------------------------------------------------------ */
 /* RFC 9618 policy graph, on abstract per-certificate data              */
 /* ------------------------------------------------------------------ */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "path/path.h"
+#include "x509/x509.h"
 
 /* id-kp arcs 1.3.6.1.5.5.7.3.x and anyExtendedKeyUsage 2.5.29.37.0 */
 static const char *const eku_text[] = {
@@ -170,129 +171,6 @@ tsvc_status tsvc_policy_set_max_depth(tsvc_policy *policy, unsigned max_intermed
     return TSVC_OK;
 }
 
-static bool parse_ipv4(const char *s, uint8_t out[4])
-{
-    for (int i = 0; i < 4; i++) {
-        unsigned v = 0;
-        int digits = 0;
-        while (*s >= '0' && *s <= '9') {
-            if (digits > 0 && v == 0)
-                return false; /* no leading zeros */
-            v = v * 10 + (unsigned)(*s - '0');
-            if (v > 255 || ++digits > 3)
-                return false;
-            s++;
-        }
-        if (digits == 0)
-            return false;
-        out[i] = (uint8_t)v;
-        if (i < 3) {
-            if (*s != '.')
-                return false;
-            s++;
-        }
-    }
-    return *s == '\0';
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static bool parse_ipv6(const char *s, uint8_t out[16])
-{
-    uint16_t words[8];
-    int n = 0, gap = -1;
-    size_t len = strlen(s);
-    if (len < 2 || len > 45)
-        return false;
-    if (s[0] == ':') {
-        if (s[1] != ':')
-            return false;
-        gap = 0;
-        s += 2;
-        if (*s == '\0')
-            goto done;
-    }
-    for (;;) {
-        /* An embedded IPv4 address ends the text. */
-        const char *dot = strchr(s, '.');
-        const char *colon = strchr(s, ':');
-        if (dot != NULL && (colon == NULL || dot < colon)) {
-            uint8_t v4[4];
-            if (n > 6 || !parse_ipv4(s, v4))
-                return false;
-            words[n++] = (uint16_t)((v4[0] << 8) | v4[1]);
-            words[n++] = (uint16_t)((v4[2] << 8) | v4[3]);
-            break;
-        }
-        unsigned v = 0;
-        int digits = 0;
-        int h;
-        while ((h = hexval(*s)) >= 0) {
-            v = (v << 4) | (unsigned)h;
-            if (++digits > 4)
-                return false;
-            s++;
-        }
-        if (digits == 0 || n >= 8)
-            return false;
-        words[n++] = (uint16_t)v;
-        if (*s == '\0')
-            break;
-        if (*s != ':')
-            return false;
-        s++;
-        if (*s == ':') {
-            if (gap >= 0)
-                return false;
-            gap = n;
-            s++;
-            if (*s == '\0')
-                break;
-        }
-    }
-done:
-    if (gap >= 0) {
-        if (n > 7)
-            return false;
-        int fill = 8 - n;
-        memmove(&words[gap + fill], &words[gap], (size_t)(n - gap) * sizeof(uint16_t));
-        for (int i = 0; i < fill; i++)
-            words[gap + i] = 0;
-    } else if (n != 8) {
-        return false;
-    }
-    for (int i = 0; i < 8; i++) {
-        out[2 * i] = (uint8_t)(words[i] >> 8);
-        out[2 * i + 1] = (uint8_t)(words[i] & 0xff);
-    }
-    return true;
-}
-
-bool tsvc__path_parse_ip(const char *text, uint8_t out[16], uint8_t *out_len)
-{
-    if (text == NULL)
-        return false;
-    if (strchr(text, ':') != NULL) {
-        if (!parse_ipv6(text, out))
-            return false;
-        *out_len = 16;
-        return true;
-    }
-    if (!parse_ipv4(text, out))
-        return false;
-    *out_len = 4;
-    return true;
-}
-
 tsvc_status tsvc_policy_add_peer_name(tsvc_policy *policy, tsvc_peer_kind kind,
                                       const char *value, tsvc_error **err)
 {
@@ -326,10 +204,13 @@ tsvc_status tsvc_policy_add_peer_name(tsvc_policy *policy, tsvc_peer_kind kind,
             memcpy(peer.text, value, (size_t)(at - value));
         }
         break;
-    case TSVC_PEER_IP:
-        if (!tsvc__path_parse_ip(value, peer.ip, &peer.ip_len))
+    case TSVC_PEER_IP: {
+        size_t ip_len = 0;
+        if (!tsvc__x509_parse_ip(value, len, peer.ip, &ip_len))
             return tsvc__err(err, TSVC_ERR_PEER_NAME, "peer-name", -1, "malformed IP address");
+        peer.ip_len = (uint8_t)ip_len;
         break;
+    }
     default:
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "unknown peer kind");
     }

@@ -861,11 +861,25 @@ static void save_failure(vstate *vs, const tsvc__anchor *anchor, const outcome *
     vs->fail_anchor = anchor;
 }
 
+/* Records that @p child's signature does not verify with a candidate issuer's key. */
+static void signature_failed(vstate *vs, const tsvc_cert *child, const tsvc__cbs *issuer)
+{
+    char cn[256], in[256], msg[640];
+    subject_text(vs->ctx, &child->subject, cn, sizeof(cn));
+    if (issuer != NULL)
+        subject_text(vs->ctx, issuer, in, sizeof(in));
+    else
+        snprintf(in, sizeof(in), "(bare-key trust anchor)");
+    snprintf(msg, sizeof(msg), "signature of %s does not verify with the key of %s", cn, in);
+    set_build_reason(vs, 3, msg);
+    note(vs, msg);
+}
+
 static void try_anchor(vstate *vs, const tsvc__anchor *a)
 {
     const tsvc_cert *child = vs->path[vs->len - 1];
     const tsvc_pubkey *key = a->cert ? a->cert->pubkey : a->key;
-    char cn[256], an[256];
+    char an[256];
     if (key == NULL) {
         subject_text(vs->ctx, &a->cert->subject, an, sizeof(an));
         char msg[640];
@@ -877,16 +891,7 @@ static void try_anchor(vstate *vs, const tsvc__anchor *a)
     if (vs->stop != TSVC_OK)
         return;
     if (st != TSVC_OK) {
-        subject_text(vs->ctx, &child->subject, cn, sizeof(cn));
-        if (a->cert)
-            subject_text(vs->ctx, &a->cert->subject, an, sizeof(an));
-        else
-            snprintf(an, sizeof(an), "(bare key)");
-        char msg[640];
-        snprintf(msg, sizeof(msg), "signature of %s does not verify with trust anchor %s", cn,
-                 an);
-        set_build_reason(vs, 3, msg);
-        note(vs, msg);
+        signature_failed(vs, child, a->cert ? &a->cert->subject : NULL);
         return;
     }
     size_t mark = tsvc__report_mark(vs->r);
@@ -977,7 +982,7 @@ static void build(vstate *vs)
     }
     for (size_t i = 0; i < num; i++) {
         const tsvc_cert *c = cands[i].cert;
-        char cn[256], pn[256];
+        char cn[256];
         if (in_path(vs, c))
             continue; /* a cycle */
         if (vs->attempts >= vs->max_attempts) {
@@ -1001,13 +1006,7 @@ static void build(vstate *vs)
         if (vs->stop != TSVC_OK)
             goto out;
         if (st != TSVC_OK) {
-            subject_text(vs->ctx, &child->subject, cn, sizeof(cn));
-            subject_text(vs->ctx, &c->subject, pn, sizeof(pn));
-            char msg[640];
-            snprintf(msg, sizeof(msg), "signature of %s does not verify with the key of %s", cn,
-                     pn);
-            set_build_reason(vs, 3, msg);
-            note(vs, msg);
+            signature_failed(vs, child, &c->subject);
             continue;
         }
         vs->path[vs->len++] = c;

@@ -571,28 +571,25 @@ static void server_peer_names(void **state)
     tsvc_policy_free(pol);
 }
 
-static void ip_parsing(void **state)
+static void peer_name_syntax(void **state)
 {
     (void)state;
-    uint8_t ip[16];
-    uint8_t len = 0;
-    assert_true(tsvc__path_parse_ip("192.0.2.1", ip, &len));
-    assert_int_equal(len, 4);
-    assert_int_equal(ip[3], 1);
-    assert_true(tsvc__path_parse_ip("::1", ip, &len));
-    assert_int_equal(len, 16);
-    assert_int_equal(ip[15], 1);
-    assert_true(tsvc__path_parse_ip("2001:db8::", ip, &len));
-    assert_int_equal(ip[0], 0x20);
-    assert_int_equal(ip[15], 0);
-    assert_true(tsvc__path_parse_ip("1:2:3:4:5:6:7:8", ip, &len));
-    assert_true(tsvc__path_parse_ip("::ffff:10.0.0.1", ip, &len));
-    assert_int_equal(ip[12], 10);
-    assert_false(tsvc__path_parse_ip("1:2:3:4:5:6:7:8:9", ip, &len));
-    assert_false(tsvc__path_parse_ip("01.2.3.4", ip, &len));
-    assert_false(tsvc__path_parse_ip("256.2.3.4", ip, &len));
-    assert_false(tsvc__path_parse_ip(":1", ip, &len));
-    assert_false(tsvc__path_parse_ip("1:2:3:4:5:6:7::8", ip, &len));
+    tsvc_policy *pol = NULL;
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_add_peer_name(pol, TSVC_PEER_IP, "::1", NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_add_peer_name(pol, TSVC_PEER_IP, "2001:db8::", NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_add_peer_name(pol, TSVC_PEER_IP, "1:2:3:4:5:6:7:8:9", NULL),
+                     TSVC_ERR_PEER_NAME);
+    assert_int_equal(tsvc_policy_add_peer_name(pol, TSVC_PEER_IP, "256.2.3.4", NULL),
+                     TSVC_ERR_PEER_NAME);
+    assert_int_equal(tsvc_policy_add_peer_name(pol, TSVC_PEER_DNS, "a b", NULL),
+                     TSVC_ERR_PEER_NAME);
+    for (int i = 2; i < 16; i++)
+        assert_int_equal(tsvc_policy_add_peer_name(pol, TSVC_PEER_DNS, "example.com", NULL),
+                         TSVC_OK);
+    assert_int_equal(tsvc_policy_add_peer_name(pol, TSVC_PEER_DNS, "example.com", NULL),
+                     TSVC_ERR_LIMIT_COUNT);
+    tsvc_policy_free(pol);
 }
 
 /* ---- path building ---- */
@@ -1080,7 +1077,7 @@ int main(void)
         cmocka_unit_test(policy_graph_is_linear),
         cmocka_unit_test(eku_mismatch),
         cmocka_unit_test(server_peer_names),
-        cmocka_unit_test(ip_parsing),
+        cmocka_unit_test(peer_name_syntax),
         cmocka_unit_test(bad_signature),
         cmocka_unit_test(anchor_needs_name_and_key),
         cmocka_unit_test(backtracking),
