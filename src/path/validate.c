@@ -102,54 +102,15 @@ static bool valid_at(const tsvc_cert *c, int64_t when)
     return c->not_before <= when && when <= c->not_after;
 }
 
-/*
- * Display form of a Name for the report (last RDN first, like RFC 4514,
- * common attribute types by short name, values copied as they are; the
- * JSON writer escapes them). tsvc__name_to_text() hands back memory that
- * tsvc_buf_dispose() cannot release, so the path layer formats names
- * itself until that is fixed.
- */
+/* RFC 4514 text of a Name for the report, cut to fit @p out. */
 static void subject_text(const tsvc_ctx *ctx, const tsvc__cbs *name, char *out, size_t size)
 {
-    static const struct {
-        const char *oid;
-        const char *name;
-    } short_names[] = {
-        {"\x55\x04\x03", "CN"}, {"\x55\x04\x0a", "O"},  {"\x55\x04\x0b", "OU"},
-        {"\x55\x04\x06", "C"},  {"\x55\x04\x07", "L"},  {"\x55\x04\x08", "ST"},
-        {"\x55\x04\x05", "serialNumber"}, {"\x55\x04\x61", "organizationIdentifier"},
-    };
-    tsvc__x509_attr *attrs = NULL;
-    size_t num = 0, pos = 0;
-    out[0] = '\0';
-    if (tsvc__name_parse(ctx, name, &attrs, &num, NULL) != TSVC_OK) {
-        snprintf(out, size, "(malformed name)");
-        return;
-    }
-    for (size_t k = num; k-- > 0 && pos + 1 < size;) {
-        char type[TSVC__OID_TEXT_MAX];
-        const char *tn = NULL;
-        for (size_t s = 0; s < sizeof(short_names) / sizeof(short_names[0]); s++)
-            if (tsvc__oid_equal(&attrs[k].type, (const uint8_t *)short_names[s].oid,
-                                strlen(short_names[s].oid)))
-                tn = short_names[s].name;
-        if (tn == NULL) {
-            if (tsvc__oid_to_text(attrs[k].type.data, attrs[k].type.len, type, sizeof(type)) !=
-                TSVC_OK)
-                snprintf(type, sizeof(type), "?");
-            tn = type;
-        }
-        const char *sep = (k + 1 == num) ? "" : (attrs[k + 1].rdn == attrs[k].rdn ? "+" : ",");
-        size_t vlen = attrs[k].value.len > 128 ? 128 : attrs[k].value.len;
-        int w = snprintf(out + pos, size - pos, "%s%s=%.*s", sep, tn, (int)vlen,
-                         (const char *)attrs[k].value.data);
-        if (w < 0)
-            break;
-        pos += (size_t)w;
-    }
-    if (pos >= size)
-        out[size - 1] = '\0';
-    tsvc__free(ctx, attrs);
+    tsvc_buf b = TSVC_BUF_INIT;
+    if (tsvc__name_to_text(ctx, name, &b, NULL) == TSVC_OK && b.data != NULL)
+        snprintf(out, size, "%.*s", (int)(b.len > 200 ? 200 : b.len), (const char *)b.data);
+    else
+        snprintf(out, size, "(unprintable name)");
+    tsvc_buf_dispose(&b);
 }
 
 static void set_build_reason(vstate *vs, int rank, const char *msg)
