@@ -1310,6 +1310,67 @@ static void shared_key_across_threads(void **state)
     tsvc_ctx_free(ctx);
 }
 
+/* OneAsymmetricKey (PKCS#8 v2) with attributes and a public key: the
+ * example of RFC 8410 section 10.3. The public key must match the seed. */
+static void pkcs8_v2_public_key_checked(void **state)
+{
+    (void)state;
+    static const char pem[] =
+        "-----BEGIN PRIVATE KEY-----\n"
+        "MHICAQEwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n"
+        "oB8wHQYKKoZIhvcNAQkJFDEPDA1DdXJkbGUgQ2hhaXJzgSEAGb9ECWmEzf6FQbrB\n"
+        "Z9w7lshQhqowtrbLDFw4rXAxZuE=\n"
+        "-----END PRIVATE KEY-----\n";
+    tsvc_ctx *ctx = new_ctx();
+    tsvc_key *key = NULL;
+    tsvc_error *err = NULL;
+    if (tsvc_key_import(ctx, &key, (const uint8_t *)pem, sizeof(pem) - 1, &err) != TSVC_OK)
+        fail_msg("RFC 8410 key: %s", tsvc_error_message(err));
+    tsvc_pubkey *pub = NULL;
+    assert_int_equal(tsvc_key_get_public(key, &pub, NULL), TSVC_OK);
+    uint8_t want[32];
+    unhex("19bf44096984cdfe8541bac167dc3b96c85086aa30b6b6cb0c5c38ad703166e1", want, 32);
+    size_t bl;
+    const uint8_t *bits = tsvc__pubkey_bits(pub, &bl);
+    assert_int_equal(bl, 32);
+    assert_memory_equal(bits, want, 32);
+    tsvc_pubkey_free(pub);
+    tsvc_key_free(key);
+    key = NULL;
+
+    /* The same with the public key's last byte changed. */
+    tsvc_buf der = TSVC_BUF_INIT;
+    size_t pos = 0;
+    bool found;
+    char label[32];
+    assert_int_equal(tsvc__pem_next(ctx, pem, sizeof(pem) - 1, &pos, &found, label,
+                                    sizeof(label), &der, NULL),
+                     TSVC_OK);
+    der.data[der.len - 1] ^= 0x01;
+    assert_int_equal(tsvc_key_import(ctx, &key, der.data, der.len, NULL), TSVC_ERR_KEY_MISMATCH);
+    assert_null(key);
+    tsvc_buf_dispose(&der);
+
+    /* EC: a PKCS#8 carrying another key's (valid) public point. */
+    tsvc_key *a = NULL, *b = NULL;
+    if (tsvc_key_generate(ctx, &a, TSVC_KEY_ECDSA_P256, 0, NULL) == TSVC_OK) {
+        assert_int_equal(tsvc_key_generate(ctx, &b, TSVC_KEY_ECDSA_P256, 0, NULL), TSVC_OK);
+        tsvc_buf da = TSVC_BUF_INIT, db = TSVC_BUF_INIT;
+        assert_int_equal(tsvc_key_export(a, &da, TSVC_FORMAT_DER, NULL), TSVC_OK);
+        assert_int_equal(tsvc_key_export(b, &db, TSVC_FORMAT_DER, NULL), TSVC_OK);
+        assert_int_equal(da.len, db.len);
+        /* Our export ends with [1] { BIT STRING { 00 04 X Y } }. */
+        memcpy(da.data + da.len - 65, db.data + db.len - 65, 65);
+        assert_int_equal(tsvc_key_import(ctx, &key, da.data, da.len, NULL),
+                         TSVC_ERR_KEY_MISMATCH);
+        tsvc_buf_dispose(&da);
+        tsvc_buf_dispose(&db);
+        tsvc_key_free(a);
+        tsvc_key_free(b);
+    }
+    tsvc_ctx_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -1333,6 +1394,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(malleable_signatures_refused),
         cmocka_unit_test(context_allocator_is_used),
         cmocka_unit_test(shared_key_across_threads),
+        cmocka_unit_test(pkcs8_v2_public_key_checked),
     };
     char name[64];
     snprintf(name, sizeof(name), "crypto%s%s", g_only ? "-" : "", g_only ? g_only : "");
