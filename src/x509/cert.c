@@ -504,6 +504,17 @@ out:
     return st;
 }
 
+/*
+ * PEM unless it starts like DER: PEM bundles often carry text before the
+ * first block (comments in CA bundles, `openssl x509 -text` output).
+ */
+static bool is_pem(const uint8_t *data, size_t len)
+{
+    if (tsvc__pem_looks_like(data, len))
+        return true;
+    return len > 0 && data[0] != 0x30 && memmem(data, len, "-----BEGIN ", 11) != NULL;
+}
+
 /* One PEM block; *found = false (and TSVC_OK) at the end of the input. */
 static tsvc_status next_pem(const tsvc_ctx *ctx, const uint8_t *data, size_t len, size_t *pos,
                             bool *found, char *label, size_t label_size, tsvc_buf *der,
@@ -542,7 +553,7 @@ tsvc_status tsvc_cert_parse(const tsvc_ctx *ctx, tsvc_cert **out, const uint8_t 
                        "input of %zu bytes exceeds the input size limit", len);
         goto out;
     }
-    if (!tsvc__pem_looks_like(data, len)) {
+    if (!is_pem(data, len)) {
         st = tsvc__cert_parse_der(ctx, out, data, len, err);
         goto out;
     }
@@ -651,7 +662,7 @@ tsvc_status tsvc_cert_list_parse(const tsvc_ctx *ctx, tsvc_cert_list **out,
     st = tsvc_cert_list_new(ctx, &list, err);
     if (st != TSVC_OK)
         goto out;
-    if (!tsvc__pem_looks_like(data, len)) {
+    if (!is_pem(data, len)) {
         st = tsvc__cert_parse_der(ctx, &cert, data, len, err);
         if (st != TSVC_OK)
             goto out;

@@ -89,6 +89,15 @@ issue ed25519-int "/C=JP/O=libtrustsvc/CN=TSVC Test Ed25519 Intermediate" ed2551
 issue ed25519-leaf "/C=JP/O=libtrustsvc/CN=device-0001" ed25519-leaf.key 3003 v3_leaf_simple ed25519-int.pem ed25519-int.key
 
 cat ec-leaf.pem ec-int.pem ec-root.pem > ec-chain.pem
+# A bundle with text before and between the blocks, and a non-certificate block.
+{
+    echo "# Test bundle: comments and openssl -text output before the blocks"
+    echo "# Issuer: CN=TSVC Test ECDSA Root"
+    openssl x509 -in ec-int.pem -text
+    echo
+    openssl x509 -in ec-root.pem -pubkey -noout
+    cat ec-root.pem
+} > bundle-with-text.pem
 
 # RSASSA-PSS (SHA-256, MGF1-SHA-256, salt 32) signed by the RSA intermediate.
 SIGOPTS="-sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32" \

@@ -476,6 +476,18 @@ static void cert_list_from_bundle(void **state)
     tsvc_cert_free(keep);
     free(b.data);
 
+    /* Text before and between blocks; other blocks skipped. */
+    b = load("bundle-with-text.pem");
+    assert_int_equal(tsvc_cert_list_parse(g_ctx, &list, b.data, b.len, NULL), TSVC_OK);
+    assert_int_equal(tsvc_cert_list_count(list), 2);
+    assert_true(tsvc_cert_is_self_issued(tsvc_cert_list_get(list, 1)));
+    tsvc_cert_list_free(list);
+    tsvc_cert *first = NULL;
+    assert_int_equal(tsvc_cert_parse(g_ctx, &first, b.data, b.len, NULL), TSVC_OK);
+    assert_false(tsvc_cert_is_self_issued(first));
+    tsvc_cert_free(first);
+    free(b.data);
+
     /* One DER certificate makes a list of one. */
     b = load("ec-int.der");
     assert_int_equal(tsvc_cert_list_parse(g_ctx, &list, b.data, b.len, NULL), TSVC_OK);
