@@ -114,6 +114,10 @@ typedef enum tsvc_status {
     /* @@x509-codes@@ */
 
     /* Path and store family: -500 .. -599 */
+    TSVC_ERR_STORE_FROZEN = -500,       /**< The store is frozen and can no longer be changed. */
+    TSVC_ERR_ANCHOR_FINGERPRINT = -501, /**< A pinned anchor does not match its fingerprint. */
+    TSVC_ERR_POLICY_FROZEN = -502,      /**< The policy is in use and can no longer be changed. */
+    TSVC_ERR_PEER_NAME = -503,          /**< Malformed peer name (DNS, IP or e-mail). */
     /* @@path-codes@@ */
 
     /* Revocation family (CRL, OCSP): -600 .. -699 */

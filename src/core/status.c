@@ -51,6 +51,12 @@ const char *tsvc_status_str(int status)
     case TSVC_ERR_BACKEND_VERSION: return "backend table too old or malformed";
     case TSVC_ERR_BUFFER_TOO_SMALL: return "output buffer too small";
     /* @@x509-codes@@ */
+    case TSVC_ERR_STORE_FROZEN: return "the store is frozen and can no longer be changed";
+    case TSVC_ERR_ANCHOR_FINGERPRINT:
+        return "a pinned trust anchor does not match its published fingerprint";
+    case TSVC_ERR_POLICY_FROZEN:
+        return "the validation policy is in use and can no longer be changed";
+    case TSVC_ERR_PEER_NAME: return "malformed peer name (DNS name, IP address or e-mail address)";
     /* @@path-codes@@ */
     /* @@revoke-codes@@ */
     /* @@cms-codes@@ */

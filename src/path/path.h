@@ -16,24 +16,6 @@
 #include "trustsvc/store.h"
 #include "trustsvc/validate.h"
 
-/* Status codes of the path layer (family -500), until common.h carries them. */
-#ifndef TSVC_ERR_STORE_FROZEN
-/** The store is frozen and can no longer be changed. */
-#define TSVC_ERR_STORE_FROZEN ((tsvc_status)-500)
-#endif
-#ifndef TSVC_ERR_ANCHOR_FINGERPRINT
-/** A pinned trust anchor does not match its published fingerprint. */
-#define TSVC_ERR_ANCHOR_FINGERPRINT ((tsvc_status)-501)
-#endif
-#ifndef TSVC_ERR_POLICY_FROZEN
-/** The validation policy is in use and can no longer be changed. */
-#define TSVC_ERR_POLICY_FROZEN ((tsvc_status)-502)
-#endif
-#ifndef TSVC_ERR_PEER_NAME
-/** A peer name (DNS name, IP address, e-mail address) is malformed. */
-#define TSVC_ERR_PEER_NAME ((tsvc_status)-503)
-#endif
-
 struct tsvc_cert;
 
 /** Takes a reference to a certificate (NULL gives NULL). */
