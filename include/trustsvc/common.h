@@ -70,6 +70,7 @@ typedef enum tsvc_status {
     TSVC_ERR_STATE = -7,           /**< Call not allowed in the object's state. */
     TSVC_ERR_CLOCK = -8,           /**< The clock callback failed. */
     TSVC_ERR_IO = -9,              /**< Reading or writing a file failed. */
+    TSVC_ERR_NOT_FOUND = -10,      /**< The requested item is not present. */
 
     /* Limit family: -100 .. -199 */
     TSVC_ERR_LIMIT_INPUT_SIZE = -100,    /**< Input larger than the context's limit. */
@@ -111,6 +112,12 @@ typedef enum tsvc_status {
     TSVC_ERR_BUFFER_TOO_SMALL = -309,  /**< Output buffer too small. */
 
     /* Certificate family: -400 .. -499 */
+    TSVC_ERR_CERT_FORMAT = -400,        /**< Malformed certificate. */
+    TSVC_ERR_CERT_VERSION = -401,       /**< Bad version, or extensions in a v1/v2 certificate. */
+    TSVC_ERR_CERT_SIGALG_MISMATCH = -402, /**< Inner and outer signature algorithms differ. */
+    TSVC_ERR_CERT_DUPLICATE_EXTENSION = -403, /**< The same extension appears twice. */
+    TSVC_ERR_CERT_EXTENSION = -404,     /**< Malformed certificate extension. */
+    TSVC_ERR_NAME = -405,               /**< Malformed distinguished name or general name. */
     /* @@x509-codes@@ */
 
     /* Path and store family: -500 .. -599 */

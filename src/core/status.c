@@ -17,6 +17,7 @@ const char *tsvc_status_str(int status)
     case TSVC_ERR_STATE: return "call not allowed in this state";
     case TSVC_ERR_CLOCK: return "clock callback failed";
     case TSVC_ERR_IO: return "input/output error";
+    case TSVC_ERR_NOT_FOUND: return "requested item not present";
     case TSVC_ERR_LIMIT_INPUT_SIZE: return "input larger than the size limit";
     case TSVC_ERR_LIMIT_DER_DEPTH: return "DER nesting deeper than the limit";
     case TSVC_ERR_LIMIT_CHAIN_DEPTH: return "chain longer than the depth limit";
@@ -50,6 +51,13 @@ const char *tsvc_status_str(int status)
     case TSVC_ERR_RANDOM: return "random generator failure";
     case TSVC_ERR_BACKEND_VERSION: return "backend table too old or malformed";
     case TSVC_ERR_BUFFER_TOO_SMALL: return "output buffer too small";
+    case TSVC_ERR_CERT_FORMAT: return "malformed certificate";
+    case TSVC_ERR_CERT_VERSION:
+        return "unsupported certificate version, or extensions in a v1/v2 certificate";
+    case TSVC_ERR_CERT_SIGALG_MISMATCH: return "inner and outer signature algorithms differ";
+    case TSVC_ERR_CERT_DUPLICATE_EXTENSION: return "duplicate certificate extension";
+    case TSVC_ERR_CERT_EXTENSION: return "malformed certificate extension";
+    case TSVC_ERR_NAME: return "malformed name";
     /* @@x509-codes@@ */
     case TSVC_ERR_STORE_FROZEN: return "the store is frozen and can no longer be changed";
     case TSVC_ERR_ANCHOR_FINGERPRINT:

@@ -25,27 +25,6 @@
 #include "trustsvc/x509.h"
 
 /* ------------------------------------------------------------------ */
-/* Status codes of the x509 family (-400 .. -420), until common.h       */
-/* carries them in its enum. Same names and values as they will have.  */
-/* ------------------------------------------------------------------ */
-#ifndef TSVC_ERR_CERT_FORMAT
-/** Malformed certificate (structure, field order, trailing data). */
-#define TSVC_ERR_CERT_FORMAT ((tsvc_status)-400)
-/** Version other than v1..v3, or extensions in a v1/v2 certificate. */
-#define TSVC_ERR_CERT_VERSION ((tsvc_status)-401)
-/** Inner (TBS) and outer signature algorithms differ. */
-#define TSVC_ERR_CERT_SIGALG_MISMATCH ((tsvc_status)-402)
-/** The same extension appears twice. */
-#define TSVC_ERR_CERT_DUPLICATE_EXTENSION ((tsvc_status)-403)
-/** Malformed extension value. */
-#define TSVC_ERR_CERT_EXTENSION ((tsvc_status)-404)
-/** Malformed distinguished name or general name (also DN text). */
-#define TSVC_ERR_NAME ((tsvc_status)-405)
-/** The requested item (extension, list entry) is not present. */
-#define TSVC_ERR_NOT_FOUND ((tsvc_status)-406)
-#endif
-
-/* ------------------------------------------------------------------ */
 /* OIDs (DER contents octets) the layers above use. Length: sizeof - 1. */
 /* ------------------------------------------------------------------ */
 #define TSVC__OID_CE_SUBJECT_KEY_ID "\x55\x1d\x0e"       /* 2.5.29.14 */
