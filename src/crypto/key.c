@@ -403,8 +403,12 @@ tsvc_status tsvc_key_import(tsvc_ctx *ctx, tsvc_key **out, const uint8_t *data, 
         size_t pos = 0;
         bool found = false;
         char label[64];
-        st = tsvc__pem_next(ctx, (const char *)data, len, &pos, &found, label, sizeof(label),
-                            &der, err);
+        /* `openssl ecparam -genkey` writes an "EC PARAMETERS" block first. */
+        do {
+            tsvc_buf_dispose(&der);
+            st = tsvc__pem_next(ctx, (const char *)data, len, &pos, &found, label,
+                                sizeof(label), &der, err);
+        } while (st == TSVC_OK && strcmp(label, "EC PARAMETERS") == 0);
         if (st != TSVC_OK)
             goto out;
         tsvc__cbs c;

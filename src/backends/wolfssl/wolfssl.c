@@ -442,6 +442,25 @@ static tsvc_status ed_make(ed25519_key *key, const uint8_t *seed)
     return rc == 0 ? TSVC_OK : TSVC_ERR_KEY_FORMAT;
 }
 
+/* Signs a fixed value with the private parts and checks it with the public
+ * ones. */
+static tsvc_status rsa_pairwise_check(wolf_state *s, RsaKey *rsa)
+{
+    static const uint8_t probe[] = "libtrustsvc RSA key pairwise check";
+    uint8_t sig[WOLF_RSA_MAX_BYTES], out[WOLF_RSA_MAX_BYTES];
+    pthread_mutex_lock(&s->lock);
+    int n = wc_RsaSSL_Sign(probe, sizeof(probe), sig, sizeof(sig), rsa, &s->rng);
+    pthread_mutex_unlock(&s->lock);
+    if (n <= 0)
+        return TSVC_ERR_KEY_FORMAT;
+    int m = wc_RsaSSL_Verify(sig, (word32)n, out, sizeof(out), rsa);
+    tsvc_status st = (m == (int)sizeof(probe) && memcmp(out, probe, sizeof(probe)) == 0)
+                         ? TSVC_OK
+                         : TSVC_ERR_KEY_FORMAT;
+    tsvc_memzero(sig, sizeof(sig));
+    return st;
+}
+
 static tsvc_status wf_key_import(void *state, tsvc_key_type type, const tsvc_key_part *parts,
                                  size_t num_parts, void **key)
 {
@@ -452,6 +471,11 @@ static tsvc_status wf_key_import(void *state, tsvc_key_type type, const tsvc_key
     tsvc_status st;
     if (type == TSVC_KEY_RSA) {
         st = rsa_import(&k->u.rsa, parts, num_parts, 1);
+        if (st == TSVC_OK) {
+            /* The parts must form one key: a bad CRT part would give
+             * faulty signatures that reveal the key. */
+            st = rsa_pairwise_check(s, &k->u.rsa);
+        }
     } else if (type == TSVC_KEY_ED25519) {
         const tsvc_key_part *p = find_part(parts, num_parts, TSVC_PART_ED25519_SEED);
         st = (p == NULL || p->len != ED25519_KEY_SIZE) ? TSVC_ERR_KEY_FORMAT

@@ -1371,6 +1371,49 @@ static void pkcs8_v2_public_key_checked(void **state)
     tsvc_ctx_free(ctx);
 }
 
+/* `openssl ecparam -genkey` output: an "EC PARAMETERS" block, then the
+ * legacy "EC PRIVATE KEY". And an RSA key whose CRT parts do not fit. */
+static void legacy_pem_forms(void **state)
+{
+    (void)state;
+    tsvc_ctx *ctx = new_ctx();
+    size_t len;
+    uint8_t *legacy = read_data("p256-legacy.pem", &len);
+    static const char params[] = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n"
+                                 "-----END EC PARAMETERS-----\n";
+    uint8_t *both = malloc(sizeof(params) - 1 + len);
+    memcpy(both, params, sizeof(params) - 1);
+    memcpy(both + sizeof(params) - 1, legacy, len);
+    tsvc_key *key = NULL;
+    tsvc_status st = tsvc_key_import(ctx, &key, both, sizeof(params) - 1 + len, NULL);
+    assert_true(st == TSVC_OK || st == TSVC_ERR_NO_BACKEND);
+    if (st == TSVC_OK) {
+        tsvc_key_info info = TSVC_KEY_INFO_INIT;
+        assert_int_equal(tsvc_key_get_info(key, &info), TSVC_OK);
+        assert_int_equal(info.type, TSVC_KEY_ECDSA_P256);
+    }
+    tsvc_key_free(key);
+    key = NULL;
+    free(both);
+    free(legacy);
+
+    /* RSA PKCS#8 with one CRT exponent changed. */
+    tsvc_buf der = TSVC_BUF_INIT;
+    pem_to_der(ctx, "rsa2048.pem", &der);
+    st = tsvc_key_import(ctx, &key, der.data, der.len, NULL);
+    if (st == TSVC_OK) {
+        tsvc_key_free(key);
+        key = NULL;
+        /* qinv is the last INTEGER: change its last byte. */
+        der.data[der.len - 1] ^= 0x01;
+        assert_int_equal(tsvc_key_import(ctx, &key, der.data, der.len, NULL),
+                         TSVC_ERR_KEY_FORMAT);
+        assert_null(key);
+    }
+    tsvc_buf_dispose(&der);
+    tsvc_ctx_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -1395,6 +1438,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(context_allocator_is_used),
         cmocka_unit_test(shared_key_across_threads),
         cmocka_unit_test(pkcs8_v2_public_key_checked),
+        cmocka_unit_test(legacy_pem_forms),
     };
     char name[64];
     snprintf(name, sizeof(name), "crypto%s%s", g_only ? "-" : "", g_only ? g_only : "");
