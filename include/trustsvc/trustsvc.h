@@ -13,5 +13,8 @@
 
 #include "trustsvc/common.h"
 #include "trustsvc/crypto.h"
+#include "trustsvc/x509.h"
+#include "trustsvc/store.h"
+#include "trustsvc/validate.h"
 
 #endif /* TRUSTSVC_TRUSTSVC_H */

@@ -155,7 +155,7 @@ typedef enum tsvc_policy_flag {
 typedef enum tsvc_peer_kind {
     TSVC_PEER_DNS = 0,  /**< A DNS host name (A-labels; matched per RFC 6125). */
     TSVC_PEER_IP = 1,   /**< An IPv4 or IPv6 address in text form. */
-    TSVC_PEER_EMAIL = 2 /**< An RFC 822 mailbox (local@domain). */
+    TSVC_PEER_EMAIL = 2 /**< An RFC 822 mailbox (local\@domain). */
 } tsvc_peer_kind;
 
 /**
