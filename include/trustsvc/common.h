@@ -131,6 +131,17 @@ typedef enum tsvc_status {
     /* @@revoke-codes@@ */
 
     /* CMS and signature family: -700 .. -799 */
+    TSVC_ERR_CMS_FORMAT = -700, /**< Malformed CMS structure. */
+    TSVC_ERR_CMS_CONTENT_TYPE = -701, /**< Not a SignedData, or an unexpected content type. */
+    TSVC_ERR_CMS_VERSION = -702, /**< Unsupported SignedData or SignerInfo version. */
+    TSVC_ERR_CMS_NO_CONTENT = -703, /**< Detached signature but no content given, or content given twice. */
+    TSVC_ERR_CMS_ATTRIBUTE = -704, /**< Malformed, duplicated or missing CMS attribute. */
+    TSVC_ERR_CMS_SIGNER_INDEX = -705, /**< No SignerInfo at that index. */
+    TSVC_ERR_SIGNER_CERT = -710, /**< The signer certificate does not fit the key or the signature profile. */
+    TSVC_ERR_SIGNER_STATE = -711, /**< Signer call out of order (e.g. update after finish). */
+    TSVC_ERR_ALGORITHM_POLICY = -712, /**< An algorithm or key size is refused by the algorithm policy. */
+    TSVC_ERR_SEAL_CERT = -720, /**< The certificate is not an organisation's seal certificate. */
+    TSVC_ERR_ORG_IDENTIFIER = -721, /**< Malformed organizationIdentifier, or a corporate number with a wrong check digit. */
     /* @@cms-codes@@ */
 
     /* Time-stamp family: -800 .. -899 */

@@ -67,6 +67,17 @@ const char *tsvc_status_str(int status)
     case TSVC_ERR_PEER_NAME: return "malformed peer name (DNS name, IP address or e-mail address)";
     /* @@path-codes@@ */
     /* @@revoke-codes@@ */
+    case TSVC_ERR_CMS_FORMAT: return "malformed CMS structure";
+    case TSVC_ERR_CMS_CONTENT_TYPE: return "not a CMS SignedData, or an unexpected content type";
+    case TSVC_ERR_CMS_VERSION: return "unsupported CMS SignedData or SignerInfo version";
+    case TSVC_ERR_CMS_NO_CONTENT: return "detached CMS signature without content, or content given twice";
+    case TSVC_ERR_CMS_ATTRIBUTE: return "malformed, duplicated or missing CMS attribute";
+    case TSVC_ERR_CMS_SIGNER_INDEX: return "no CMS SignerInfo at that index";
+    case TSVC_ERR_SIGNER_CERT: return "the signer certificate does not fit the key or the signature profile";
+    case TSVC_ERR_SIGNER_STATE: return "signer call out of order";
+    case TSVC_ERR_ALGORITHM_POLICY: return "algorithm or key size refused by the algorithm policy";
+    case TSVC_ERR_SEAL_CERT: return "the certificate is not an organisation's seal certificate";
+    case TSVC_ERR_ORG_IDENTIFIER: return "malformed organizationIdentifier or corporate number check digit wrong";
     /* @@cms-codes@@ */
     /* @@tsp-codes@@ */
     /* @@pkcs11-codes@@ */
