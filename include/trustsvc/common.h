@@ -145,6 +145,14 @@ typedef enum tsvc_status {
     /* @@cms-codes@@ */
 
     /* Time-stamp family: -800 .. -899 */
+    TSVC_ERR_TSP_FORMAT = -800, /**< Malformed TimeStampReq, TimeStampResp or TSTInfo. */
+    TSVC_ERR_TSP_VERSION = -801, /**< Unsupported TimeStampReq or TSTInfo version. */
+    TSVC_ERR_TSP_NOT_GRANTED = -802, /**< The time-stamp response was not granted (rejection, waiting or revocation; see its status and failInfo). */
+    TSVC_ERR_TSP_NO_TOKEN = -803, /**< The time-stamp response carries no token, or the token holds no TSTInfo. */
+    TSVC_ERR_TSP_HASH = -804, /**< Message-imprint hash algorithm unknown or not accepted, or a digest of the wrong length. */
+    TSVC_ERR_TSA_CERT = -810, /**< The TSA certificate lacks a critical extendedKeyUsage holding only id-kp-timeStamping, or does not fit the key. */
+    TSVC_ERR_TSA_POLICY = -811, /**< Malformed or missing TSA policy OID. */
+    TSVC_ERR_TSA_SERIAL = -812, /**< The serial-number source failed or gave an unusable number. */
     /* @@tsp-codes@@ */
 
     /* Key store and HSM family (PKCS#11, signature activation): -900 .. -999 */

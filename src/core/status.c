@@ -79,6 +79,15 @@ const char *tsvc_status_str(int status)
     case TSVC_ERR_SEAL_CERT: return "the certificate is not an organisation's seal certificate";
     case TSVC_ERR_ORG_IDENTIFIER: return "malformed organizationIdentifier or corporate number check digit wrong";
     /* @@cms-codes@@ */
+    case TSVC_ERR_TSP_FORMAT: return "malformed time-stamp request, response or TSTInfo";
+    case TSVC_ERR_TSP_VERSION: return "unsupported time-stamp request or TSTInfo version";
+    case TSVC_ERR_TSP_NOT_GRANTED: return "time-stamp response not granted";
+    case TSVC_ERR_TSP_NO_TOKEN: return "time-stamp response carries no token";
+    case TSVC_ERR_TSP_HASH: return "message-imprint hash algorithm not accepted or digest of the wrong length";
+    case TSVC_ERR_TSA_CERT:
+        return "TSA certificate lacks a critical extendedKeyUsage of only id-kp-timeStamping, or does not fit the key";
+    case TSVC_ERR_TSA_POLICY: return "malformed or missing TSA policy";
+    case TSVC_ERR_TSA_SERIAL: return "TSA serial-number source failed";
     /* @@tsp-codes@@ */
     /* @@pkcs11-codes@@ */
     }
