@@ -15,10 +15,14 @@ extern const tsvc_backend tsvc__backend_sodium;
 #if TSVC_HAVE_WOLFSSL
 extern const tsvc_backend tsvc__backend_wolfssl;
 #endif
+#if TSVC_HAVE_OPENSSL
+extern const tsvc_backend tsvc__backend_openssl;
+#endif
 
 /* Built-in backends and their default priorities (higher wins). wolfSSL
  * does everything; libsodium is preferred for what it does (Ed25519,
- * SHA-256/512, random). */
+ * SHA-256/512, random); OpenSSL, when built, does everything and is the
+ * fastest (SHA extensions, P-256 assembly), so it comes first. */
 typedef struct builtin {
     const tsvc_backend *ops;
     int priority;
@@ -30,6 +34,9 @@ static const builtin builtins[] = {
 #endif
 #if TSVC_HAVE_WOLFSSL
     {&tsvc__backend_wolfssl, 10},
+#endif
+#if TSVC_HAVE_OPENSSL
+    {&tsvc__backend_openssl, 30},
 #endif
 };
 

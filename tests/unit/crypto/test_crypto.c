@@ -763,6 +763,28 @@ static void dispatch_and_priorities(void **state)
     if (wf != SIZE_MAX)
         assert_true(tsvc_ctx_backend_supports(ctx, wf, TSVC_OP_VERIFY, TSVC_KEY_RSA,
                                               TSVC_SIG_RSA_PSS, TSVC_HASH_SHA256));
+    size_t os = index_of(ctx, "openssl");
+    if (os != SIZE_MAX) {
+        /* OpenSSL, when built, has the highest default priority and does
+         * everything; the checks below are about the others, without it. */
+        for (size_t i = 0; i < tsvc_ctx_num_backends(ctx); i++)
+            if (i != os)
+                assert_true(tsvc_ctx_backend_priority(ctx, os) >
+                            tsvc_ctx_backend_priority(ctx, i));
+        static const tsvc_key_type all[] = {TSVC_KEY_ED25519, TSVC_KEY_ECDSA_P256};
+        for (size_t i = 0; i < 2; i++) {
+            assert_int_equal(tsvc_key_generate(ctx, &key, all[i], 0, NULL), TSVC_OK);
+            assert_int_equal(tsvc_key_get_info(key, &info), TSVC_OK);
+            assert_string_equal(info.backend, "openssl");
+            tsvc_key_free(key);
+            key = NULL;
+        }
+        assert_true(tsvc_ctx_backend_supports(ctx, os, TSVC_OP_VERIFY, TSVC_KEY_RSA,
+                                              TSVC_SIG_RSA_PSS, TSVC_HASH_SHA224));
+        assert_true(tsvc_ctx_backend_supports(ctx, os, TSVC_OP_HASH, TSVC_KEY_NONE,
+                                              TSVC_SIG_NONE, TSVC_HASH_SHA1));
+        assert_int_equal(tsvc_ctx_set_backend_enabled(ctx, "openssl", 0, NULL), TSVC_OK);
+    }
     if (sd != SIZE_MAX && wf != SIZE_MAX) {
         /* Default: libsodium above wolfSSL for Ed25519. */
         assert_true(tsvc_ctx_backend_priority(ctx, sd) > tsvc_ctx_backend_priority(ctx, wf));
