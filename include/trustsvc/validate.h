@@ -307,6 +307,26 @@ TSVC_API tsvc_status tsvc_policy_add_peer_name(tsvc_policy *policy, tsvc_peer_ki
 TSVC_API tsvc_status tsvc_policy_set_max_depth(tsvc_policy *policy, unsigned max_intermediates,
                                                tsvc_error **err);
 
+struct tsvc_algorithm_policy;
+
+/**
+ * @brief Makes path validation check, at the validation time, the
+ *        signature algorithm on every certificate of the path and every
+ *        public key against an algorithm policy (see trustsvc/algpolicy.h).
+ *        A refusal fails the path with ::TSVC_SUB_CRYPTO_CONSTRAINTS_FAILURE
+ *        and a "crypto-constraints" check naming the rule. Without this
+ *        call no algorithm policy applies to tsvc_validate().
+ * @param policy an unfrozen policy.
+ * @param algs the algorithm policy; a reference is taken (and the
+ *        algorithm policy frozen); NULL removes it.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG or ::TSVC_ERR_POLICY_FROZEN.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_policy_set_algorithm_policy(tsvc_policy *policy,
+                                                      struct tsvc_algorithm_policy *algs,
+                                                      tsvc_error **err);
+
 /* ------------------------------------------------------------------ */
 /* Reports                                                             */
 /* ------------------------------------------------------------------ */

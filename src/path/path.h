@@ -88,6 +88,7 @@ struct tsvc_policy {
     size_t num_peers;
     bool has_max_depth;
     unsigned max_depth;
+    struct tsvc_algorithm_policy *algpolicy; /* owned reference; NULL: no algorithm checks */
 };
 
 /* ------------------------------------------------------------------ */

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "crypto/algpolicy.h"
 #include "path/path.h"
 #include "x509/x509.h"
 
@@ -42,6 +43,7 @@ void tsvc_policy_free(tsvc_policy *policy)
         return;
     if (atomic_fetch_sub(&policy->refs, 1u) != 1u)
         return;
+    tsvc_algorithm_policy_free(policy->algpolicy);
     tsvc__free(policy->ctx, policy);
 }
 
@@ -168,6 +170,19 @@ tsvc_status tsvc_policy_set_max_depth(tsvc_policy *policy, unsigned max_intermed
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "depth must be 0..31");
     policy->has_max_depth = true;
     policy->max_depth = max_intermediates;
+    return TSVC_OK;
+}
+
+tsvc_status tsvc_policy_set_algorithm_policy(tsvc_policy *policy,
+                                             struct tsvc_algorithm_policy *algs,
+                                             tsvc_error **err)
+{
+    tsvc_status st = check_mutable(policy, err);
+    if (st != TSVC_OK)
+        return st;
+    tsvc__algpolicy_freeze(algs);
+    tsvc_algorithm_policy_free(policy->algpolicy);
+    policy->algpolicy = tsvc_algorithm_policy_ref(algs);
     return TSVC_OK;
 }
 

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "crypto/algpolicy.h"
 #include "crypto/crypto.h"
 #include "path/path.h"
 #include "path/report.h"
@@ -724,6 +725,13 @@ static void check_path(vstate *vs, const tsvc__anchor *anchor, outcome *out)
         int g = tsvc__report_add(vs->r, -1, is_leaf ? "leaf" : "intermediate",
                                  TSVC_CHECK_PASSED, (int)k, "%s", name);
         pc_pass(&pc, g, (int)k, "signature", NULL);
+        {
+            char why[256];
+            if (!tsvc__algpolicy_check_cert(vs->pol->algpolicy, &c->sig_params, true,
+                                            c->spki.data, c->spki.len, vs->when, why, sizeof(why)))
+                pc_fail(&pc, g, (int)k, "crypto-constraints", TSVC_INDICATION_INDETERMINATE,
+                        TSVC_SUB_CRYPTO_CONSTRAINTS_FAILURE, "%s", why);
+        }
         check_validity(&pc, g, (int)k, c);
         check_critical(&pc, g, (int)k, c);
         check_ca_consistency(&pc, g, (int)k, c);
