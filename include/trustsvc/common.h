@@ -156,6 +156,21 @@ typedef enum tsvc_status {
     /* @@tsp-codes@@ */
 
     /* Key store and HSM family (PKCS#11, signature activation): -900 .. -999 */
+    TSVC_ERR_PKCS11_MODULE = -900, /**< The PKCS#11 module cannot be loaded or initialised (missing file, not a PKCS#11 module, no C_GetFunctionList). */
+    TSVC_ERR_PKCS11_URI = -901, /**< Malformed or unsupported PKCS#11 URI (RFC 7512). */
+    TSVC_ERR_PKCS11_TOKEN_NOT_FOUND = -902, /**< No token matches the URI. */
+    TSVC_ERR_PKCS11_OBJECT_NOT_FOUND = -903, /**< No key object matches the URI on the token. */
+    TSVC_ERR_PKCS11_AMBIGUOUS = -904, /**< Several key objects match the URI. */
+    TSVC_ERR_PKCS11_PIN_INCORRECT = -905, /**< The token refused the PIN. */
+    TSVC_ERR_PKCS11_PIN_LOCKED = -906, /**< The token's user PIN is locked or expired. */
+    TSVC_ERR_PKCS11_PIN_REQUIRED = -907, /**< The token needs a login and no PIN source was given. */
+    TSVC_ERR_PKCS11_MECHANISM = -908, /**< The token does not offer the mechanism the operation needs. */
+    TSVC_ERR_PKCS11_DEVICE = -909, /**< The token or module reported a failure (see the message for the CKR_ code). */
+    TSVC_ERR_PKCS11_TOKEN_STATUS = -910, /**< The token's certification status (historical, revoked) forbids the operation. */
+    TSVC_ERR_KEY_ASSURANCE = -920, /**< The key does not meet the assurance the policy requires (HSM, non-extractable, certified token, activation). */
+    TSVC_ERR_ACTIVATION_REFUSED = -930, /**< The key's signature-activation callback refused the operation. */
+    TSVC_ERR_CSR_FORMAT = -950, /**< Malformed PKCS#10 certificate request. */
+    TSVC_ERR_CSR_SIGNATURE = -951, /**< The certificate request's signature does not verify with its own key. */
     /* @@pkcs11-codes@@ */
 } tsvc_status;
 

@@ -89,6 +89,21 @@ const char *tsvc_status_str(int status)
     case TSVC_ERR_TSA_POLICY: return "malformed or missing TSA policy";
     case TSVC_ERR_TSA_SERIAL: return "TSA serial-number source failed";
     /* @@tsp-codes@@ */
+    case TSVC_ERR_PKCS11_MODULE: return "PKCS#11 module cannot be loaded or initialised";
+    case TSVC_ERR_PKCS11_URI: return "malformed PKCS#11 URI";
+    case TSVC_ERR_PKCS11_TOKEN_NOT_FOUND: return "no PKCS#11 token matches";
+    case TSVC_ERR_PKCS11_OBJECT_NOT_FOUND: return "no PKCS#11 object matches";
+    case TSVC_ERR_PKCS11_AMBIGUOUS: return "several PKCS#11 objects match";
+    case TSVC_ERR_PKCS11_PIN_INCORRECT: return "incorrect PIN";
+    case TSVC_ERR_PKCS11_PIN_LOCKED: return "PIN locked or expired";
+    case TSVC_ERR_PKCS11_PIN_REQUIRED: return "PIN required but no PIN source given";
+    case TSVC_ERR_PKCS11_MECHANISM: return "the token does not offer the mechanism";
+    case TSVC_ERR_PKCS11_DEVICE: return "PKCS#11 token or module failure";
+    case TSVC_ERR_PKCS11_TOKEN_STATUS: return "the token's certification status forbids the operation";
+    case TSVC_ERR_KEY_ASSURANCE: return "the key does not meet the required assurance";
+    case TSVC_ERR_ACTIVATION_REFUSED: return "signature activation refused";
+    case TSVC_ERR_CSR_FORMAT: return "malformed certificate request";
+    case TSVC_ERR_CSR_SIGNATURE: return "certificate request signature does not verify";
     /* @@pkcs11-codes@@ */
     }
     return "unknown status";
