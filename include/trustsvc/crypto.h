@@ -96,23 +96,55 @@ typedef struct tsvc_pubkey tsvc_pubkey;
 typedef struct tsvc_hash tsvc_hash;
 
 /**
+ * @brief Certification status of a hardware security module (for example
+ *        a FIPS 140-2/140-3 or Common Criteria certificate), as configured
+ *        by the application for a token (see tsvc_pkcs11_module_set_certification()).
+ * @since 0.1
+ */
+typedef enum tsvc_hsm_certification {
+    TSVC_HSM_CERT_NONE = 0,       /**< No certification configured for the token. */
+    TSVC_HSM_CERT_ACTIVE = 1,     /**< The certificate is active. */
+    TSVC_HSM_CERT_HISTORICAL = 2, /**< The certificate is historical: no new keys. */
+    TSVC_HSM_CERT_REVOKED = 3     /**< The certificate is revoked: no new keys. */
+} tsvc_hsm_certification;
+
+/**
  * @brief Description of a key. Set @c version to ::TSVC_KEY_INFO_VERSION
  *        (or use ::TSVC_KEY_INFO_INIT / tsvc_key_info_init()) before calling
- *        tsvc_key_get_info(). The structure only grows at the end.
+ *        tsvc_key_get_info(). The structure only grows at the end; a caller
+ *        compiled with version 1 gets only the version-1 members filled.
+ *
+ * Strings are borrowed from the key (or from the ::tsvc_sign_evidence they
+ * were read from) and live as long as it.
  * @since 0.1
  */
 typedef struct tsvc_key_info {
-    uint32_t version;         /**< Must be ::TSVC_KEY_INFO_VERSION. */
+    uint32_t version;         /**< ::TSVC_KEY_INFO_VERSION (1 is still accepted). */
     tsvc_key_type type;       /**< Key type. */
     unsigned bits;            /**< Key size in bits (modulus or curve size). */
     const char *backend;      /**< Name of the backend holding it (borrowed from the key). */
     tsvc_key_storage storage; /**< Where the private key lives. */
+    /* ---- version 2 ---- */
+    const char *token_manufacturer; /**< HSM keys: the token's manufacturer ID, else NULL. @since 0.1 (version 2) */
+    const char *token_model;        /**< HSM keys: the token's model, else NULL. @since 0.1 (version 2) */
+    const char *token_serial;       /**< HSM keys: the token's serial number, else NULL. @since 0.1 (version 2) */
+    const char *token_label;        /**< HSM keys: the token's label, else NULL. @since 0.1 (version 2) */
+    const char *key_label;          /**< HSM keys: the key object's label (CKA_LABEL), else NULL. @since 0.1 (version 2) */
+    int sensitive;          /**< 1 when the private key can never be read in clear (CKA_SENSITIVE); 0 for software keys. @since 0.1 (version 2) */
+    int extractable;        /**< 1 when the private key can leave its storage (software keys: 1). @since 0.1 (version 2) */
+    int always_sensitive;   /**< 1 when the key has always been sensitive (CKA_ALWAYS_SENSITIVE). @since 0.1 (version 2) */
+    int never_extractable;  /**< 1 when the key has never been extractable (CKA_NEVER_EXTRACTABLE): generated in the token. @since 0.1 (version 2) */
+    tsvc_hsm_certification certification_status; /**< The token's configured certification status. @since 0.1 (version 2) */
+    const char *certification;      /**< The token's configured certification text (e.g. "FIPS 140-2 Level 3, certificate #1234"), else NULL. @since 0.1 (version 2) */
+    int has_activation;     /**< 1 when a signature-activation callback guards the key. @since 0.1 (version 2) */
 } tsvc_key_info;
 
 /** @brief Current version of ::tsvc_key_info. @since 0.1 */
-#define TSVC_KEY_INFO_VERSION 1
+#define TSVC_KEY_INFO_VERSION 2
 /** @brief Static initialiser of ::tsvc_key_info. @since 0.1 */
-#define TSVC_KEY_INFO_INIT {TSVC_KEY_INFO_VERSION, TSVC_KEY_NONE, 0, NULL, TSVC_STORAGE_SOFTWARE}
+#define TSVC_KEY_INFO_INIT                                                                   \
+    {TSVC_KEY_INFO_VERSION, TSVC_KEY_NONE, 0, NULL, TSVC_STORAGE_SOFTWARE, NULL, NULL, NULL, \
+     NULL, NULL, 0, 0, 0, 0, TSVC_HSM_CERT_NONE, NULL, 0}
 
 /**
  * @brief Function twin of ::TSVC_KEY_INFO_INIT.
@@ -358,8 +390,9 @@ TSVC_API tsvc_status tsvc_key_get_public(const tsvc_key *key, tsvc_pubkey **out,
 /**
  * @brief Describes a key.
  * @param key the key.
- * @param[in,out] info set its @c version first; filled on success. The
- *        backend name is borrowed from the key.
+ * @param[in,out] info set its @c version first (1 or 2); filled on
+ *        success, only with the members that version has. The strings are
+ *        borrowed from the key.
  * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG, ::TSVC_ERR_BAD_VERSION.
  * @since 0.1
  */
@@ -516,6 +549,293 @@ TSVC_API TSVC_NODISCARD tsvc_status tsvc_pubkey_verify_digest(const tsvc_pubkey 
                                                               size_t digest_len,
                                                               const uint8_t *sig, size_t sig_len,
                                                               tsvc_error **err);
+
+/* ------------------------------------------------------------------ */
+/* Signature activation, signing evidence and key assurance            */
+/* ------------------------------------------------------------------ */
+
+/**
+ * @brief What a signature-activation callback is asked to approve: the
+ *        digest about to be signed, its algorithm, the scheme and the
+ *        caller's label. Valid only during the callback.
+ * @since 0.1
+ */
+typedef struct tsvc_activation_request tsvc_activation_request;
+
+/**
+ * @brief Signature-activation callback (the signer's sole control: PIN
+ *        entry, a second factor, a consent screen).
+ *
+ * Called before every private-key operation of the key it is set on,
+ * software or HSM, from the thread that asked for the operation (so it
+ * must be thread-safe when the key is shared between threads).
+ * @param opaque the value given to tsvc_key_set_activation().
+ * @param req what is about to be done (borrowed, valid during the call);
+ *        the callback may attach evidence with
+ *        tsvc_activation_request_set_evidence().
+ * @return ::TSVC_OK to approve; any other status refuses, and the
+ *         operation fails with ::TSVC_ERR_ACTIVATION_REFUSED.
+ * @since 0.1
+ */
+typedef tsvc_status (*tsvc_activation_fn)(void *opaque, tsvc_activation_request *req);
+
+/**
+ * @brief Sets (or with @p fn NULL removes) the activation callback of a key.
+ *
+ * Not thread-safe with respect to operations on the same key: set it
+ * before the key is shared. Exporting a key that has a callback
+ * (tsvc_key_export()) also goes through the callback (scheme
+ * ::TSVC_SIG_NONE, no digest, label "key-export").
+ * @param key the key.
+ * @param fn the callback, or NULL.
+ * @param opaque passed to @p fn.
+ * @return ::TSVC_OK or ::TSVC_ERR_INVALID_ARG.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_key_set_activation(tsvc_key *key, tsvc_activation_fn fn,
+                                             void *opaque);
+
+/**
+ * @brief The digest about to be signed. For Ed25519, which signs the
+ *        whole message, the SHA-512 of the message (see
+ *        tsvc_activation_request_message() for the message itself).
+ * @param req the request.
+ * @param[out] len receives the digest's length (0 when there is none).
+ * @return the digest (borrowed), or NULL for a key export.
+ * @since 0.1
+ */
+TSVC_API const uint8_t *tsvc_activation_request_digest(const tsvc_activation_request *req,
+                                                        size_t *len);
+
+/**
+ * @brief The algorithm of tsvc_activation_request_digest().
+ * @param req the request.
+ * @return the hash algorithm (::TSVC_HASH_NONE when there is no digest).
+ * @since 0.1
+ */
+TSVC_API tsvc_hash_alg tsvc_activation_request_hash(const tsvc_activation_request *req);
+
+/**
+ * @brief The signature scheme about to be used.
+ * @param req the request.
+ * @return the scheme (::TSVC_SIG_NONE for a key export).
+ * @since 0.1
+ */
+TSVC_API tsvc_sig_scheme tsvc_activation_request_scheme(const tsvc_activation_request *req);
+
+/**
+ * @brief The message itself, when the scheme signs whole messages (Ed25519).
+ * @param req the request.
+ * @param[out] len receives its length (0 when there is none).
+ * @return the message (borrowed), or NULL for digest-signing schemes.
+ * @since 0.1
+ */
+TSVC_API const uint8_t *tsvc_activation_request_message(const tsvc_activation_request *req,
+                                                         size_t *len);
+
+/**
+ * @brief The caller's label of the operation (tsvc_sign_options::label,
+ *        e.g. "contract 2024-117"; "csr" for a certificate request; the
+ *        signer's own label for CAdES signatures).
+ * @param req the request.
+ * @return the label (borrowed), or "" when none was given.
+ * @since 0.1
+ */
+TSVC_API const char *tsvc_activation_request_label(const tsvc_activation_request *req);
+
+/**
+ * @brief The key the request is about (to read its tsvc_key_get_info()).
+ * @param req the request.
+ * @return the key (borrowed).
+ * @since 0.1
+ */
+TSVC_API const tsvc_key *tsvc_activation_request_key(const tsvc_activation_request *req);
+
+/**
+ * @brief Attaches evidence of the approval (who approved, how, when: for
+ *        example "otp ok user=alice 2024-05-01T10:00:00Z"). It is returned
+ *        with the signing result (tsvc_sign_evidence_activation()). Must
+ *        not contain secrets such as the PIN itself.
+ * @param req the request.
+ * @param text NUL-terminated UTF-8, at most 1024 bytes (longer is cut).
+ * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG, ::TSVC_ERR_NOMEM.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_activation_request_set_evidence(tsvc_activation_request *req,
+                                                          const char *text);
+
+/**
+ * @brief Options of tsvc_key_sign_ex(). Initialise with
+ *        ::TSVC_SIGN_OPTIONS_INIT or tsvc_sign_options_init().
+ * @since 0.1
+ */
+typedef struct tsvc_sign_options {
+    uint32_t version;         /**< ::TSVC_SIGN_OPTIONS_VERSION. */
+    tsvc_sig_scheme scheme;   /**< Scheme; ::TSVC_SIG_NONE: the key type's default (ECDSA, RSA PKCS#1 v1.5, Ed25519). */
+    tsvc_hash_alg hash;       /**< Hash; ::TSVC_HASH_NONE: the default (SHA-256, SHA-384 for P-384, SHA-512 for P-521, none for Ed25519). */
+    int input_is_digest;      /**< Non-zero: the input is a digest made with @c hash (not for Ed25519). */
+    tsvc_hash_alg mgf1_hash;  /**< RSA-PSS: MGF1 hash; ::TSVC_HASH_NONE: same as @c hash. */
+    uint32_t salt_len;        /**< RSA-PSS: salt length; 0: the hash's size. */
+    const char *label;        /**< The caller's label, shown to the activation callback (may be NULL). */
+} tsvc_sign_options;
+
+/** @brief Current version of ::tsvc_sign_options. @since 0.1 */
+#define TSVC_SIGN_OPTIONS_VERSION 1
+/** @brief Static initialiser of ::tsvc_sign_options. @since 0.1 */
+#define TSVC_SIGN_OPTIONS_INIT                                                               \
+    {TSVC_SIGN_OPTIONS_VERSION, TSVC_SIG_NONE, TSVC_HASH_NONE, 0, TSVC_HASH_NONE, 0, NULL}
+
+/**
+ * @brief Function twin of ::TSVC_SIGN_OPTIONS_INIT.
+ * @param opts the structure to initialise.
+ * @since 0.1
+ */
+TSVC_API void tsvc_sign_options_init(tsvc_sign_options *opts);
+
+/**
+ * @brief What comes back with a signature: the activation's evidence and
+ *        the assurance of the key that made it (storage, token, whether
+ *        the key is sensitive and non-extractable, the token's
+ *        certification status). Immutable; owned by the caller.
+ *
+ * The CAdES signer and the time-stamp authority keep one per signature
+ * they make and put it in their result, so that an auditor can see that
+ * an HSM-held key made the signature and that the signer activated it.
+ * @since 0.1
+ */
+typedef struct tsvc_sign_evidence tsvc_sign_evidence;
+
+/**
+ * @brief Signs with options, and returns the evidence of the operation.
+ *
+ * Like tsvc_key_sign() / tsvc_key_sign_digest(): the key's activation
+ * callback, when set, is called first with the digest, scheme and
+ * @c opts->label, and must approve.
+ * @param key the key.
+ * @param[out] sig receives the signature (ECDSA: DER); release with tsvc_buf_dispose().
+ * @param[out] evidence receives the evidence (may be NULL when not wanted);
+ *        release with tsvc_sign_evidence_free().
+ * @param opts the options (NULL: all defaults).
+ * @param data the message, or the digest when @c opts->input_is_digest is set (borrowed).
+ * @param len its length.
+ * @param[out] err optional error detail.
+ * @return as tsvc_key_sign(), ::TSVC_ERR_BAD_VERSION, and
+ *         ::TSVC_ERR_ACTIVATION_REFUSED when the callback refused.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_key_sign_ex(const tsvc_key *key, tsvc_buf *sig,
+                                      tsvc_sign_evidence **evidence,
+                                      const tsvc_sign_options *opts, const uint8_t *data,
+                                      size_t len, tsvc_error **err);
+
+/**
+ * @brief Whether an activation callback approved the operation.
+ * @param ev the evidence, or NULL.
+ * @return 1 when a callback was called and approved, 0 when the key has none.
+ * @since 0.1
+ */
+TSVC_API int tsvc_sign_evidence_activated(const tsvc_sign_evidence *ev);
+
+/**
+ * @brief The evidence string the activation callback attached.
+ * @param ev the evidence, or NULL.
+ * @return the text (borrowed from @p ev), or NULL when there is none.
+ * @since 0.1
+ */
+TSVC_API const char *tsvc_sign_evidence_activation(const tsvc_sign_evidence *ev);
+
+/**
+ * @brief The caller's label of the operation.
+ * @param ev the evidence, or NULL.
+ * @return the label (borrowed from @p ev), or "" when none was given.
+ * @since 0.1
+ */
+TSVC_API const char *tsvc_sign_evidence_label(const tsvc_sign_evidence *ev);
+
+/**
+ * @brief The description of the key at the time of signing.
+ * @param ev the evidence.
+ * @param[in,out] info set its @c version first (1 or 2); the strings are
+ *        borrowed from @p ev.
+ * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG, ::TSVC_ERR_BAD_VERSION.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_sign_evidence_key_info(const tsvc_sign_evidence *ev,
+                                                 tsvc_key_info *info);
+
+/**
+ * @brief The time of the signature (from the context's clock).
+ * @param ev the evidence, or NULL (gives 0).
+ * @return seconds since the Unix epoch.
+ * @since 0.1
+ */
+TSVC_API int64_t tsvc_sign_evidence_time(const tsvc_sign_evidence *ev);
+
+/**
+ * @brief The evidence as one JSON object (for reports and audit logs):
+ *        time, label, scheme, hash, activation {approved, evidence}, and
+ *        key {type, bits, backend, storage, token {...}, sensitive,
+ *        extractable, always_sensitive, never_extractable, certification
+ *        {status, text}}.
+ * @param ev the evidence.
+ * @param[out] out receives NUL-terminated UTF-8 (len excludes the NUL);
+ *        release with tsvc_buf_dispose().
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG, ::TSVC_ERR_NOMEM.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_sign_evidence_to_json(const tsvc_sign_evidence *ev, tsvc_buf *out,
+                                                tsvc_error **err);
+
+/**
+ * @brief Releases evidence.
+ * @param ev the evidence, or NULL.
+ * @since 0.1
+ */
+TSVC_API void tsvc_sign_evidence_free(tsvc_sign_evidence *ev);
+
+/**
+ * @brief Assurance a policy demands of a key before it may sign, seal or
+ *        time-stamp. Initialise with ::TSVC_KEY_REQUIREMENTS_INIT or
+ *        tsvc_key_requirements_init() (which demands nothing).
+ *
+ * The signing, sealing and time-stamping policies each carry one and
+ * check the key with tsvc_key_check_requirements() before the first
+ * signature.
+ * @since 0.1
+ */
+typedef struct tsvc_key_requirements {
+    uint32_t version;          /**< ::TSVC_KEY_REQUIREMENTS_VERSION. */
+    int require_hsm;           /**< Non-zero: the key must live in an HSM (::TSVC_STORAGE_HSM). */
+    int require_non_extractable; /**< Non-zero: sensitive and not extractable (for HSM keys, also never extractable). */
+    int require_active_certification; /**< Non-zero: the token's certification status must be ::TSVC_HSM_CERT_ACTIVE. */
+    int require_activation;    /**< Non-zero: the key must carry an activation callback. */
+} tsvc_key_requirements;
+
+/** @brief Current version of ::tsvc_key_requirements. @since 0.1 */
+#define TSVC_KEY_REQUIREMENTS_VERSION 1
+/** @brief Static initialiser of ::tsvc_key_requirements (demands nothing). @since 0.1 */
+#define TSVC_KEY_REQUIREMENTS_INIT {TSVC_KEY_REQUIREMENTS_VERSION, 0, 0, 0, 0}
+
+/**
+ * @brief Function twin of ::TSVC_KEY_REQUIREMENTS_INIT.
+ * @param req the structure to initialise.
+ * @since 0.1
+ */
+TSVC_API void tsvc_key_requirements_init(tsvc_key_requirements *req);
+
+/**
+ * @brief Checks a key against requirements.
+ * @param key the key.
+ * @param req the requirements.
+ * @param[out] err optional error detail (names the first requirement not met).
+ * @return ::TSVC_OK, ::TSVC_ERR_KEY_ASSURANCE when the key falls short,
+ *         ::TSVC_ERR_INVALID_ARG, ::TSVC_ERR_BAD_VERSION.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_key_check_requirements(const tsvc_key *key,
+                                                 const tsvc_key_requirements *req,
+                                                 tsvc_error **err);
 
 #ifdef __cplusplus
 }

@@ -109,4 +109,36 @@ tsvc_status tsvc__verify_on_backend(const tsvc_ctx *ctx, size_t backend_index,
 /** The parameters of an id-RSASSA-PSS public key, if it carries any (false otherwise). */
 bool tsvc__pubkey_pss_params(const tsvc_pubkey *pub, tsvc__sig_params *out);
 
+/* ---- keys held elsewhere (HSM tokens), activation, evidence (assurance.c) ---- */
+
+/** Assurance facts an HSM backend attaches to a key; copied by tsvc__key_wrap(). */
+typedef struct tsvc__key_hsm_info {
+    const char *manufacturer, *model, *serial, *token_label, *key_label; /* may be NULL */
+    bool sensitive, extractable, always_sensitive, never_extractable;
+    tsvc_hsm_certification cert_status;
+    const char *certification; /* may be NULL */
+} tsvc__key_hsm_info;
+
+/**
+ * Wraps a backend key handle that lives outside the context's registered
+ * backends (a PKCS#11 key): @p ops / @p bstate are used for that key only
+ * and must outlive it (the backend's key_free releases whatever keeps
+ * them alive). The public key is asked from key_export. On failure the
+ * handle is released with ops->key_free.
+ */
+tsvc_status tsvc__key_wrap(const tsvc_ctx *ctx, const struct tsvc_backend *ops, void *bstate,
+                           void *handle, tsvc_key_type type, tsvc_key_storage storage,
+                           const tsvc__key_hsm_info *info, tsvc_key **out, tsvc_error **err);
+
+/**
+ * Signs (message, or digest when @p is_digest) through the key's
+ * activation callback, with the caller's @p label, and gives the
+ * evidence (when @p evidence is non-NULL). tsvc__sign() is this with no
+ * label and no evidence. The CAdES signer calls this with its label and
+ * keeps the evidence in its result.
+ */
+tsvc_status tsvc__sign_ex(const tsvc_key *key, const tsvc__sig_params *p, const uint8_t *data,
+                          size_t len, bool is_digest, const char *label, tsvc_buf *sig,
+                          tsvc_sign_evidence **evidence, tsvc_error **err);
+
 #endif /* TSVC_CRYPTO_CRYPTO_H */

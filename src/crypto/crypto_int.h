@@ -52,6 +52,11 @@ struct tsvc_key {
     unsigned bits;
     tsvc_pubkey *pub;
     tsvc_key_storage storage;
+    /* Signature activation (assurance.c); NULL when none. */
+    tsvc_activation_fn activation;
+    void *activation_opaque;
+    /* HSM keys: a copy of what the backend reported (assurance.c); NULL otherwise. */
+    struct tsvc__key_assurance *assurance;
 };
 
 struct tsvc_hash {
@@ -109,6 +114,27 @@ const uint8_t *tsvc__crypto_pss_oid(size_t *len);
 tsvc_status tsvc__crypto_pss_params_parse(tsvc__cbs *params, tsvc__sig_params *out,
                                           tsvc_error **err);
 void tsvc__crypto_pss_params_encode(tsvc__cbb *cbb, const tsvc__sig_params *p);
+
+/* ---- activation and assurance (assurance.c) ---- */
+struct tsvc__key_assurance;
+/** Releases a key's assurance copy (NULL allowed). */
+void tsvc__assurance_free(const tsvc_ctx *ctx, struct tsvc__key_assurance *a);
+/** Copies @p info into a new assurance record. */
+tsvc_status tsvc__assurance_new(const tsvc_ctx *ctx, const tsvc__key_hsm_info *info,
+                                struct tsvc__key_assurance **out);
+/**
+ * Calls the key's activation callback (if any) for one operation; on
+ * approval *evidence_text (may be NULL) gets the callback's evidence
+ * (allocated, or NULL). TSVC_ERR_ACTIVATION_REFUSED on refusal.
+ */
+tsvc_status tsvc__activation_check(const tsvc_key *key, const tsvc__sig_params *p,
+                                   const uint8_t *digest, size_t digest_len,
+                                   tsvc_hash_alg digest_alg, const uint8_t *msg, size_t msg_len,
+                                   const char *label, char **evidence_text, tsvc_error **err);
+/** Builds the evidence object of one signature (takes @p activation_text). */
+tsvc_status tsvc__evidence_new(const tsvc_key *key, const tsvc__sig_params *p, const char *label,
+                               bool activated, char *activation_text, tsvc_sign_evidence **out,
+                               tsvc_error **err);
 
 /* ---- backend parameters (sign.c) ---- */
 void tsvc__crypto_backend_params(const tsvc__sig_params *p, tsvc_backend_sig_params *out);

@@ -513,6 +513,11 @@ tsvc_status tsvc_key_export(const tsvc_key *key, tsvc_buf *out, tsvc_key_format 
     if (key->storage != TSVC_STORAGE_SOFTWARE)
         return tsvc__err(err, TSVC_ERR_UNSUPPORTED, "crypto.key.export", -1,
                          "only software keys can be exported");
+    /* Exporting is a private-key operation: the activation callback decides. */
+    tsvc_status ast = tsvc__activation_check(key, NULL, NULL, 0, TSVC_HASH_NONE, NULL, 0,
+                                             "key-export", NULL, err);
+    if (ast != TSVC_OK)
+        return ast;
     part_bag bag;
     memset(&bag, 0, sizeof(bag));
     bag.ctx = key->ctx;
@@ -601,16 +606,34 @@ tsvc_status tsvc_key_get_public(const tsvc_key *key, tsvc_pubkey **out, tsvc_err
     return TSVC_OK;
 }
 
-tsvc_status tsvc_key_get_info(const tsvc_key *key, tsvc_key_info *info)
+/* tsvc_key_get_info() is in assurance.c (it reports the HSM facts too). */
+
+tsvc_status tsvc__key_wrap(const tsvc_ctx *ctx, const tsvc_backend *ops, void *bstate,
+                           void *handle, tsvc_key_type type, tsvc_key_storage storage,
+                           const tsvc__key_hsm_info *info, tsvc_key **out, tsvc_error **err)
 {
-    if (key == NULL || info == NULL)
-        return TSVC_ERR_INVALID_ARG;
-    if (info->version != TSVC_KEY_INFO_VERSION)
-        return TSVC_ERR_BAD_VERSION;
-    info->type = key->type;
-    info->bits = key->bits;
-    info->backend = key->ops->name;
-    info->storage = key->storage;
+    *out = NULL;
+    tsvc_key *key = tsvc__calloc(ctx, 1, sizeof(*key));
+    if (key == NULL) {
+        ops->key_free(bstate, handle);
+        return tsvc__err_code(err, TSVC_ERR_NOMEM);
+    }
+    key->ctx = ctx;
+    key->ops = ops;
+    key->bstate = bstate;
+    key->handle = handle;
+    key->type = type;
+    key->storage = storage;
+    tsvc_status st = TSVC_OK;
+    if (info != NULL && (st = tsvc__assurance_new(ctx, info, &key->assurance)) != TSVC_OK)
+        st = tsvc__err_code(err, st);
+    if (st == TSVC_OK)
+        st = derive_public(key, err);
+    if (st != TSVC_OK) {
+        tsvc_key_free(key);
+        return st;
+    }
+    *out = key;
     return TSVC_OK;
 }
 
@@ -622,5 +645,6 @@ void tsvc_key_free(tsvc_key *key)
         key->ops->key_free(key->bstate, key->handle);
     tsvc_pubkey_free(key->pub);
     const tsvc_ctx *ctx = key->ctx;
+    tsvc__assurance_free(ctx, key->assurance);
     tsvc__free_secret(ctx, key, sizeof(*key));
 }

@@ -92,21 +92,41 @@ static const tsvc__backend_slot *slot_of(const tsvc_ctx *ctx, const tsvc_backend
     return NULL;
 }
 
+/* Whether the key's own backend can make this signature. A key held
+ * outside the registered backends (an HSM token) answers through its own
+ * table and state. */
+static bool key_can_sign(const tsvc_key *key, tsvc_sig_scheme scheme, tsvc_hash_alg hash)
+{
+    const tsvc__backend_slot *slot = slot_of(key->ctx, key->ops, key->bstate);
+    if (slot != NULL)
+        return tsvc__crypto_slot_supports(slot, TSVC_OP_SIGN, key->type, scheme, hash);
+    tsvc__backend_slot own = {key->ops, key->bstate, 0, true};
+    return tsvc__crypto_slot_supports(&own, TSVC_OP_SIGN, key->type, scheme, hash);
+}
+
+static tsvc_status cannot_sign(const tsvc_key *key, tsvc_error **err)
+{
+    if (key->storage == TSVC_STORAGE_HSM)
+        return tsvc__err(err, TSVC_ERR_PKCS11_MECHANISM, "crypto.sign.mechanism", -1,
+                         "the token holding the key (backend %s) does not offer the "
+                         "mechanism this signature needs",
+                         key->ops->name);
+    return tsvc__err(err, TSVC_ERR_NO_BACKEND, "crypto.sign.backend", -1,
+                     "the key's backend %s cannot make this signature", key->ops->name);
+}
+
+/* Backend statuses passed on as they are: memory, and the key-store family. */
+static tsvc_status backend_status(tsvc_status st)
+{
+    if (st == TSVC_ERR_NOMEM || tsvc_status_family(st) == -900)
+        return st;
+    return TSVC_ERR_BACKEND;
+}
+
 static tsvc_status sign_digest_on_key(const tsvc_key *key, const tsvc__sig_params *p,
                                       const uint8_t *digest, size_t digest_len, tsvc_buf *sig,
                                       tsvc_error **err)
 {
-    const tsvc__backend_slot *slot = slot_of(key->ctx, key->ops, key->bstate);
-    if (slot == NULL || !tsvc__crypto_slot_supports(slot, TSVC_OP_SIGN, key->type, p->scheme,
-                                                    p->hash))
-        return tsvc__err(err, TSVC_ERR_NO_BACKEND, "crypto.sign.backend", -1,
-                         "the key's backend %s cannot make this signature", key->ops->name);
-    if (p->scheme == TSVC_SIG_RSA_PSS) {
-        size_t em = (key->bits - 1 + 7) / 8;
-        if (em < tsvc__hash_size(p->hash) + p->salt_len + 2)
-            return tsvc__err(err, TSVC_ERR_ALGORITHM, "crypto.sign.pss_salt", -1,
-                             "PSS salt too long for the key");
-    }
     uint8_t raw[TSVC__SIG_MAX];
     size_t raw_len = 0;
     tsvc_backend_sig_params bp;
@@ -115,7 +135,7 @@ static tsvc_status sign_digest_on_key(const tsvc_key *key, const tsvc__sig_param
                                          sizeof(raw), &raw_len);
     if (st != TSVC_OK) {
         tsvc_memzero(raw, sizeof(raw));
-        return tsvc__err(err, st == TSVC_ERR_NOMEM ? st : TSVC_ERR_BACKEND, "crypto.sign", -1,
+        return tsvc__err(err, backend_status(st), "crypto.sign", -1,
                          "backend %s failed to sign: %s", key->ops->name, tsvc_status_str(st));
     }
     if (p->scheme == TSVC_SIG_ECDSA) {
@@ -133,10 +153,33 @@ static tsvc_status sign_digest_on_key(const tsvc_key *key, const tsvc__sig_param
     return st;
 }
 
+static tsvc_status sign_message_on_key(const tsvc_key *key, const tsvc__sig_params *p,
+                                       const uint8_t *msg, size_t msg_len, tsvc_buf *sig,
+                                       tsvc_error **err)
+{
+    uint8_t raw[64];
+    size_t raw_len = 0;
+    tsvc_backend_sig_params bp;
+    tsvc__crypto_backend_params(p, &bp);
+    tsvc_status st = key->ops->sign_message(key->bstate, key->handle, &bp, msg, msg_len, raw,
+                                            sizeof(raw), &raw_len);
+    if (st != TSVC_OK)
+        return tsvc__err(err, backend_status(st), "crypto.sign", -1,
+                         "backend %s failed to sign: %s", key->ops->name, tsvc_status_str(st));
+    st = tsvc__buf_set(key->ctx, sig, raw, raw_len);
+    return st == TSVC_OK ? st : tsvc__err_code(err, st);
+}
+
+/* Every private-key signature goes through here: parameter policy, the
+ * capability check, hashing, the activation callback, the backend, and
+ * the evidence. */
 static tsvc_status sign_common(const tsvc_key *key, const tsvc__sig_params *pin,
-                               const uint8_t *data, size_t len, bool is_digest, tsvc_buf *sig,
+                               const uint8_t *data, size_t len, bool is_digest,
+                               const char *label, tsvc_buf *sig, tsvc_sign_evidence **evidence,
                                tsvc_error **err)
 {
+    if (evidence != NULL)
+        *evidence = NULL;
     if (sig == NULL)
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, "crypto.sign", -1, "sig is NULL");
     sig->data = NULL;
@@ -147,55 +190,90 @@ static tsvc_status sign_common(const tsvc_key *key, const tsvc__sig_params *pin,
     tsvc_status st = check_params(key->type, pin, true, &p, err);
     if (st != TSVC_OK)
         return st;
-    if (p.scheme == TSVC_SIG_ED25519) {
-        if (is_digest)
-            return tsvc__err(err, TSVC_ERR_ALGORITHM, "crypto.sign.ed25519", -1,
-                             "Ed25519 cannot sign a digest; sign the message");
-        const tsvc__backend_slot *slot = slot_of(key->ctx, key->ops, key->bstate);
-        if (slot == NULL || !tsvc__crypto_slot_supports(slot, TSVC_OP_SIGN, key->type,
-                                                        p.scheme, p.hash))
-            return tsvc__err(err, TSVC_ERR_NO_BACKEND, "crypto.sign.backend", -1,
-                             "the key's backend %s cannot make this signature",
-                             key->ops->name);
-        uint8_t raw[64];
-        size_t raw_len = 0;
-        tsvc_backend_sig_params bp;
-        tsvc__crypto_backend_params(&p, &bp);
-        st = key->ops->sign_message(key->bstate, key->handle, &bp, data, len, raw, sizeof(raw),
-                                    &raw_len);
-        if (st != TSVC_OK)
-            return tsvc__err(err, st == TSVC_ERR_NOMEM ? st : TSVC_ERR_BACKEND, "crypto.sign",
-                             -1, "backend %s failed to sign: %s", key->ops->name,
-                             tsvc_status_str(st));
-        st = tsvc__buf_set(key->ctx, sig, raw, raw_len);
-        return st == TSVC_OK ? st : tsvc__err_code(err, st);
-    }
-    size_t hl = tsvc__hash_size(p.hash);
-    if (is_digest) {
-        if (len != hl)
-            return tsvc__err(err, TSVC_ERR_INVALID_ARG, "crypto.sign.digest", -1,
-                             "digest of %zu bytes does not fit the hash (%zu)", len, hl);
-        return sign_digest_on_key(key, &p, data, len, sig, err);
+    if (p.scheme == TSVC_SIG_ED25519 && is_digest)
+        return tsvc__err(err, TSVC_ERR_ALGORITHM, "crypto.sign.ed25519", -1,
+                         "Ed25519 cannot sign a digest; sign the message");
+    if (!key_can_sign(key, p.scheme, p.hash))
+        return cannot_sign(key, err);
+    if (p.scheme == TSVC_SIG_RSA_PSS) {
+        size_t em = (key->bits - 1 + 7) / 8;
+        if (em < tsvc__hash_size(p.hash) + p.salt_len + 2)
+            return tsvc__err(err, TSVC_ERR_ALGORITHM, "crypto.sign.pss_salt", -1,
+                             "PSS salt too long for the key");
     }
     uint8_t digest[TSVC_HASH_MAX_SIZE];
-    st = tsvc__crypto_hash_on(key->ctx, slot_of(key->ctx, key->ops, key->bstate), p.hash, data,
-                              len, digest, err);
+    const uint8_t *dg = data;
+    size_t dg_len = len;
+    tsvc_hash_alg dg_alg = p.hash;
+    if (p.scheme == TSVC_SIG_ED25519) {
+        /* The approver sees the SHA-512 of the message (when a backend has it). */
+        dg = NULL;
+        dg_len = 0;
+        dg_alg = TSVC_HASH_NONE;
+        if (key->activation != NULL &&
+            tsvc__crypto_hash_on(key->ctx, NULL, TSVC_HASH_SHA512, data, len, digest, NULL) ==
+                TSVC_OK) {
+            dg = digest;
+            dg_len = 64;
+            dg_alg = TSVC_HASH_SHA512;
+        }
+    } else {
+        size_t hl = tsvc__hash_size(p.hash);
+        if (is_digest) {
+            if (len != hl)
+                return tsvc__err(err, TSVC_ERR_INVALID_ARG, "crypto.sign.digest", -1,
+                                 "digest of %zu bytes does not fit the hash (%zu)", len, hl);
+        } else {
+            st = tsvc__crypto_hash_on(key->ctx, slot_of(key->ctx, key->ops, key->bstate),
+                                      p.hash, data, len, digest, err);
+            if (st != TSVC_OK)
+                return st;
+            dg = digest;
+            dg_len = hl;
+        }
+    }
+    char *activation_text = NULL;
+    st = tsvc__activation_check(key, &p, dg, dg_len, dg_alg,
+                                p.scheme == TSVC_SIG_ED25519 ? data : NULL,
+                                p.scheme == TSVC_SIG_ED25519 ? len : 0, label,
+                                &activation_text, err);
     if (st != TSVC_OK)
         return st;
-    return sign_digest_on_key(key, &p, digest, hl, sig, err);
+    if (p.scheme == TSVC_SIG_ED25519)
+        st = sign_message_on_key(key, &p, data, len, sig, err);
+    else
+        st = sign_digest_on_key(key, &p, dg, dg_len, sig, err);
+    tsvc_memzero(digest, sizeof(digest));
+    if (st == TSVC_OK && evidence != NULL) {
+        st = tsvc__evidence_new(key, &p, label, key->activation != NULL, activation_text,
+                                evidence, err);
+        activation_text = NULL;
+        if (st != TSVC_OK)
+            tsvc_buf_dispose(sig);
+    }
+    if (activation_text != NULL)
+        tsvc__free(key->ctx, activation_text);
+    return st;
 }
 
 tsvc_status tsvc__sign(const tsvc_key *key, const tsvc__sig_params *p, const uint8_t *msg,
                        size_t msg_len, tsvc_buf *sig, tsvc_error **err)
 {
-    return sign_common(key, p, msg, msg_len, false, sig, err);
+    return sign_common(key, p, msg, msg_len, false, NULL, sig, NULL, err);
 }
 
 tsvc_status tsvc__sign_digest(const tsvc_key *key, const tsvc__sig_params *p,
                               const uint8_t *digest, size_t digest_len, tsvc_buf *sig,
                               tsvc_error **err)
 {
-    return sign_common(key, p, digest, digest_len, true, sig, err);
+    return sign_common(key, p, digest, digest_len, true, NULL, sig, NULL, err);
+}
+
+tsvc_status tsvc__sign_ex(const tsvc_key *key, const tsvc__sig_params *p, const uint8_t *data,
+                          size_t len, bool is_digest, const char *label, tsvc_buf *sig,
+                          tsvc_sign_evidence **evidence, tsvc_error **err)
+{
+    return sign_common(key, p, data, len, is_digest, label, sig, evidence, err);
 }
 
 /* RFC 8032 5.1.7: S (little-endian) must be below the group order L;
@@ -363,7 +441,7 @@ tsvc_status tsvc_key_sign(const tsvc_key *key, tsvc_buf *sig, tsvc_sig_scheme sc
 {
     tsvc__sig_params p;
     public_params(&p, scheme, hash);
-    return sign_common(key, &p, msg, msg_len, false, sig, err);
+    return sign_common(key, &p, msg, msg_len, false, NULL, sig, NULL, err);
 }
 
 tsvc_status tsvc_key_sign_digest(const tsvc_key *key, tsvc_buf *sig, tsvc_sig_scheme scheme,
@@ -372,7 +450,49 @@ tsvc_status tsvc_key_sign_digest(const tsvc_key *key, tsvc_buf *sig, tsvc_sig_sc
 {
     tsvc__sig_params p;
     public_params(&p, scheme, hash);
-    return sign_common(key, &p, digest, digest_len, true, sig, err);
+    return sign_common(key, &p, digest, digest_len, true, NULL, sig, NULL, err);
+}
+
+tsvc_status tsvc_key_sign_ex(const tsvc_key *key, tsvc_buf *sig, tsvc_sign_evidence **evidence,
+                             const tsvc_sign_options *opts, const uint8_t *data, size_t len,
+                             tsvc_error **err)
+{
+    if (evidence != NULL)
+        *evidence = NULL;
+    tsvc_sign_options o = TSVC_SIGN_OPTIONS_INIT;
+    if (opts != NULL) {
+        if (opts->version != TSVC_SIGN_OPTIONS_VERSION) {
+            if (sig != NULL) {
+                sig->data = NULL;
+                sig->len = 0;
+            }
+            return tsvc__err(err, TSVC_ERR_BAD_VERSION, "crypto.sign.options", -1,
+                             "unknown tsvc_sign_options version %u", (unsigned)opts->version);
+        }
+        o = *opts;
+    }
+    tsvc__sig_params p;
+    memset(&p, 0, sizeof(p));
+    if (key != NULL && (o.scheme == TSVC_SIG_NONE || o.hash == TSVC_HASH_NONE) &&
+        tsvc__sig_params_default(key->type, &p) == TSVC_OK) {
+        if (o.scheme != TSVC_SIG_NONE && o.scheme != p.scheme) {
+            /* Another scheme of the same key type: keep only the default hash. */
+            p.scheme = o.scheme;
+            p.mgf1_hash = TSVC_HASH_NONE;
+            p.salt_len = 0;
+        }
+    }
+    if (o.scheme != TSVC_SIG_NONE)
+        p.scheme = o.scheme;
+    if (o.hash != TSVC_HASH_NONE)
+        p.hash = o.hash;
+    if (p.scheme == TSVC_SIG_ED25519)
+        p.hash = TSVC_HASH_NONE;
+    if (p.scheme == TSVC_SIG_RSA_PSS) {
+        p.mgf1_hash = o.mgf1_hash != TSVC_HASH_NONE ? o.mgf1_hash : p.hash;
+        p.salt_len = o.salt_len != 0 ? o.salt_len : (uint32_t)tsvc__hash_size(p.hash);
+    }
+    return sign_common(key, &p, data, len, o.input_is_digest != 0, o.label, sig, evidence, err);
 }
 
 tsvc_status tsvc_pubkey_verify(const tsvc_pubkey *pub, tsvc_sig_scheme scheme,
