@@ -128,6 +128,30 @@ typedef enum tsvc_status {
     /* @@path-codes@@ */
 
     /* Revocation family (CRL, OCSP): -600 .. -699 */
+    TSVC_ERR_CRL_FORMAT = -600, /**< Malformed certificate revocation list. */
+    TSVC_ERR_CRL_ISSUER = -601, /**< The CRL was not issued by the certificate's issuer (name or key differ). */
+    TSVC_ERR_CRL_KEY_USAGE = -602, /**< The CRL issuer's keyUsage lacks cRLSign. */
+    TSVC_ERR_CRL_SIGNATURE = -603, /**< The CRL signature does not verify with the issuer's key. */
+    TSVC_ERR_CRL_EXPIRED = -604, /**< The CRL's nextUpdate is before the validation time. */
+    TSVC_ERR_CRL_NOT_YET_VALID = -605, /**< The CRL's thisUpdate is after the validation time. */
+    TSVC_ERR_CRL_UNKNOWN_CRITICAL = -606, /**< The CRL or one of its entries has an unknown critical extension. */
+    TSVC_ERR_CRL_INDIRECT = -607, /**< Indirect CRLs (RFC 5280 5.2.5 indirectCRL) are not supported. */
+    TSVC_ERR_CRL_DELTA = -608, /**< Delta CRLs (deltaCRLIndicator) are not supported. */
+    TSVC_ERR_CRL_SCOPE = -609, /**< The CRL's issuingDistributionPoint does not cover the certificate. */
+    TSVC_ERR_CRL_NUMBER = -610, /**< The cRLNumber extension is missing, critical or malformed. */
+    TSVC_ERR_CRL_DUPLICATE_ENTRY = -611, /**< The same serial number is listed twice in a CRL. */
+    TSVC_ERR_CRL_STALE = -612, /**< The CRL is older than the policy's maximum age. */
+    TSVC_ERR_OCSP_FORMAT = -620, /**< Malformed OCSP request or response. */
+    TSVC_ERR_OCSP_STATUS = -621, /**< The OCSP responseStatus is not successful (see the message). */
+    TSVC_ERR_OCSP_RESPONDER = -622, /**< The OCSP responder is not authorised (not the CA, nor a delegate with id-kp-OCSPSigning). */
+    TSVC_ERR_OCSP_RESPONDER_ID = -623, /**< No certificate matches the OCSP responderID. */
+    TSVC_ERR_OCSP_SIGNATURE = -624, /**< The OCSP response signature does not verify. */
+    TSVC_ERR_OCSP_CERT_MISMATCH = -625, /**< The OCSP response is about a different certificate. */
+    TSVC_ERR_OCSP_NONCE = -626, /**< The OCSP response does not echo the request's nonce. */
+    TSVC_ERR_OCSP_STALE = -627, /**< The OCSP response is too old (nextUpdate passed or older than the maximum age). */
+    TSVC_ERR_OCSP_NOT_YET_VALID = -628, /**< The OCSP response's producedAt or thisUpdate is after the validation time. */
+    TSVC_ERR_OCSP_UNKNOWN_CRITICAL = -629, /**< The OCSP response has an unknown critical extension. */
+    TSVC_ERR_FETCH = -640, /**< The fetch callback failed or is not set. */
     /* @@revoke-codes@@ */
 
     /* CMS and signature family: -700 .. -799 */

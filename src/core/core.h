@@ -33,6 +33,10 @@ struct tsvc_ctx {
     uint64_t limits[TSVC__NUM_LIMITS];
     tsvc_clock_fn clock;
     void *clock_opaque;
+    tsvc_status (*fetch)(void *opaque, const char *url, const char *content_type,
+                         const uint8_t *body, size_t body_len, tsvc_buf *response,
+                         tsvc_error **err); /* tsvc_fetch_fn (trustsvc/fetch.h); NULL: none */
+    void *fetch_opaque;
     tsvc__backend_slot backends[TSVC__MAX_BACKENDS];
     size_t num_backends;
 };

@@ -66,6 +66,30 @@ const char *tsvc_status_str(int status)
         return "the validation policy is in use and can no longer be changed";
     case TSVC_ERR_PEER_NAME: return "malformed peer name (DNS name, IP address or e-mail address)";
     /* @@path-codes@@ */
+    case TSVC_ERR_CRL_FORMAT: return "malformed CRL";
+    case TSVC_ERR_CRL_ISSUER: return "CRL issuer does not match";
+    case TSVC_ERR_CRL_KEY_USAGE: return "CRL issuer lacks cRLSign";
+    case TSVC_ERR_CRL_SIGNATURE: return "CRL signature does not verify";
+    case TSVC_ERR_CRL_EXPIRED: return "CRL expired (nextUpdate passed)";
+    case TSVC_ERR_CRL_NOT_YET_VALID: return "CRL not yet valid (thisUpdate in the future)";
+    case TSVC_ERR_CRL_UNKNOWN_CRITICAL: return "CRL has an unknown critical extension";
+    case TSVC_ERR_CRL_INDIRECT: return "indirect CRLs are not supported";
+    case TSVC_ERR_CRL_DELTA: return "delta CRLs are not supported";
+    case TSVC_ERR_CRL_SCOPE: return "CRL scope does not cover the certificate";
+    case TSVC_ERR_CRL_NUMBER: return "CRL number missing, critical or malformed";
+    case TSVC_ERR_CRL_DUPLICATE_ENTRY: return "serial number listed twice in a CRL";
+    case TSVC_ERR_CRL_STALE: return "CRL older than the maximum age";
+    case TSVC_ERR_OCSP_FORMAT: return "malformed OCSP message";
+    case TSVC_ERR_OCSP_STATUS: return "OCSP response status is not successful";
+    case TSVC_ERR_OCSP_RESPONDER: return "OCSP responder not authorised";
+    case TSVC_ERR_OCSP_RESPONDER_ID: return "no certificate matches the OCSP responder ID";
+    case TSVC_ERR_OCSP_SIGNATURE: return "OCSP response signature does not verify";
+    case TSVC_ERR_OCSP_CERT_MISMATCH: return "OCSP response is about a different certificate";
+    case TSVC_ERR_OCSP_NONCE: return "OCSP nonce mismatch";
+    case TSVC_ERR_OCSP_STALE: return "OCSP response is stale";
+    case TSVC_ERR_OCSP_NOT_YET_VALID: return "OCSP response not yet valid";
+    case TSVC_ERR_OCSP_UNKNOWN_CRITICAL: return "OCSP response has an unknown critical extension";
+    case TSVC_ERR_FETCH: return "fetch callback failed or not set";
     /* @@revoke-codes@@ */
     case TSVC_ERR_CMS_FORMAT: return "malformed CMS structure";
     case TSVC_ERR_CMS_CONTENT_TYPE: return "not a CMS SignedData, or an unexpected content type";
