@@ -41,7 +41,20 @@ struct tsvc_pubkey {
     bool pss_only;
     bool pss_has_params;
     tsvc__sig_params pss;
+    /* Backend handle made by the first verification with this key on its
+     * own context, kept for later ones (sign.c); released with the key. */
+    _Atomic(struct tsvc__pub_handle *) handle_cache;
 };
+
+/** A public key's cached backend handle; used by one verification at a time. */
+typedef struct tsvc__pub_handle {
+    const tsvc_backend *ops;
+    void *state;
+    void *handle;
+    atomic_bool busy;
+} tsvc__pub_handle;
+/** Releases a public key's cached backend handle (NULL allowed; sign.c). */
+void tsvc__crypto_pub_handle_free(const tsvc_ctx *ctx, tsvc__pub_handle *h);
 
 struct tsvc_key {
     const tsvc_ctx *ctx;

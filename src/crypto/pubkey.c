@@ -468,6 +468,7 @@ void tsvc_pubkey_free(tsvc_pubkey *pub)
     if (atomic_fetch_sub(&pub->refs, 1u) != 1u)
         return;
     const tsvc_ctx *ctx = pub->ctx;
+    tsvc__crypto_pub_handle_free(ctx, atomic_load(&pub->handle_cache));
     tsvc__free(ctx, pub->spki);
     tsvc__free(ctx, pub);
 }

@@ -304,6 +304,63 @@ static bool rsa_sig_in_range(const tsvc_pubkey *pub, const uint8_t *sig, size_t 
     return memcmp(sig + pad, pub->n, pub->n_len) < 0;
 }
 
+/*
+ * A backend handle for @p pub on @p slot: the key's cached one when that
+ * backend made it and no other thread holds it (*cached set), else a new
+ * one. The first handle made on the key's own context (@p own_ctx) is
+ * kept in the key, so that repeated verifications with one key (a CA's
+ * key in path validation, a signer's key) skip the import.
+ */
+static tsvc_status pub_handle_take(const tsvc__backend_slot *slot, const tsvc_pubkey *pub,
+                                   bool own_ctx, tsvc__pub_handle **cached, void **handle)
+{
+    tsvc_pubkey *mut = (tsvc_pubkey *)pub; /* the cache is its only mutable member */
+    tsvc__pub_handle *c = atomic_load_explicit(&mut->handle_cache, memory_order_acquire);
+    *cached = NULL;
+    if (c != NULL && c->ops == slot->ops && c->state == slot->state &&
+        !atomic_exchange_explicit(&c->busy, true, memory_order_acquire)) {
+        *cached = c;
+        *handle = c->handle;
+        return TSVC_OK;
+    }
+    tsvc_key_part parts[2];
+    size_t np = tsvc__crypto_pubkey_parts(pub, parts);
+    tsvc_status st = slot->ops->pubkey_import(slot->state, pub->type, parts, np, handle);
+    if (st != TSVC_OK || c != NULL || !own_ctx)
+        return st;
+    c = tsvc__calloc(pub->ctx, 1, sizeof(*c));
+    if (c == NULL)
+        return TSVC_OK; /* used once, not kept */
+    c->ops = slot->ops;
+    c->state = slot->state;
+    c->handle = *handle;
+    atomic_init(&c->busy, true);
+    tsvc__pub_handle *none = NULL;
+    if (atomic_compare_exchange_strong_explicit(&mut->handle_cache, &none, c,
+                                                memory_order_acq_rel, memory_order_acquire))
+        *cached = c;
+    else
+        tsvc__free(pub->ctx, c); /* another thread cached one first */
+    return TSVC_OK;
+}
+
+static void pub_handle_give_back(const tsvc__backend_slot *slot, tsvc__pub_handle *cached,
+                                 void *handle)
+{
+    if (cached != NULL)
+        atomic_store_explicit(&cached->busy, false, memory_order_release);
+    else
+        slot->ops->pubkey_free(slot->state, handle);
+}
+
+void tsvc__crypto_pub_handle_free(const tsvc_ctx *ctx, tsvc__pub_handle *h)
+{
+    if (h == NULL)
+        return;
+    h->ops->pubkey_free(h->state, h->handle);
+    tsvc__free(ctx, h);
+}
+
 static tsvc_status verify_common(const tsvc_ctx *ctx, const tsvc__backend_slot *forced,
                                  const tsvc_pubkey *pub, const tsvc__sig_params *pin,
                                  const uint8_t *data, size_t len, bool is_digest,
@@ -372,10 +429,9 @@ static tsvc_status verify_common(const tsvc_ctx *ctx, const tsvc__backend_slot *
     if (bad)
         return tsvc__err(err, TSVC_ERR_SIGNATURE_INVALID, "crypto.verify.encoding", -1,
                          "malformed signature");
-    tsvc_key_part parts[2];
-    size_t np = tsvc__crypto_pubkey_parts(pub, parts);
     void *handle = NULL;
-    st = slot->ops->pubkey_import(slot->state, pub->type, parts, np, &handle);
+    tsvc__pub_handle *cached = NULL;
+    st = pub_handle_take(slot, pub, ctx == pub->ctx, &cached, &handle);
     if (st != TSVC_OK) {
         if (st != TSVC_ERR_KEY_SIZE && st != TSVC_ERR_KEY_FORMAT && st != TSVC_ERR_NOMEM)
             st = TSVC_ERR_BACKEND;
@@ -388,7 +444,7 @@ static tsvc_status verify_common(const tsvc_ctx *ctx, const tsvc__backend_slot *
         st = slot->ops->verify_message(slot->state, handle, &bp, data, len, s, s_len);
     else
         st = slot->ops->verify_hash(slot->state, handle, &bp, data, len, s, s_len);
-    slot->ops->pubkey_free(slot->state, handle);
+    pub_handle_give_back(slot, cached, handle);
     if (st == TSVC_OK)
         return TSVC_OK;
     if (st == TSVC_ERR_SIGNATURE_INVALID)
