@@ -370,7 +370,8 @@ static tsvc_status verify_common(const tsvc_ctx *ctx, const tsvc__backend_slot *
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, "crypto.verify", -1, "NULL argument");
     if (ctx == NULL)
         ctx = pub->ctx;
-    tsvc__sig_params p;
+    /* Initialised only to quiet GCC's -O3 maybe-uninitialized warning. */
+    tsvc__sig_params p = {TSVC_SIG_NONE, TSVC_HASH_NONE, TSVC_HASH_NONE, 0};
     tsvc_status st = check_params(pub->type, pin, false, &p, err);
     if (st != TSVC_OK)
         return st;
