@@ -125,35 +125,50 @@ static void mod_sub(bn *r, const bn *a, const bn *b, const bn *p)
     *r = t;
 }
 
-/* r = a * b mod p, with a, b < p < 2^544: schoolbook product, then a
- * bit-serial reduction. */
-static void mod_mul(bn *r, const bn *a, const bn *b, const bn *p)
+/* -p^-1 mod 2^32 for an odd p (Newton's iteration). */
+static uint32_t mont_pinv(const bn *p)
 {
-    uint32_t prod[2 * LIMBS];
-    memset(prod, 0, sizeof(prod));
-    for (size_t i = 0; i < LIMBS; i++) {
-        uint64_t carry = 0;
-        for (size_t j = 0; j < LIMBS; j++) {
-            uint64_t t = (uint64_t)a->v[i] * b->v[j] + prod[i + j] + carry;
-            prod[i + j] = (uint32_t)t;
-            carry = t >> 32;
+    uint32_t p0 = p->v[0], x = p0; /* right to 3 bits: p0 p0 = 1 mod 8 */
+    for (int i = 0; i < 4; i++)
+        x *= 2u - p0 * x;
+    return 0u - x;
+}
+
+/* r = a b R^-1 mod p with R = 2^(32 n), a, b < p, p odd and n limbs long
+ * (n < LIMBS): Montgomery multiplication, coarsely integrated operand
+ * scanning. */
+static void mont_mul(bn *r, const bn *a, const bn *b, const bn *p, size_t n, uint32_t pinv)
+{
+    uint32_t t[LIMBS + 1];
+    memset(t, 0, sizeof(t));
+    for (size_t i = 0; i < n; i++) {
+        uint64_t c = 0, s;
+        for (size_t j = 0; j < n; j++) {
+            s = (uint64_t)a->v[j] * b->v[i] + t[j] + c;
+            t[j] = (uint32_t)s;
+            c = s >> 32;
         }
-        prod[i + LIMBS] = (uint32_t)carry;
-    }
-    bn acc;
-    memset(&acc, 0, sizeof(acc));
-    for (size_t bit = 2 * LIMBS * 32; bit-- > 0;) {
-        /* acc = 2 * acc + bit; acc < p keeps the top limb free. */
-        uint32_t carry = (prod[bit / 32] >> (bit % 32)) & 1u;
-        for (size_t i = 0; i < LIMBS; i++) {
-            uint32_t next = acc.v[i] >> 31;
-            acc.v[i] = (acc.v[i] << 1) | carry;
-            carry = next;
+        s = (uint64_t)t[n] + c;
+        t[n] = (uint32_t)s;
+        t[n + 1] = (uint32_t)(s >> 32);
+        uint32_t m = t[0] * pinv;
+        c = ((uint64_t)m * p->v[0] + t[0]) >> 32;
+        for (size_t j = 1; j < n; j++) {
+            s = (uint64_t)m * p->v[j] + t[j] + c;
+            t[j - 1] = (uint32_t)s;
+            c = s >> 32;
         }
-        if (bn_cmp(&acc, p) >= 0)
-            bn_sub(&acc, &acc, p);
+        s = (uint64_t)t[n] + c;
+        t[n - 1] = (uint32_t)s;
+        t[n] = t[n + 1] + (uint32_t)(s >> 32);
+        t[n + 1] = 0;
     }
-    *r = acc;
+    bn res; /* t < 2p */
+    memset(&res, 0, sizeof(res));
+    memcpy(res.v, t, (n + 1) * sizeof(uint32_t));
+    if (bn_cmp(&res, p) >= 0)
+        bn_sub(&res, &res, p);
+    *r = res;
 }
 
 bool tsvc__crypto_ec_point_valid(tsvc_key_type type, const uint8_t *point, size_t len)
@@ -171,12 +186,24 @@ bool tsvc__crypto_ec_point_valid(tsvc_key_type type, const uint8_t *point, size_
     bn_from_be(&y, point + 1 + c->len, c->len);
     if (bn_cmp(&x, &p) >= 0 || bn_cmp(&y, &p) >= 0)
         return false;
-    mod_mul(&lhs, &y, &y, &p);
-    mod_mul(&t, &x, &x, &p);
-    mod_mul(&rhs, &t, &x, &p);
-    mod_sub(&rhs, &rhs, &x, &p);
-    mod_sub(&rhs, &rhs, &x, &p);
-    mod_sub(&rhs, &rhs, &x, &p);
-    mod_add(&rhs, &rhs, &b, &p);
+    /* y^2 = x^3 - 3x + b, both sides multiplied by R^-2 (R invertible
+     * mod p), so that Montgomery products of plain values can be compared:
+     * y^2 R^-2 = x^3 R^-2 - (3x - b) R^-2. */
+    size_t n = (c->len + 3) / 4;
+    uint32_t pinv = mont_pinv(&p);
+    bn one;
+    memset(&one, 0, sizeof(one));
+    one.v[0] = 1;
+    mont_mul(&t, &y, &y, &p, n, pinv);
+    mont_mul(&lhs, &t, &one, &p, n, pinv);
+    mont_mul(&t, &x, &x, &p, n, pinv);
+    mont_mul(&rhs, &t, &x, &p, n, pinv);
+    bn u;
+    mod_add(&u, &x, &x, &p);
+    mod_add(&u, &u, &x, &p);
+    mod_sub(&u, &u, &b, &p);
+    mont_mul(&t, &u, &one, &p, n, pinv);
+    mont_mul(&u, &t, &one, &p, n, pinv);
+    mod_sub(&rhs, &rhs, &u, &p);
     return bn_cmp(&lhs, &rhs) == 0;
 }
