@@ -15,13 +15,15 @@
  * References are counted atomically: tsvc_store_ref() and tsvc_store_free()
  * may be called from any thread.
  *
- * Later releases add certificate revocation lists and OCSP responses to the
- * same object (new add functions only; nothing here changes).
+ * The store also holds certificate revocation lists and OCSP responses
+ * (tsvc_store_add_crl(), tsvc_store_add_ocsp_response()) that validation
+ * uses when its policy asks for revocation checking.
  */
 #ifndef TRUSTSVC_STORE_H
 #define TRUSTSVC_STORE_H
 
 #include "trustsvc/common.h"
+#include "trustsvc/revoke.h"
 #include "trustsvc/x509.h"
 
 #ifdef __cplusplus
@@ -133,6 +135,51 @@ TSVC_API tsvc_status tsvc_store_add_anchor_key(tsvc_store *store, const uint8_t 
  */
 TSVC_API tsvc_status tsvc_store_add_intermediate(tsvc_store *store, const tsvc_cert *cert,
                                                  tsvc_error **err);
+
+/**
+ * @brief Adds a certificate revocation list, for revocation checking by
+ *        tsvc_validate() when the policy asks for it. The CRL is not
+ *        verified here: validation verifies it against the issuer it
+ *        finds and the validation time, and reports what it used.
+ * @param store an unfrozen store.
+ * @param crl the CRL (a reference is taken).
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG, ::TSVC_ERR_NOMEM,
+ *         ::TSVC_ERR_LIMIT_COUNT (more than 65536 CRLs) or
+ *         TSVC_ERR_STORE_FROZEN (-500).
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_store_add_crl(tsvc_store *store, const tsvc_crl *crl,
+                                        tsvc_error **err);
+
+/**
+ * @brief Adds an OCSP response (e.g. stapled, or saved with a signature),
+ *        for revocation checking by tsvc_validate().
+ * @param store an unfrozen store.
+ * @param resp the response (a reference is taken).
+ * @param[out] err optional error detail.
+ * @return as tsvc_store_add_crl().
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_store_add_ocsp_response(tsvc_store *store,
+                                                  const tsvc_ocsp_response *resp,
+                                                  tsvc_error **err);
+
+/**
+ * @brief Number of CRLs in a store.
+ * @param store a store, or NULL (gives 0).
+ * @return the count.
+ * @since 0.1
+ */
+TSVC_API size_t tsvc_store_num_crls(const tsvc_store *store);
+
+/**
+ * @brief Number of OCSP responses in a store.
+ * @param store a store, or NULL (gives 0).
+ * @return the count.
+ * @since 0.1
+ */
+TSVC_API size_t tsvc_store_num_ocsp_responses(const tsvc_store *store);
 
 /**
  * @brief Freezes a store: from now on it is immutable and shareable.

@@ -328,6 +328,131 @@ TSVC_API tsvc_status tsvc_policy_set_algorithm_policy(tsvc_policy *policy,
                                                       tsvc_error **err);
 
 /* ------------------------------------------------------------------ */
+/* Revocation checking                                                 */
+/* ------------------------------------------------------------------ */
+
+/**
+ * @brief Whether and how strictly tsvc_validate() checks revocation.
+ * @since 0.1
+ */
+typedef enum tsvc_revocation_mode {
+    /** No revocation checking (the default). */
+    TSVC_REVOCATION_NONE = 0,
+    /** Revoked certificates fail; when no usable CRL or OCSP response is
+     *  found, the chain still passes and the report says so. */
+    TSVC_REVOCATION_SOFT_FAIL = 1,
+    /** Revoked certificates fail; when no usable data is found the result
+     *  is INDETERMINATE with TRY_LATER. */
+    TSVC_REVOCATION_HARD_FAIL = 2
+} tsvc_revocation_mode;
+
+/**
+ * @brief Which revocation source is tried first (or only).
+ * @since 0.1
+ */
+typedef enum tsvc_revocation_source {
+    TSVC_REVOCATION_OCSP_FIRST = 0, /**< OCSP, then CRLs (the default). */
+    TSVC_REVOCATION_CRL_FIRST = 1,  /**< CRLs, then OCSP. */
+    TSVC_REVOCATION_OCSP_ONLY = 2,  /**< OCSP responses only. */
+    TSVC_REVOCATION_CRL_ONLY = 3    /**< CRLs only. */
+} tsvc_revocation_source;
+
+/**
+ * @brief Whether revocation data may be fetched through the context's
+ *        fetch callback (trustsvc/fetch.h): CRLs from the certificate's
+ *        cRLDistributionPoints, OCSP from its authorityInfoAccess.
+ * @since 0.1
+ */
+typedef enum tsvc_revocation_fetch {
+    /** Only material given by the caller in the store (the default). */
+    TSVC_REVOCATION_FETCH_NEVER = 0,
+    /** The caller's material is enough when it answers; fetch otherwise. */
+    TSVC_REVOCATION_FETCH_WHEN_MISSING = 1,
+    /** Always fetch fresh data first; the caller's material is a fallback. */
+    TSVC_REVOCATION_FETCH_ALWAYS = 2
+} tsvc_revocation_fetch;
+
+/**
+ * @brief Revocation flags.
+ * @since 0.1
+ */
+typedef enum tsvc_revocation_flag {
+    /** Check the leaf only (default: every certificate but the trust anchor). */
+    TSVC_REVOCATION_LEAF_ONLY = 0x1,
+    /** The validation time is a proven time of use (proof of existence,
+     *  e.g. a time-stamp): a certificate revoked at or before it gives
+     *  FAILED/REVOKED. Without this flag it gives INDETERMINATE with
+     *  REVOKED_NO_POE (leaf) or REVOKED_CA_NO_POE (a CA), as ETSI EN
+     *  319 102-1 does when no proof of existence is known. */
+    TSVC_REVOCATION_TIME_IS_POE = 0x2
+} tsvc_revocation_flag;
+
+/**
+ * @brief Sets the revocation mode. Status is always evaluated at the
+ *        validation time: a certificate revoked after it was good then.
+ * @param policy an unfrozen policy.
+ * @param mode a ::tsvc_revocation_mode value.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK or an error listed above.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_policy_set_revocation_mode(tsvc_policy *policy,
+                                                     tsvc_revocation_mode mode,
+                                                     tsvc_error **err);
+
+/**
+ * @brief Sets the preferred revocation source.
+ * @param policy an unfrozen policy.
+ * @param source a ::tsvc_revocation_source value.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK or an error listed above.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_policy_set_revocation_source(tsvc_policy *policy,
+                                                       tsvc_revocation_source source,
+                                                       tsvc_error **err);
+
+/**
+ * @brief Sets the freshness required of revocation data, relative to the
+ *        validation time: a CRL or OCSP response is used only when its
+ *        thisUpdate is not after the validation time + @p skew, its
+ *        nextUpdate (when present) not before the validation time - @p skew,
+ *        and (when @p max_age is not 0) its thisUpdate not older than
+ *        @p max_age seconds before the validation time.
+ * @param policy an unfrozen policy.
+ * @param max_age seconds, 0 for no limit (the default); at most 10 years.
+ * @param skew seconds, 0 .. 86400 (default 300).
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK or an error listed above.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_policy_set_revocation_freshness(tsvc_policy *policy, int64_t max_age,
+                                                          int64_t skew, tsvc_error **err);
+
+/**
+ * @brief Sets whether revocation data may be fetched.
+ * @param policy an unfrozen policy.
+ * @param fetch a ::tsvc_revocation_fetch value.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK or an error listed above.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_policy_set_revocation_fetch(tsvc_policy *policy,
+                                                      tsvc_revocation_fetch fetch,
+                                                      tsvc_error **err);
+
+/**
+ * @brief Sets the revocation flags.
+ * @param policy an unfrozen policy.
+ * @param flags OR of ::tsvc_revocation_flag values.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK or an error listed above.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_policy_set_revocation_flags(tsvc_policy *policy, uint32_t flags,
+                                                      tsvc_error **err);
+
+/* ------------------------------------------------------------------ */
 /* Reports                                                             */
 /* ------------------------------------------------------------------ */
 

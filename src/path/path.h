@@ -48,6 +48,13 @@ struct tsvc_store {
     const struct tsvc_cert **inter;
     size_t num_inter;
     size_t cap_inter;
+    /* Revocation material given by the caller (src/path/revcheck.c) */
+    struct tsvc_crl **crls;
+    size_t num_crls;
+    size_t cap_crls;
+    struct tsvc_ocsp_response **ocsp;
+    size_t num_ocsp;
+    size_t cap_ocsp;
 };
 
 /* ------------------------------------------------------------------ */
@@ -89,6 +96,14 @@ struct tsvc_policy {
     bool has_max_depth;
     unsigned max_depth;
     struct tsvc_algorithm_policy *algpolicy; /* owned reference; NULL: no algorithm checks */
+    /* Revocation checking (tsvc_policy_set_revocation_*; src/path/revcheck.c) */
+    tsvc_revocation_mode rev_mode;
+    tsvc_revocation_source rev_source;
+    tsvc_revocation_fetch rev_fetch;
+    bool rev_has_freshness;
+    int64_t rev_max_age; /* 0: no limit */
+    int64_t rev_skew;
+    uint32_t rev_flags;  /* tsvc_revocation_flag */
 };
 
 /* ------------------------------------------------------------------ */
@@ -138,5 +153,23 @@ tsvc_status tsvc__policy_graph_run(const tsvc_ctx *ctx, const tsvc__polcert *cer
 
 /** Marks a policy used (frozen); returns the policy. */
 void tsvc__policy_freeze(tsvc_policy *policy);
+
+/* ------------------------------------------------------------------ */
+/* Revocation (src/path/revcheck.c)                                     */
+/* ------------------------------------------------------------------ */
+
+/** Releases the revocation material of a store (called by tsvc_store_free). */
+void tsvc__store_free_revocation(struct tsvc_store *store);
+
+/**
+ * Checks the revocation status of the certificates of a validated path
+ * (path[0] = leaf .. path[len-1], issued by @p anchor) at @p when, as the
+ * policy asks, adding "revocation" entries to the report. Returns 0 when
+ * nothing failed, 1 when the outcome of @p r was set (revoked, or no
+ * usable data under hard-fail), -1 on allocation failure.
+ */
+int tsvc__path_revocation(const tsvc_ctx *ctx, const tsvc_policy *pol, const struct tsvc_store *store,
+                          tsvc_report *r, const struct tsvc_cert *const *path, size_t len,
+                          const tsvc__anchor *anchor, int64_t when);
 
 #endif /* TSVC_PATH_PATH_H */

@@ -59,6 +59,7 @@ void tsvc_store_free(tsvc_store *store)
     }
     for (size_t i = 0; i < store->num_inter; i++)
         tsvc__path_cert_unref(store->inter[i]);
+    tsvc__store_free_revocation(store);
     tsvc__free(store->ctx, store->anchors);
     tsvc__free(store->ctx, (void *)store->inter);
     tsvc__free(store->ctx, store);

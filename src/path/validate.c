@@ -1093,9 +1093,17 @@ tsvc_status tsvc_validate(tsvc_ctx *ctx, tsvc_report **report, const tsvc_cert *
 
     if (vs->found) {
         add_chain(vs, vs->path, vs->len, vs->anchor);
-        tsvc__report_set_outcome(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE,
-                                 "a chain of %zu certificate(s) to a trust anchor validated",
-                                 vs->len + (vs->anchor->cert ? 1u : 0u));
+        /* Revocation of the validated path, when the policy asks (revcheck.c). */
+        int rv = tsvc__path_revocation(ctx, policy, store, r, vs->path, vs->len, vs->anchor,
+                                       vs->when);
+        if (rv < 0) {
+            st = tsvc__err_code(err, TSVC_ERR_NOMEM);
+            goto out;
+        }
+        if (rv == 0)
+            tsvc__report_set_outcome(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE,
+                                     "a chain of %zu certificate(s) to a trust anchor validated",
+                                     vs->len + (vs->anchor->cert ? 1u : 0u));
     } else if (vs->stop != TSVC_OK) {
         tsvc__report_set_status(r, vs->stop);
         tsvc__report_add(r, -1, "limits", TSVC_CHECK_FAILED, -1, "%s", limit_text(vs->stop));

@@ -100,11 +100,18 @@ tsvc_status tsvc_ocsp_request_build(const tsvc_ctx *ctx, tsvc_buf *out, const ts
                                     const tsvc_cert *issuer, tsvc_hash_alg hash,
                                     const uint8_t *nonce, size_t nonce_len, tsvc_error **err)
 {
-    uint8_t nh[64], kh[64];
-    tsvc__cbb cbb;
     if (out == NULL || cert == NULL || issuer == NULL || issuer->pubkey == NULL)
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1,
                          "output, certificate and issuer (with a supported key) are required");
+    return tsvc__ocsp_request_build(ctx, out, cert, issuer->pubkey, hash, nonce, nonce_len, err);
+}
+
+tsvc_status tsvc__ocsp_request_build(const tsvc_ctx *ctx, tsvc_buf *out, const tsvc_cert *cert,
+                                     const tsvc_pubkey *issuer_key, tsvc_hash_alg hash,
+                                     const uint8_t *nonce, size_t nonce_len, tsvc_error **err)
+{
+    uint8_t nh[64], kh[64];
+    tsvc__cbb cbb;
     out->data = NULL;
     out->len = 0;
     if ((nonce == NULL) != (nonce_len == 0) || nonce_len > TSVC_OCSP_MAX_NONCE)
@@ -114,7 +121,7 @@ tsvc_status tsvc_ocsp_request_build(const tsvc_ctx *ctx, tsvc_buf *out, const ts
         return tsvc__err(err, TSVC_ERR_ALGORITHM, "ocsp.certid", -1,
                          "CertID hash must be SHA-1 or SHA-256");
     /* issuerNameHash is over the issuer name as the certificate encodes it. */
-    tsvc_status st = certid_hashes(ctx, hash, &cert->issuer, issuer->pubkey, nh, kh, err);
+    tsvc_status st = certid_hashes(ctx, hash, &cert->issuer, issuer_key, nh, kh, err);
     if (st != TSVC_OK)
         return st;
     size_t hl = tsvc__hash_size(hash);

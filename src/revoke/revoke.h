@@ -182,6 +182,11 @@ tsvc_status tsvc__ocsp_check(const tsvc_ctx *ctx, const tsvc_ocsp_response *resp
                              const tsvc_ocsp_verify_options *opts, tsvc__rev_result *res,
                              tsvc_error **err);
 
+/** tsvc_ocsp_request_build() with the issuer given by its key. */
+tsvc_status tsvc__ocsp_request_build(const tsvc_ctx *ctx, tsvc_buf *out, const tsvc_cert *cert,
+                                     const tsvc_pubkey *issuer_key, tsvc_hash_alg hash,
+                                     const uint8_t *nonce, size_t nonce_len, tsvc_error **err);
+
 /** True when some SingleResponse names @p cert's serial (cheap pre-selection). */
 bool tsvc__ocsp_mentions(const tsvc_ocsp_response *resp, const tsvc_cert *cert);
 
