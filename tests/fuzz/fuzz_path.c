@@ -108,8 +108,8 @@ static void check_report(const tsvc_report *r, const tsvc_cert *leaf, const tsvc
     const tsvc_indication ind = tsvc_report_indication(r);
     fuzz_check(ind == TSVC_INDICATION_PASSED || ind == TSVC_INDICATION_FAILED ||
                ind == TSVC_INDICATION_INDETERMINATE);
-    fuzz_check(tsvc_indication_str(ind) != NULL);
-    fuzz_check(tsvc_subindication_str(tsvc_report_subindication(r)) != NULL);
+    fuzz_check(tsvc_indication_str((int)ind) != NULL);
+    fuzz_check(tsvc_subindication_str((int)tsvc_report_subindication(r)) != NULL);
     (void)tsvc_report_status(r);
     (void)tsvc_report_reason(r);
     fuzz_check(tsvc_report_time(r) == WHEN);
@@ -133,7 +133,7 @@ static void check_report(const tsvc_report *r, const tsvc_cert *leaf, const tsvc
     const size_t nc = tsvc_report_num_checks(r);
     for (size_t i = 0; i < nc; i++) {
         fuzz_check(tsvc_report_check_name(r, i) != NULL);
-        fuzz_check(tsvc_check_result_str(tsvc_report_check_result(r, i)) != NULL);
+        fuzz_check(tsvc_check_result_str((int)tsvc_report_check_result(r, i)) != NULL);
         (void)tsvc_report_check_message(r, i);
         const int c = tsvc_report_check_cert(r, i);
         fuzz_check(c >= -1);
