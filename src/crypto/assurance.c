@@ -516,12 +516,13 @@ tsvc_status tsvc_sign_evidence_to_json(const tsvc_sign_evidence *ev, tsvc_buf *o
              true);
     j_kv_str(&j, "text", a != NULL ? a->certification : NULL, false);
     j_lit(&j, "}}}");
-    if (j.failed) {
+    /* tsvc_buf memory comes from tsvc__buf_set (it carries its allocator). */
+    tsvc_status st = j.failed ? TSVC_ERR_NOMEM : tsvc__buf_set(ev->ctx, out, j.data, j.len + 1);
+    if (j.data != NULL)
         tsvc__free(ev->ctx, j.data);
-        return tsvc__err_code(err, TSVC_ERR_NOMEM);
-    }
-    out->data = (uint8_t *)j.data;
-    out->len = j.len;
+    if (st != TSVC_OK)
+        return tsvc__err_code(err, st);
+    out->len--; /* the NUL stays after the text */
     return TSVC_OK;
 }
 

@@ -130,6 +130,11 @@ tsvc_status tsvc__key_wrap(const tsvc_ctx *ctx, const struct tsvc_backend *ops, 
                            void *handle, tsvc_key_type type, tsvc_key_storage storage,
                            const tsvc__key_hsm_info *info, tsvc_key **out, tsvc_error **err);
 
+/** The backend handle of @p key when its table is @p ops, else NULL. */
+void *tsvc__key_handle(const tsvc_key *key, const struct tsvc_backend *ops);
+/** The context a key was made with. */
+const tsvc_ctx *tsvc__key_ctx(const tsvc_key *key);
+
 /**
  * Signs (message, or digest when @p is_digest) through the key's
  * activation callback, with the caller's @p label, and gives the

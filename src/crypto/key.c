@@ -608,6 +608,16 @@ tsvc_status tsvc_key_get_public(const tsvc_key *key, tsvc_pubkey **out, tsvc_err
 
 /* tsvc_key_get_info() is in assurance.c (it reports the HSM facts too). */
 
+void *tsvc__key_handle(const tsvc_key *key, const tsvc_backend *ops)
+{
+    return key != NULL && key->ops == ops ? key->handle : NULL;
+}
+
+const tsvc_ctx *tsvc__key_ctx(const tsvc_key *key)
+{
+    return key != NULL ? key->ctx : NULL;
+}
+
 tsvc_status tsvc__key_wrap(const tsvc_ctx *ctx, const tsvc_backend *ops, void *bstate,
                            void *handle, tsvc_key_type type, tsvc_key_storage storage,
                            const tsvc__key_hsm_info *info, tsvc_key **out, tsvc_error **err)
