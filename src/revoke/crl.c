@@ -422,8 +422,10 @@ static tsvc_status parse_crl(tsvc_crl *crl, tsvc_error **err)
     }
     READ(tsvc__der_expect_end(&outer, E), "crl", outer);
 
-    tbs = crl->tbs;
-    READ(tsvc__der_get(&tbs, TSVC__TAG_SEQUENCE, &tbs, E), "crl.tbs", tbs);
+    {
+        tsvc__cbs whole = crl->tbs;
+        READ(tsvc__der_get(&whole, TSVC__TAG_SEQUENCE, &tbs, E), "crl.tbs", whole);
+    }
     if (!tsvc__der_peek_tag(&tbs, TSVC__TAG_INTEGER)) {
         st = fail(err, "crl.version", &tbs, "v1 CRL (no version): only v2 CRLs are accepted");
         goto out;

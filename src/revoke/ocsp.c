@@ -359,8 +359,10 @@ static tsvc_status parse_basic(tsvc_ocsp_response *r, tsvc__cbs basic_octets, ts
     READ(tsvc__der_expect_end(&basic, E), "ocsp.basic", basic);
 
     /* ResponseData */
-    rd = r->tbs;
-    READ(tsvc__der_get(&rd, TSVC__TAG_SEQUENCE, &rd, E), "ocsp.tbs", rd);
+    {
+        tsvc__cbs whole = r->tbs;
+        READ(tsvc__der_get(&whole, TSVC__TAG_SEQUENCE, &rd, E), "ocsp.tbs", whole);
+    }
     if (tsvc__der_peek_tag(&rd, TSVC__TAG_CONTEXT_C(0))) {
         tsvc__cbs vo;
         uint64_t v = 0;
