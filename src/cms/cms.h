@@ -87,7 +87,8 @@ typedef struct tsvc__cms_signer {
 /** A decoded ContentInfo holding a SignedData. */
 typedef struct tsvc__cms {
     const tsvc_ctx *ctx;
-    uint8_t *der; /* owned: the input, or its DER normalisation */
+    tsvc_buf der_buf; /* owned: the input, or its DER normalisation */
+    const uint8_t *der; /* == der_buf.data */
     size_t der_len;
     bool was_ber; /* the input needed the BER normaliser */
     uint64_t version;

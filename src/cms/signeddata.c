@@ -272,11 +272,11 @@ tsvc_status tsvc__cms_parse(const tsvc_ctx *ctx, const uint8_t *data, size_t len
     if (cms == NULL)
         return tsvc__err_code(err, TSVC_ERR_NOMEM);
     cms->ctx = ctx;
-    cms->der = tsvc__memdup(ctx, data, len ? len : 1);
-    if (cms->der == NULL) {
-        st = tsvc__err_code(err, TSVC_ERR_NOMEM);
+    if ((st = tsvc__buf_set(ctx, &cms->der_buf, data, len)) != TSVC_OK) {
+        st = tsvc__err_code(err, st);
         goto out;
     }
+    cms->der = cms->der_buf.data;
     cms->der_len = len;
     st = parse_der(cms, NULL);
     if (st != TSVC_OK && ber_only(st)) {
@@ -286,9 +286,10 @@ tsvc_status tsvc__cms_parse(const tsvc_ctx *ctx, const uint8_t *data, size_t len
         if (st != TSVC_OK)
             goto out;
         tsvc__free(ctx, cms->signers);
-        tsvc__free(ctx, cms->der);
+        tsvc_buf_dispose(&cms->der_buf);
         memset(cms, 0, sizeof(*cms));
         cms->ctx = ctx;
+        cms->der_buf = norm;
         cms->der = norm.data;
         cms->der_len = norm.len;
         norm.data = NULL;
@@ -328,7 +329,7 @@ void tsvc__cms_free(tsvc__cms *cms)
     if (cms == NULL)
         return;
     tsvc__free(cms->ctx, cms->signers);
-    tsvc__free(cms->ctx, cms->der);
+    tsvc_buf_dispose(&cms->der_buf);
     tsvc__free(cms->ctx, cms);
 }
 

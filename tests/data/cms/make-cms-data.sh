@@ -101,4 +101,12 @@ cat ca.pem root.pem > chain.pem
 rm -f *.csr *.srl ext.cnf
 # Content used by the interop and unit tests.
 printf 'libtrustsvc CAdES test content\n' > content.txt
+# OpenSSL-made signatures read by the unit tests (the interop suite makes fresh ones).
+$O cms -sign -cades -binary -nodetach -md sha256 -in content.txt -signer signer-rsa.pem \
+    -inkey signer-rsa.key -certfile ca.pem -outform DER -out openssl-cades.der
+$O cms -sign -cades -binary -nodetach -stream -md sha256 -in content.txt -signer signer-ec.pem \
+    -inkey signer-ec.key -certfile ca.pem -outform DER -out openssl-cades-ber.der
+$O cms -sign -cades -binary -md sha384 -in content.txt -signer signer-rsa.pem \
+    -inkey signer-rsa.key -signer signer-ec.pem -inkey signer-ec.key -certfile ca.pem \
+    -outform DER -out openssl-two-signers.der
 echo done
