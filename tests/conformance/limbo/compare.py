@@ -12,7 +12,8 @@ script prints a SKIPPED line and exits 77 (meson's "skipped").
 Agreement must be complete: a case whose actual result differs from the
 expected one fails the test unless it is listed, with a reason, in the
 exceptions file. SKIPPED results (e.g. CRL cases until CRLs are supported)
-are counted separately. Every pathological:: case is also run on its own
+are counted separately (none are skipped for CRLs any more: crl_cases.py
+runs local CRL cases). Every pathological:: case is also run on its own
 and must finish in under one second.
 """
 import json

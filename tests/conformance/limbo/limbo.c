@@ -6,6 +6,9 @@
  *   {"version":1,"harness":"libtrustsvc-<version>",
  *    "results":[{"id":...,"actual_result":"SUCCESS|FAILURE|SKIPPED","context":...}]}
  *
+ * Cases with "crls" are validated with revocation checking of the leaf
+ * (hard-fail, the given CRLs only).
+ *
  * Usage: tsvc-limbo [--id TESTCASE-ID] [--verbose] < limbo.json > results.json
  * With --id only that test case is run (the comparison script times the
  * pathological cases one by one this way). --verbose writes each case's
@@ -22,6 +25,7 @@
 #include "der/der.h"
 #include "path/path.h"
 #include "x509/x509.h"
+#include "trustsvc/revoke.h"
 #include "trustsvc/store.h"
 #include "trustsvc/validate.h"
 
@@ -263,10 +267,7 @@ static void run_case(json_t *tc, bool verbose, outcome *o)
     o->context[0] = '\0';
 
     json_t *crls = json_object_get(tc, "crls");
-    if (json_is_array(crls) && json_array_size(crls) > 0) {
-        set_outcome(o, "SKIPPED", "CRLs not yet supported");
-        goto out;
-    }
+    bool has_crls = json_is_array(crls) && json_array_size(crls) > 0;
     (void)features_has;
 
     st = tsvc_ctx_new(&ctx, NULL, &err);
@@ -415,6 +416,26 @@ static void run_case(json_t *tc, bool verbose, outcome *o)
         set_outcome(o, "FAILURE", "peer certificate rejected: %s",
                     err ? tsvc_error_message(err) : "not exactly one certificate");
         goto out;
+    }
+    /* CRLs: revocation checking of the leaf, hard-fail, with the given CRLs
+     * only (as OpenSSL's X509_V_FLAG_CRL_CHECK). A CRL this library refuses
+     * to parse is left out: the leaf then has no usable CRL and fails. */
+    if (has_crls) {
+        json_array_foreach(crls, i, v) {
+            const char *pem = json_string_value(v);
+            tsvc_crl *crl = NULL;
+            if (pem != NULL &&
+                tsvc_crl_parse(ctx, &crl, (const uint8_t *)pem, strlen(pem), NULL) == TSVC_OK)
+                tsvc_store_add_crl(store, crl, NULL);
+            tsvc_crl_free(crl);
+        }
+        if ((st = tsvc_policy_set_revocation_mode(policy, TSVC_REVOCATION_HARD_FAIL, &err)) !=
+                TSVC_OK ||
+            (st = tsvc_policy_set_revocation_source(policy, TSVC_REVOCATION_CRL_ONLY, &err)) !=
+                TSVC_OK ||
+            (st = tsvc_policy_set_revocation_flags(policy, TSVC_REVOCATION_LEAF_ONLY, &err)) !=
+                TSVC_OK)
+            goto policy_error;
     }
     tsvc_store_freeze(store);
 
