@@ -562,9 +562,13 @@ static bool check_format(sctx *c, tsvc__cbs *md)
             return false;
         }
         c->sr->has_time = true;
+        int64_t y;
+        unsigned mo, d, h, mi, sec;
+        tsvc__time_to_civil(c->sr->signing_time, &y, &mo, &d, &h, &mi, &sec);
         tsvc__report_add(c->r, -1, "signing-time", TSVC_CHECK_INFO, -1,
-                         "claimed signing time %lld (not proven: B-B level)",
-                         (long long)c->sr->signing_time);
+                         "claimed signing time %04lld-%02u-%02uT%02u:%02u:%02uZ (a claim only at "
+                         "level B-B)",
+                         (long long)y, mo, d, h, mi, sec);
     } else {
         tsvc__report_add(c->r, -1, "signing-time", TSVC_CHECK_INFO, -1,
                          "no claimed signing time (CAdES B-B asks for one)");
@@ -580,6 +584,48 @@ static bool check_format(sctx *c, tsvc__cbs *md)
         tsvc__ades_oid_text(&oid, c->sr->commitment, sizeof(c->sr->commitment));
         tsvc__report_add(c->r, -1, "commitment-type", TSVC_CHECK_INFO, -1, "%s",
                          c->sr->commitment);
+    }
+    a = tsvc__cms_find_attr(si->sattrs, si->num_sattrs, OID(TSVC__OID_AA_SIG_POLICY_ID), &n);
+    if (a != NULL) {
+        tsvc__cbs v = a->first, seq, oid;
+        char text[TSVC__OID_TEXT_MAX];
+        if (tsvc__der_peek_tag(&v, TSVC__TAG_NULL)) {
+            tsvc__report_add(c->r, -1, "signature-policy", TSVC_CHECK_INFO, -1,
+                             "implied signature policy");
+        } else if (tsvc__der_get(&v, TSVC__TAG_SEQUENCE, &seq, NULL) == TSVC_OK &&
+                   tsvc__der_get_oid(&seq, &oid, NULL) == TSVC_OK) {
+            tsvc__ades_oid_text(&oid, text, sizeof(text));
+            tsvc__report_add(c->r, -1, "signature-policy", TSVC_CHECK_INFO, -1,
+                             "signature-policy-identifier %s (the policy document is not "
+                             "checked)",
+                             text);
+        } else {
+            FAIL_FORMAT(c, "signature-policy", "malformed signature-policy-identifier");
+            return false;
+        }
+    }
+    a = tsvc__cms_find_attr(si->sattrs, si->num_sattrs, OID(TSVC__OID_AA_SIGNER_LOCATION), &n);
+    if (a != NULL) {
+        tsvc__cbs v = a->first, seq, f, str;
+        char country[64] = "", locality[128] = "";
+        uint32_t tag;
+        if (tsvc__der_get(&v, TSVC__TAG_SEQUENCE, &seq, NULL) != TSVC_OK) {
+            FAIL_FORMAT(c, "signer-location", "malformed signer-location");
+            return false;
+        }
+        while (seq.len > 0 && tsvc__der_get_any(&seq, &tag, &f, NULL, NULL) == TSVC_OK) {
+            char *dst = tag == TSVC__TAG_CONTEXT_C(0)   ? country
+                        : tag == TSVC__TAG_CONTEXT_C(1) ? locality
+                                                        : NULL;
+            size_t cap = tag == TSVC__TAG_CONTEXT_C(0) ? sizeof(country) : sizeof(locality);
+            if (dst != NULL && tsvc__der_get_any(&f, NULL, &str, NULL, NULL) == TSVC_OK) {
+                size_t k = str.len < cap - 1 ? str.len : cap - 1;
+                memcpy(dst, str.data, k);
+                dst[k] = '\0';
+            }
+        }
+        tsvc__report_add(c->r, -1, "signer-location", TSVC_CHECK_INFO, -1,
+                         "country \"%s\", locality \"%s\"", country, locality);
     }
     return true;
 }
@@ -714,7 +760,6 @@ static void verify_signer(sctx *c)
     tsvc__sig_params params;
     tsvc_buf tbs = TSVC_BUF_INIT;
     uint8_t digest[TSVC_HASH_MAX_SIZE];
-    bool have_cert, crypto_ok = true;
     memset(&params, 0, sizeof(params));
 
     /* 1. format */
@@ -742,7 +787,7 @@ static void verify_signer(sctx *c)
                      "signed attributes well-formed (DER, each once)");
 
     /* 2. signing certificate */
-    have_cert = check_signing_cert(c);
+    (void)check_signing_cert(c);
     if (c->sr->cert != NULL) {
         tsvc__ades_org_text(c->sr->cert, c->sr->org, sizeof(c->sr->org), c->sr->org_id,
                             sizeof(c->sr->org_id));
@@ -774,7 +819,6 @@ static void verify_signer(sctx *c)
                          hash_text(dalg));
         decide(c, TSVC_INDICATION_FAILED, TSVC_SUB_HASH_FAILURE,
                "message-digest does not match the content");
-        crypto_ok = false;
     } else {
         tsvc__report_add(c->r, -1, "message-digest", TSVC_CHECK_PASSED, -1, "%s matches",
                          hash_text(dalg));
@@ -795,14 +839,12 @@ static void verify_signer(sctx *c)
                              "cannot verify: %s", tsvc_status_str(st));
             decide(c, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_CRYPTO_CONSTRAINTS_FAILURE,
                    "signature cannot be verified: %s", tsvc_status_str(st));
-            crypto_ok = false;
-        } else {
+            } else {
             tsvc__report_add(c->r, -1, "signature", TSVC_CHECK_FAILED, -1,
                              "the signature value does not verify (%s)", tsvc_status_str(st));
             decide(c, TSVC_INDICATION_FAILED, TSVC_SUB_SIG_CRYPTO_FAILURE,
                    "the signature value does not verify with the signing certificate's key");
-            crypto_ok = false;
-        }
+            }
     } else if (c->sr->cert != NULL) {
         tsvc__report_add(c->r, -1, "signature", TSVC_CHECK_SKIPPED, -1,
                          "the signing certificate's key type is not supported");
@@ -810,8 +852,6 @@ static void verify_signer(sctx *c)
                "the signing certificate's key type is not supported");
     }
     tsvc_buf_dispose(&tbs);
-    (void)have_cert;
-    (void)crypto_ok;
 
     /* 5. algorithm policy at the validation time */
     {

@@ -463,6 +463,8 @@ static void test_optional_attributes_and_json(void **state)
                         "1.2.840.113549.1.9.16.6.1");
     assert_non_null(json_object_get(s0, "checks"));
     assert_string_equal(json_string_value(json_object_get(s0, "digest_algorithm")), "SHA-256");
+    assert_non_null(strstr((const char *)js.data, "locality \\\"Tokyo\\\""));
+    assert_non_null(strstr((const char *)js.data, "signature-policy-identifier 1.2.3.4.5"));
     json_decref(root);
     tsvc_buf_dispose(&js);
     tsvc_sig_report_free(r);
