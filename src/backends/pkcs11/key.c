@@ -536,6 +536,12 @@ static tsvc_status do_sign(p11_key *k, CK_MECHANISM *mech, const uint8_t *data, 
             }
         }
         CK_RV rv = fl->C_SignInit(s, mech, k->obj);
+        if (rv == CKR_ARGUMENTS_BAD) {
+            /* The token refuses the mechanism's parameters (e.g. a PSS MGF1
+             * hash that differs from the message hash). */
+            tsvc__p11_session_put(k->tok, s, false);
+            return TSVC_ERR_PKCS11_MECHANISM;
+        }
         if (rv == CKR_OK && k->always_auth) {
             st = tsvc__p11_login_context(k->tok, s);
             if (st != TSVC_OK) {
