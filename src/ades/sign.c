@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ades/ades.h"
+#include "cms/tst.h"
 #include "crypto/algpolicy.h"
 
 #define OID(lit) (const uint8_t *)(lit), TSVC__CMS_OID_LEN(lit)
@@ -302,26 +303,6 @@ static tsvc_status finish_value(tsvc__cbb *cbb, tsvc_buf *vals, size_t *n)
     return st;
 }
 
-static void add_ess_cert_id_v2(tsvc__cbb *cbb, const tsvc_cert *cert, const uint8_t *hash,
-                               size_t hash_len)
-{
-    tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE);    /* SigningCertificateV2 */
-    tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE);    /* certs */
-    tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE);    /* ESSCertIDv2; hashAlgorithm DEFAULT sha256 */
-    tsvc__cbb_add_octet_string(cbb, hash, hash_len);
-    tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE);    /* IssuerSerial */
-    tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE);    /* GeneralNames */
-    tsvc__cbb_open(cbb, TSVC__TAG_CONTEXT_C(4)); /* directoryName [4] EXPLICIT Name */
-    tsvc__cbb_add_bytes(cbb, cert->issuer.data, cert->issuer.len);
-    tsvc__cbb_close(cbb);
-    tsvc__cbb_close(cbb);
-    tsvc__cbb_add_integer_raw(cbb, 0, cert->serial.data, cert->serial.len);
-    tsvc__cbb_close(cbb);
-    tsvc__cbb_close(cbb);
-    tsvc__cbb_close(cbb);
-    tsvc__cbb_close(cbb);
-}
-
 static tsvc_status build_tbs(tsvc_signer *s, tsvc_error **err)
 {
     tsvc_status st = TSVC_OK;
@@ -329,7 +310,6 @@ static tsvc_status build_tbs(tsvc_signer *s, tsvc_error **err)
     tsvc__cms_attr_in attrs[MAX_SIGN_ATTRS];
     size_t nv = 0, na = 0;
     tsvc__cbb cbb;
-    uint8_t cert_hash[32];
     size_t out_len = 0;
     memset(vals, 0, sizeof(vals));
     if (!s->digest_given) {
@@ -337,9 +317,6 @@ static tsvc_status build_tbs(tsvc_signer *s, tsvc_error **err)
             goto out;
         s->md_len = out_len;
     }
-    if ((st = tsvc__hash_oneshot(s->ctx, TSVC_HASH_SHA256, s->cert->der, s->cert->der_len,
-                                 cert_hash, err)) != TSVC_OK)
-        goto out;
     /* content-type */
     tsvc__cbb_init(&cbb, s->ctx);
     if (s->ct_len > 0)
@@ -363,7 +340,11 @@ static tsvc_status build_tbs(tsvc_signer *s, tsvc_error **err)
     attrs[na++] = (tsvc__cms_attr_in){OID(TSVC__OID_AA_SIGNING_TIME), NULL, 0};
     /* signing-certificate-v2 */
     tsvc__cbb_init(&cbb, s->ctx);
-    add_ess_cert_id_v2(&cbb, s->cert, cert_hash, sizeof(cert_hash));
+    if ((st = tsvc__cms_ess_cert_v2_encode(s->ctx, &cbb, TSVC_HASH_SHA256, s->cert, err)) !=
+        TSVC_OK) {
+        tsvc__cbb_cleanup(&cbb);
+        goto out;
+    }
     if ((st = finish_value(&cbb, vals, &nv)) != TSVC_OK)
         goto nomem;
     attrs[na++] = (tsvc__cms_attr_in){OID(TSVC__OID_AA_SIGNING_CERT_V2), NULL, 0};

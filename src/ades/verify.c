@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ades/ades.h"
+#include "cms/tst.h"
 #include "crypto/algpolicy.h"
 #include "path/path.h"
 #include "path/report.h"
@@ -630,61 +631,6 @@ static bool check_format(sctx *c, tsvc__cbs *md)
     return true;
 }
 
-/* ESSCertID(v2) of the first entry: does it name @p cert? */
-static bool ess_matches(const tsvc_ctx *ctx, const tsvc__cbs *value, bool v2,
-                        const tsvc_cert *cert, const char **why)
-{
-    tsvc__cbs v = *value, sc, certs, id, hash;
-    tsvc_hash_alg alg = v2 ? TSVC_HASH_SHA256 : TSVC_HASH_SHA1;
-    uint8_t d[TSVC_HASH_MAX_SIZE];
-    *why = "malformed signing-certificate attribute";
-    if (tsvc__der_get(&v, TSVC__TAG_SEQUENCE, &sc, NULL) != TSVC_OK ||
-        tsvc__der_get(&sc, TSVC__TAG_SEQUENCE, &certs, NULL) != TSVC_OK ||
-        tsvc__der_get(&certs, TSVC__TAG_SEQUENCE, &id, NULL) != TSVC_OK)
-        return false;
-    if (v2 && tsvc__der_peek_tag(&id, TSVC__TAG_SEQUENCE)) {
-        tsvc__cbs algid;
-        if (tsvc__der_get_element(&id, TSVC__TAG_SEQUENCE, &algid, NULL) != TSVC_OK ||
-            tsvc__hash_alg_parse(&algid, &alg, NULL) != TSVC_OK) {
-            *why = "unknown hash algorithm in ESSCertIDv2";
-            return false;
-        }
-    }
-    if (tsvc__der_get_octet_string(&id, &hash, NULL) != TSVC_OK)
-        return false;
-    if (tsvc__hash_oneshot(ctx, alg, cert->der, cert->der_len, d, NULL) != TSVC_OK) {
-        *why = "cannot hash the certificate for ESSCertID";
-        return false;
-    }
-    if (!tsvc__cbs_equal(&hash, d, tsvc__hash_size(alg))) {
-        *why = "the certificate's hash differs from the one in the signing-certificate attribute";
-        return false;
-    }
-    if (id.len > 0) {
-        tsvc__cbs is, gns, serial;
-        bool neg = false, name_ok = false;
-        if (tsvc__der_get(&id, TSVC__TAG_SEQUENCE, &is, NULL) != TSVC_OK ||
-            tsvc__der_get(&is, TSVC__TAG_SEQUENCE, &gns, NULL) != TSVC_OK ||
-            tsvc__der_get_integer(&is, 0, &serial, &neg, NULL) != TSVC_OK)
-            return false;
-        while (gns.len > 0) {
-            uint32_t tag;
-            tsvc__cbs gc, name;
-            if (tsvc__der_get_any(&gns, &tag, &gc, NULL, NULL) != TSVC_OK)
-                return false;
-            if (tag == TSVC__TAG_CONTEXT_C(4) &&
-                tsvc__der_get_element(&gc, TSVC__TAG_SEQUENCE, &name, NULL) == TSVC_OK &&
-                tsvc__name_equal(&name, &cert->issuer))
-                name_ok = true;
-        }
-        if (!name_ok || !tsvc__cbs_equal(&serial, cert->serial.data, cert->serial.len)) {
-            *why = "the issuer and serial number in the signing-certificate attribute differ";
-            return false;
-        }
-    }
-    return true;
-}
-
 static bool sid_matches(const tsvc__cms_signer *si, const tsvc_cert *c)
 {
     if (c == NULL)
@@ -705,7 +651,7 @@ static bool check_signing_cert(sctx *c)
     size_t n2 = 0, n1 = 0;
     const tsvc_cert *cands[16];
     size_t nc = 0;
-    const char *why = NULL;
+    const char *why = "the signing-certificate attribute names no candidate";
     for (size_t i = 0; i < v->num_certs && nc < 16; i++)
         if (sid_matches(si, v->certs[i]))
             cands[nc++] = v->certs[i];
@@ -735,14 +681,26 @@ static bool check_signing_cert(sctx *c)
         return false;
     }
     for (size_t i = 0; i < nc; i++) {
-        if (ess_matches(v->ctx, a2 ? &a2->first : &a1->first, a2 != NULL, cands[i], &why)) {
+        tsvc__ess_result res = TSVC__ESS_ABSENT;
+        bool v2 = false;
+        if (tsvc__cms_ess_check(v->ctx, si, cands[i], &res, &v2, NULL) != TSVC_OK) {
+            why = "cannot hash the certificate for ESSCertID";
+            continue;
+        }
+        if (res == TSVC__ESS_MALFORMED) {
+            why = "malformed or duplicated signing-certificate attribute";
+            break;
+        }
+        if (res == TSVC__ESS_MATCH) {
             c->sr->cert = tsvc_cert_ref((tsvc_cert *)cands[i]);
             tsvc__report_add(c->r, -1, "signing-certificate", TSVC_CHECK_PASSED, -1,
                              "found by %s, bound by %s",
                              si->sid_is_ski ? "subjectKeyIdentifier" : "issuerAndSerialNumber",
-                             a2 ? "ESSCertIDv2" : "ESSCertID (SHA-1)");
+                             v2 ? "ESSCertIDv2" : "ESSCertID (SHA-1)");
             return true;
         }
+        why = "the certificate's hash, issuer or serial number differs from the "
+              "signing-certificate attribute";
     }
     c->sr->cert = tsvc_cert_ref((tsvc_cert *)cands[0]);
     tsvc__report_add(c->r, -1, "signing-certificate", TSVC_CHECK_FAILED, -1, "%s", why);
@@ -768,19 +726,11 @@ static void verify_signer(sctx *c)
         return;
     }
     c->sr->digest = dalg;
-    {
-        tsvc__cbs alg = si->sig_alg, body, oid;
-        if (tsvc__der_get(&alg, TSVC__TAG_SEQUENCE, &body, NULL) == TSVC_OK &&
-            tsvc__der_get_oid(&body, &oid, NULL) == TSVC_OK &&
-            tsvc__oid_equal(&oid, OID(TSVC__OID_RSA_ENCRYPTION))) {
-            params.scheme = TSVC_SIG_RSA_PKCS1;
-            params.hash = dalg;
-        } else if (tsvc__sigalg_parse(&si->sig_alg, &params, NULL) != TSVC_OK) {
-            FAIL_FORMAT(c, "signature-algorithm", "unknown or malformed signatureAlgorithm");
-            return;
-        }
-        c->sr->scheme = params.scheme;
+    if (tsvc__cms_signer_sig_params(si, &params, NULL) != TSVC_OK) {
+        FAIL_FORMAT(c, "signature-algorithm", "unknown or malformed signatureAlgorithm");
+        return;
     }
+    c->sr->scheme = params.scheme;
     if (!check_format(c, &md))
         return;
     tsvc__report_add(c->r, -1, "format", TSVC_CHECK_PASSED, -1,
