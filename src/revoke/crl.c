@@ -31,6 +31,14 @@ int tsvc__revoke_serial_cmp(const uint8_t *a, size_t a_len, const uint8_t *b, si
     return a_len ? memcmp(a, b, a_len) : 0;
 }
 
+static uint64_t search_key(const uint8_t *serial, size_t len)
+{
+    uint64_t k = (uint64_t)len << 56;
+    for (size_t i = 0; i < 7 && i < len; i++)
+        k |= (uint64_t)serial[i] << (8 * (6 - i));
+    return k;
+}
+
 static int entry_cmp(const void *pa, const void *pb)
 {
     const tsvc__crl_entry *a = pa, *b = pb;
@@ -507,6 +515,21 @@ static tsvc_status parse_crl(tsvc_crl *crl, tsvc_error **err)
         for (size_t i = 1; i < n && !sorted; i++)
             if (entry_cmp(&crl->entries[i - 1], &crl->entries[i]) == 0)
                 crl->duplicate_serial = true;
+        /* A compact search key per entry (8 octets, cache-friendly); the
+         * order of the keys is that of the entries while lengths stay
+         * below 255 octets, which every real serial number does. */
+        bool small = true;
+        for (size_t i = 0; i < n && small; i++)
+            small = crl->entries[i].serial_len < 255;
+        if (small && n >= 64) {
+            crl->keys = tsvc__calloc(crl->ctx, n, sizeof(*crl->keys));
+            if (crl->keys == NULL) {
+                st = tsvc__err_code(err, TSVC_ERR_NOMEM);
+                goto out;
+            }
+            for (size_t i = 0; i < n; i++)
+                crl->keys[i] = search_key(crl->entries[i].serial, crl->entries[i].serial_len);
+        }
     }
     if (tbs.len > 0) {
         tsvc__cbs exts_outer, exts;
@@ -607,6 +630,7 @@ void tsvc_crl_free(tsvc_crl *crl)
         return;
     const tsvc_ctx *ctx = crl->ctx;
     tsvc__free(ctx, crl->entries);
+    tsvc__free(ctx, crl->keys);
     tsvc__free(ctx, crl->der);
     tsvc__free(ctx, crl);
 }
@@ -660,6 +684,24 @@ size_t tsvc_crl_num_entries(const tsvc_crl *crl)
 const tsvc__crl_entry *tsvc__crl_find(const tsvc_crl *crl, const uint8_t *serial, size_t len)
 {
     size_t lo = 0, hi = crl->num_entries;
+    if (crl->keys != NULL) {
+        if (len >= 255)
+            return NULL; /* every listed serial is shorter */
+        uint64_t k = search_key(serial, len);
+        while (lo < hi) { /* first key >= k */
+            size_t mid = lo + (hi - lo) / 2;
+            if (crl->keys[mid] < k)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < crl->num_entries && crl->keys[lo] == k; lo++) {
+            const tsvc__crl_entry *e = &crl->entries[lo];
+            if (tsvc__revoke_serial_cmp(e->serial, e->serial_len, serial, len) == 0)
+                return e;
+        }
+        return NULL;
+    }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const tsvc__crl_entry *e = &crl->entries[mid];

@@ -69,6 +69,7 @@ struct tsvc_crl {
 
     tsvc__crl_entry *entries; /* sorted by (serial_len, serial bytes) */
     size_t num_entries;
+    uint64_t *keys; /* per entry: length and first 7 octets, same order; NULL if unused */
     bool duplicate_serial;
 
     /* Extensions */

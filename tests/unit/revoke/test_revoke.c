@@ -471,6 +471,24 @@ static void crl_large_lookup(void **state)
     uint8_t absent[4] = {0x10, 0x7f, 0, 0};
     assert_int_equal(tsvc_crl_lookup(c, absent, 4, NULL, NULL, NULL), TSVC_ERR_NOT_FOUND);
     tsvc_crl_free(c);
+    /* Serials sharing their first seven octets (the index key): 200 of them. */
+    tsvc_crl_builder *b2 = NULL;
+    assert_int_equal(tsvc_crl_builder_new(g_ctx, &b2, ica, ica_key, NULL), TSVC_OK);
+    assert_int_equal(tsvc_crl_builder_set_times(b2, T_CRL - 86400, T_CRL + 86400, NULL),
+                     TSVC_OK);
+    for (uint32_t i = 0; i < 200; i += 2) {
+        uint8_t s10[10] = {0x11, 1, 2, 3, 4, 5, 6, 7, (uint8_t)(i >> 8), (uint8_t)i};
+        assert_int_equal(tsvc_crl_builder_add(b2, s10, 10, T_CRL - 10, TSVC_REASON_NONE, NULL),
+                         TSVC_OK);
+    }
+    c = build_crl(b2);
+    for (uint32_t i = 0; i < 200; i++) {
+        uint8_t s10[10] = {0x11, 1, 2, 3, 4, 5, 6, 7, (uint8_t)(i >> 8), (uint8_t)i};
+        assert_int_equal(tsvc_crl_lookup(c, s10, 10, NULL, NULL, NULL),
+                         i % 2 == 0 ? TSVC_OK : TSVC_ERR_NOT_FOUND);
+    }
+    tsvc_crl_builder_free(b2);
+    tsvc_crl_free(c);
     /* The same serial twice is refused by the builder. */
     uint8_t s[4] = {0x10, 0, 0, 1};
     assert_int_equal(tsvc_crl_builder_add(b, s, 4, T_CRL, TSVC_REASON_NONE, NULL), TSVC_OK);
