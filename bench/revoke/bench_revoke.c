@@ -234,6 +234,13 @@ int main(int argc, char **argv)
         if (tsvc_crl_lookup(crl, q + i * SERIAL_LEN, SERIAL_LEN, NULL, NULL, NULL) == TSVC_OK)
             found_ours++;
     double ours_lookup = now_s() - t0;
+    /* OpenSSL sorts the entries on the first lookup: timed on its own. */
+    t0 = now_s();
+    {
+        X509_REVOKED *rev = NULL;
+        (void)X509_CRL_get0_by_serial(xcrl, &rev, aq[0]);
+    }
+    double theirs_sort = now_s() - t0;
     t0 = now_s();
     for (size_t i = 0; i < nl; i++) {
         X509_REVOKED *rev = NULL;
@@ -249,9 +256,13 @@ int main(int argc, char **argv)
     printf("CRL load:    libtrustsvc %8.3f s   OpenSSL d2i_X509_CRL %8.3f s   ratio %.2fx\n",
            ours_load, theirs_load, theirs_load / ours_load);
     printf("CRL lookups: libtrustsvc %8.0f /s  OpenSSL get0_by_serial %8.0f /s  ratio %.2fx "
-           "(%zu lookups, %zu found; OpenSSL's first lookup sorts)\n",
+           "(%zu lookups, %zu found)\n",
            (double)nl / ours_lookup, (double)nl / theirs_lookup,
            ((double)nl / ours_lookup) / ((double)nl / theirs_lookup), nl, found_ours);
+    printf("             OpenSSL's first lookup sorts the entries: %.3f s (not in the rate "
+           "above); load + sort %.3f s vs our load (index included) %.3f s: ratio %.2fx\n",
+           theirs_sort, theirs_load + theirs_sort, ours_load,
+           (theirs_load + theirs_sort) / ours_load);
     for (size_t i = 0; i < nl; i++)
         ASN1_INTEGER_free(aq[i]);
     free(aq);
