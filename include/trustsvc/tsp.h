@@ -562,6 +562,107 @@ TSVC_API tsvc_status tsvc_tsr_verify(tsvc_ctx *ctx, tsvc_report **report, const 
                                      const tsvc_tsp_verify_options *opts, tsvc_error **err);
 
 /* ------------------------------------------------------------------ */
+/* CAdES B-T: signature time-stamps (ETSI EN 319 122-1, RFC 3161 App. A) */
+/* ------------------------------------------------------------------ */
+
+/**
+ * @brief Creates a request for a signature time-stamp: its imprint is the
+ *        hash of the signature value of one SignerInfo of a CMS signature
+ *        (random nonce, certReq true).
+ * @param ctx the context.
+ * @param[out] out receives the request; release with tsvc_tsq_free().
+ * @param cms the ContentInfo/SignedData (borrowed for the call).
+ * @param cms_len its length.
+ * @param signer_index the SignerInfo (0 for the first).
+ * @param hash ::TSVC_HASH_SHA256, ::TSVC_HASH_SHA384 or ::TSVC_HASH_SHA512.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK, a CMS status (::TSVC_ERR_CMS_SIGNER_INDEX, ...), or as
+ *         tsvc_tsq_new().
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_tsq_new_for_signature(tsvc_ctx *ctx, tsvc_tsq **out, const uint8_t *cms,
+                                                size_t cms_len, size_t signer_index,
+                                                tsvc_hash_alg hash, tsvc_error **err);
+
+/**
+ * @brief Adds a signature time-stamp (unsigned attribute
+ *        id-aa-signatureTimeStampToken) to one SignerInfo, from a response
+ *        the application obtained: the CAdES B-B signature becomes B-T.
+ *        The response must be granted and its token's imprint must be the
+ *        hash of that SignerInfo's signature value (and, when @p tsq is
+ *        given, echo its nonce). Every other byte of the signature is kept.
+ *        The TSA itself is not validated here (see tsvc_tst_verify_signature()).
+ * @param ctx the context.
+ * @param[out] out receives the new CMS bytes; release with tsvc_buf_dispose().
+ * @param cms the signature (borrowed for the call).
+ * @param cms_len its length.
+ * @param signer_index the SignerInfo.
+ * @param tsr the TimeStampResp bytes (borrowed for the call).
+ * @param tsr_len their length.
+ * @param tsq the request it answers (for the nonce), or NULL.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK; TSVC_ERR_TSP_NOT_GRANTED (-802) for a refused request,
+ *         TSVC_ERR_TSP_HASH (-804) when the imprint is not over that
+ *         signature value or the nonce differs; the statuses of
+ *         tsvc_tsr_parse(); a CMS status; ::TSVC_ERR_NOMEM.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_tst_add_to_signature(tsvc_ctx *ctx, tsvc_buf *out, const uint8_t *cms,
+                                               size_t cms_len, size_t signer_index,
+                                               const uint8_t *tsr, size_t tsr_len,
+                                               const tsvc_tsq *tsq, tsvc_error **err);
+
+/**
+ * @brief Time-stamps one SignerInfo's signature through the context's
+ *        fetch callback: tsvc_tsq_new_for_signature(), tsvc_tsq_fetch()
+ *        to @p url, then tsvc_tst_add_to_signature().
+ * @param ctx the context (with a fetch callback).
+ * @param[out] out receives the B-T signature; release with tsvc_buf_dispose().
+ * @param cms the signature (borrowed for the call).
+ * @param cms_len its length.
+ * @param signer_index the SignerInfo.
+ * @param url the TSA's URL.
+ * @param hash the imprint's hash.
+ * @param[out] err optional error detail.
+ * @return as the three functions it calls.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_tst_timestamp_signature(tsvc_ctx *ctx, tsvc_buf *out, const uint8_t *cms,
+                                                  size_t cms_len, size_t signer_index,
+                                                  const char *url, tsvc_hash_alg hash,
+                                                  tsvc_error **err);
+
+/**
+ * @brief Verifies the signature time-stamps of one SignerInfo: each
+ *        id-aa-signatureTimeStampToken is verified as by tsvc_tst_verify()
+ *        with the hash of that SignerInfo's own signature value as the
+ *        imprint (a time-stamp copied from another signature fails with
+ *        HASH_FAILURE) and its TSA validated at genTime. The report (kind
+ *        "signature-timestamp") is PASSED when at least one is present and
+ *        every one verifies; tsvc_report_time() then gives the earliest
+ *        genTime: the time the signature is proven to have existed. Without
+ *        any time-stamp: INDETERMINATE / NO_POE. This does not verify the
+ *        signature itself (tsvc_verify() does).
+ * @param ctx the context.
+ * @param[out] report receives the report; release with tsvc_report_free().
+ * @param cms the signature (borrowed for the call).
+ * @param cms_len its length.
+ * @param signer_index the SignerInfo.
+ * @param store trust anchors for the TSA (frozen by the call).
+ * @param opts options as for tsvc_tst_verify() (nonce ignored), or NULL.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK whenever the verification ran; a CMS status when the
+ *         signature cannot be decoded or has no such SignerInfo;
+ *         ::TSVC_ERR_INVALID_ARG, ::TSVC_ERR_NOMEM.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_tst_verify_signature(tsvc_ctx *ctx, tsvc_report **report,
+                                               const uint8_t *cms, size_t cms_len,
+                                               size_t signer_index, tsvc_store *store,
+                                               const tsvc_tsp_verify_options *opts,
+                                               tsvc_error **err);
+
+/* ------------------------------------------------------------------ */
 /* Time-stamp authority                                                */
 /* ------------------------------------------------------------------ */
 

@@ -30,7 +30,7 @@
 #endif
 
 /* 2027-06-01T12:00:00Z: inside the test certificates' validity. */
-#define WHEN INT64_C(1812196800)
+#define WHEN INT64_C(1811851200)
 /* 2020-01-01T00:00:00Z: before it. */
 #define BEFORE INT64_C(1577836800)
 
