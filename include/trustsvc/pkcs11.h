@@ -56,7 +56,8 @@ typedef struct tsvc_pkcs11_module tsvc_pkcs11_module;
 
 /**
  * @brief PIN callback: asked for a token's user PIN when a login is needed
- *        and the URI carries no PIN.
+ *        and the URI carries no PIN. It runs while the token's state is
+ *        locked: it must not use the same module.
  * @param opaque the value given to tsvc_pkcs11_module_set_pin_callback().
  * @param token_label the token's label (trailing blanks removed).
  * @param token_serial the token's serial number.
@@ -132,7 +133,8 @@ TSVC_API tsvc_status tsvc_pkcs11_module_set_pin_callback(tsvc_pkcs11_module *mod
  *        evidence of every signature; tsvc_pkcs11_key_generate() refuses a
  *        token whose status is ::TSVC_HSM_CERT_HISTORICAL or
  *        ::TSVC_HSM_CERT_REVOKED. A later call for the same URI replaces
- *        the earlier one; the first matching entry applies.
+ *        the earlier one; the first matching entry applies. Keys opened
+ *        before the call keep the status they were opened with.
  * @param mod the module.
  * @param token_uri a PKCS#11 URI naming tokens ("pkcs11:token=CA;serial=1234");
  *        "pkcs11:" matches every token of the module.

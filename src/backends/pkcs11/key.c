@@ -545,9 +545,7 @@ static tsvc_status do_sign(p11_key *k, CK_MECHANISM *mech, const uint8_t *data, 
         if (rv == CKR_OK && k->always_auth) {
             st = tsvc__p11_login_context(k->tok, s);
             if (st != TSVC_OK) {
-                /* End the operation: a C_Sign with no output buffer would not. */
-                CK_ULONG dummy = 0;
-                (void)fl->C_Sign(s, (CK_BYTE *)(uintptr_t)data, (CK_ULONG)len, NULL, &dummy);
+                /* Closing the session ends the pending signing operation. */
                 tsvc__p11_session_put(k->tok, s, true);
                 return st;
             }

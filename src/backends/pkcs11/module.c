@@ -657,9 +657,26 @@ static tsvc_status read_pin_source(const char *src, char *pin, size_t size, size
     return TSVC_OK;
 }
 
+/* The module's PIN callback, read under the module lock. Taken before the
+ * token lock (lock order: module, then token). */
+typedef struct pin_cb {
+    tsvc_pkcs11_pin_fn fn;
+    void *opaque;
+} pin_cb;
+
+static pin_cb pin_callback(tsvc_pkcs11_module *mod)
+{
+    pin_cb cb;
+    pthread_mutex_lock(&mod->lock);
+    cb.fn = mod->pin_fn;
+    cb.opaque = mod->pin_opaque;
+    pthread_mutex_unlock(&mod->lock);
+    return cb;
+}
+
 /* Gets a PIN: URI pin-value, URI pin-source, remembered pin-source, callback. */
 static tsvc_status get_pin(tsvc__p11_token *tok, const tsvc__p11_uri *uri, int context_specific,
-                           char *pin, size_t size, size_t *len)
+                           pin_cb cb, char *pin, size_t size, size_t *len)
 {
     *len = 0;
     if (uri != NULL && uri->pin_value != NULL) {
@@ -672,16 +689,10 @@ static tsvc_status get_pin(tsvc__p11_token *tok, const tsvc__p11_uri *uri, int c
     const char *src = uri != NULL && uri->pin_source != NULL ? uri->pin_source : tok->pin_source;
     if (src != NULL)
         return read_pin_source(src, pin, size, len);
-    tsvc_pkcs11_pin_fn fn;
-    void *opaque;
-    pthread_mutex_lock(&tok->mod->lock);
-    fn = tok->mod->pin_fn;
-    opaque = tok->mod->pin_opaque;
-    pthread_mutex_unlock(&tok->mod->lock);
-    if (fn == NULL)
+    if (cb.fn == NULL)
         return TSVC_ERR_PKCS11_PIN_REQUIRED;
     size_t l = 0;
-    tsvc_status st = fn(opaque, tok->label, tok->serial, context_specific, pin, size, &l);
+    tsvc_status st = cb.fn(cb.opaque, tok->label, tok->serial, context_specific, pin, size, &l);
     if (st != TSVC_OK || l > size)
         return TSVC_ERR_PKCS11_PIN_REQUIRED;
     *len = l;
@@ -702,6 +713,7 @@ tsvc_status tsvc__p11_login(tsvc__p11_token *tok, const tsvc__p11_uri *uri, tsvc
     if (st != TSVC_OK)
         return tsvc__err(err, st, "pkcs11.fork", -1,
                          "the PKCS#11 module could not be initialised again after fork()");
+    pin_cb cb = pin_callback(tok->mod);
     pthread_mutex_lock(&tok->lock);
     token_refresh(tok);
     if (!tok->has_anchor) {
@@ -729,7 +741,7 @@ tsvc_status tsvc__p11_login(tsvc__p11_token *tok, const tsvc__p11_uri *uri, tsvc
     }
     char pin[TSVC__P11_PIN_MAX];
     size_t pin_len = 0;
-    st = get_pin(tok, uri, 0, pin, sizeof(pin), &pin_len);
+    st = get_pin(tok, uri, 0, cb, pin, sizeof(pin), &pin_len);
     if (st != TSVC_OK) {
         tsvc_memzero(pin, sizeof(pin));
         pthread_mutex_unlock(&tok->lock);
@@ -756,7 +768,7 @@ tsvc_status tsvc__p11_login_context(tsvc__p11_token *tok, CK_SESSION_HANDLE s)
 {
     char pin[TSVC__P11_PIN_MAX];
     size_t pin_len = 0;
-    tsvc_status st = get_pin(tok, NULL, 1, pin, sizeof(pin), &pin_len);
+    tsvc_status st = get_pin(tok, NULL, 1, pin_callback(tok->mod), pin, sizeof(pin), &pin_len);
     if (st == TSVC_OK) {
         CK_RV rv = tok->mod->fl->C_Login(s, CKU_CONTEXT_SPECIFIC, (CK_UTF8CHAR *)pin,
                                          (CK_ULONG)pin_len);

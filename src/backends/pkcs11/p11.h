@@ -71,8 +71,8 @@ struct tsvc_pkcs11_module {
     char *path;
     CK_INFO info;
     pthread_mutex_t lock;
-    pid_t pid;          /* process that (re)initialised the module for us */
-    unsigned gen;       /* bumped at each re-initialisation after fork */
+    atomic_int pid;     /* process that (re)initialised the module for us */
+    atomic_uint gen;    /* bumped at each re-initialisation after fork */
     tsvc_pkcs11_pin_fn pin_fn;
     void *pin_opaque;
     tsvc__p11_cert_entry *certs;
