@@ -51,6 +51,12 @@ extendedKeyUsage = OCSPSigning
 noCheck = ignored
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[ responder_plain ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = OCSPSigning
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 [ responder_noeku ]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -126,6 +132,7 @@ issue leaf-later "/CN=Later Revoked Leaf" icadb ica leaf 3002
 issue leaf-unknown "/CN=Unknown Leaf" icadb ica leaf 3003
 issue responder "/CN=ICA OCSP Responder" icadb ica responder 3100
 issue responder-noeku "/CN=ICA Responder Without EKU" icadb ica responder_noeku 3101
+issue responder-plain "/CN=ICA Responder Without noCheck" icadb ica responder_plain 3102
 issue leaf-of-revoked-ica "/CN=Leaf Of Revoked ICA" nocrldb ica-revoked leaf 5000
 
 # A second root (same serials exist under it: wrong issuer key hash).
@@ -150,6 +157,7 @@ revoke() { # DB SERIAL DATE REASON
 }
 revoke icadb 3001 251201000000Z keyCompromise
 revoke icadb 3002 260120000000Z superseded
+revoke icadb 3102 251215000000Z keyCompromise
 revoke rootdb 2001 251101000000Z cACompromise
 # 3003 is removed from the responder's index: the responder does not know it.
 grep -v "	3003	" icadb/index.txt > icadb/index.new; mv icadb/index.new icadb/index.txt
@@ -204,10 +212,11 @@ ocsp_resp req-good.der icadb ica responder ocsp-nocerts.der -resp_no_certs
 ocsp_resp req-otherissuer.der icadb ica responder ocsp-otherissuer.der
 
 for f in root ica ica-revoked leaf-good leaf-revoked leaf-later leaf-unknown responder \
-         responder-noeku other other-leaf ca-nocrlsign leaf-nocrlsign leaf-of-revoked-ica; do
+         responder-noeku responder-plain other other-leaf ca-nocrlsign leaf-nocrlsign \
+         leaf-of-revoked-ica; do
     cp "$f.pem" "$OUT/$f.pem"
 done
-for f in root ica responder responder-noeku; do
+for f in root ica responder responder-noeku responder-plain; do
     openssl pkcs8 -topk8 -nocrypt -in "$f.key" -out "$OUT/$f.key"
 done
 for f in ica-crl root-crl ica-crl-expired ica-crl-notyet ica-crl-critical nocrlsign-crl \

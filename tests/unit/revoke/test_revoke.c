@@ -100,9 +100,9 @@ static tsvc_ocsp_response *ocsp_file(const char *name)
 
 /* The PKI of make-revocation.sh, loaded once. */
 static tsvc_cert *root, *ica, *ica_revoked, *leaf_good, *leaf_revoked, *leaf_later,
-    *leaf_unknown, *responder, *responder_noeku, *other, *other_leaf, *ca_nocrlsign,
+    *leaf_unknown, *responder, *responder_noeku, *responder_plain, *other, *other_leaf, *ca_nocrlsign,
     *leaf_nocrlsign, *leaf_of_revoked_ica;
-static tsvc_key *root_key, *ica_key, *responder_key, *responder_noeku_key;
+static tsvc_key *root_key, *ica_key, *responder_key, *responder_noeku_key, *responder_plain_key;
 
 static int64_t T_CRL; /* 2026-01-15T00:00:00Z: the openssl CRLs are current */
 
@@ -121,6 +121,7 @@ static int setup(void **state)
     leaf_unknown = cert("leaf-unknown.pem");
     responder = cert("responder.pem");
     responder_noeku = cert("responder-noeku.pem");
+    responder_plain = cert("responder-plain.pem");
     other = cert("other.pem");
     other_leaf = cert("other-leaf.pem");
     ca_nocrlsign = cert("ca-nocrlsign.pem");
@@ -130,6 +131,7 @@ static int setup(void **state)
     ica_key = key("ica.key");
     responder_key = key("responder.key");
     responder_noeku_key = key("responder-noeku.key");
+    responder_plain_key = key("responder-plain.key");
     return 0;
 }
 
@@ -137,7 +139,8 @@ static int teardown(void **state)
 {
     (void)state;
     tsvc_cert *all[] = {root, ica, ica_revoked, leaf_good, leaf_revoked, leaf_later,
-                        leaf_unknown, responder, responder_noeku, other, other_leaf,
+                        leaf_unknown, responder, responder_noeku, responder_plain, other,
+                        other_leaf,
                         ca_nocrlsign, leaf_nocrlsign, leaf_of_revoked_ica};
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
         tsvc_cert_free(all[i]);
@@ -145,6 +148,7 @@ static int teardown(void **state)
     tsvc_key_free(ica_key);
     tsvc_key_free(responder_key);
     tsvc_key_free(responder_noeku_key);
+    tsvc_key_free(responder_plain_key);
     tsvc_ctx_free(g_ctx);
     return 0;
 }
@@ -178,7 +182,7 @@ static void crl_parse_openssl(void **state)
     const uint8_t *da = tsvc_crl_der(der, &a), *db = tsvc_crl_der(pem, &b);
     assert_int_equal(a, b);
     assert_memory_equal(da, db, a);
-    assert_int_equal(tsvc_crl_num_entries(der), 2);
+    assert_int_equal(tsvc_crl_num_entries(der), 3);
     uint64_t number = 0;
     assert_int_equal(tsvc_crl_number(der, &number), 1);
     assert_int_equal(number, 1);
@@ -1060,6 +1064,42 @@ static void path_ocsp_and_preference(void **state)
     tsvc_crl_free(crls[1]);
 }
 
+static void path_ocsp_responder_without_nocheck(void **state)
+{
+    (void)state;
+    /* A delegated responder without id-pkix-ocsp-nocheck: its own status is
+     * checked with the CA's CRLs from the store; it was revoked 2025-12-15. */
+    tsvc_ocsp_response_builder *b = NULL;
+    assert_int_equal(tsvc_ocsp_response_builder_new(g_ctx, &b, ica, responder_plain,
+                                                    responder_plain_key, NULL),
+                     TSVC_OK);
+    assert_int_equal(tsvc_ocsp_response_builder_set_times(b, T_CRL - 60, T_CRL - 60,
+                                                          T_CRL + 3600, NULL),
+                     TSVC_OK);
+    add_serial(b, leaf_good, TSVC_CERT_STATUS_GOOD, 0, TSVC_REASON_NONE);
+    tsvc_ocsp_response *r = build_ocsp(b);
+    tsvc_ocsp_response_builder_free(b);
+    /* On its own, the response verifies (the responder is authorised). */
+    tsvc_cert_status s;
+    assert_int_equal(tsvc_ocsp_response_verify(g_ctx, &s, NULL, NULL, r, leaf_good, ica, T_CRL,
+                                               NULL, NULL),
+                     TSVC_OK);
+    tsvc_crl *crl = crl_file("ica-crl.der");
+    vcase vc = {TSVC_REVOCATION_HARD_FAIL, TSVC_REVOCATION_OCSP_ONLY,
+                TSVC_REVOCATION_FETCH_NEVER, TSVC_REVOCATION_LEAF_ONLY, 0, T_CRL};
+    tsvc_report *rep = validate(leaf_good, ica, &crl, 1, &r, 1, &vc);
+    expect(rep, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_TRY_LATER);
+    assert_true(report_has(rep, "ocsp-responder", "revoked"));
+    tsvc_report_free(rep);
+    /* Without a CRL to check it, the response is used and the report says so. */
+    rep = validate(leaf_good, ica, NULL, 0, &r, 1, &vc);
+    expect(rep, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    assert_true(report_has(rep, "ocsp-responder", "without id-pkix-ocsp-nocheck"));
+    tsvc_report_free(rep);
+    tsvc_crl_free(crl);
+    tsvc_ocsp_response_free(r);
+}
+
 /* A fake network: URLs map to files or to responses built on the fly. */
 typedef struct fake_net {
     int calls;
@@ -1218,6 +1258,7 @@ int main(void)
         cmocka_unit_test(path_crl_hard_fail),
         cmocka_unit_test(path_crl_unusable),
         cmocka_unit_test(path_ocsp_and_preference),
+        cmocka_unit_test(path_ocsp_responder_without_nocheck),
         cmocka_unit_test(path_fetch),
         cmocka_unit_test(policy_setters),
     };
