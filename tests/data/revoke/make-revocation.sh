@@ -148,14 +148,15 @@ issue ca-nocrlsign "/CN=CA Without cRLSign" rootdb root ca_nocrlsign 2002
 issue leaf-nocrlsign "/CN=Leaf Of CA Without cRLSign" nocrldb ca-nocrlsign leaf 4000
 
 # Revocations, written into the databases with fixed dates:
-# 3001 revoked 2025-12-01 keyCompromise; 3002 revoked 2026-01-20 (after the
+# 3001 revoked 2025-12-01 keyCompromise (key compromised 2025-11-30: an
+# invalidityDate); 3002 revoked 2026-01-20 (after the
 # CRL validation time 2026-01-15); root revokes ICA 2001 on 2025-11-01.
 revoke() { # DB SERIAL DATE REASON
     awk -v s="$2" -v d="$3" -v r="$4" 'BEGIN{FS=OFS="\t"}
         $4==s {$1="R"; $3=d (r!="" ? "," r : "")} {print}' "$1/index.txt" > "$1/index.new"
     mv "$1/index.new" "$1/index.txt"
 }
-revoke icadb 3001 251201000000Z keyCompromise
+revoke icadb 3001 251201000000Z keyTime,20251130000000Z
 revoke icadb 3002 260120000000Z superseded
 revoke icadb 3102 251215000000Z keyCompromise
 revoke rootdb 2001 251101000000Z cACompromise
