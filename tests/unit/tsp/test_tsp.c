@@ -1013,6 +1013,118 @@ static void test_response_mutations(void **state)
     fixture_close(&f);
 }
 
+
+/* ---- allocation failures: every one is reported, nothing leaks ---- */
+
+typedef struct counting {
+    long budget; /* allocations left; -1: unlimited */
+    long live;
+} counting;
+
+static void *c_alloc(void *opaque, size_t n)
+{
+    counting *c = opaque;
+    if (c->budget == 0)
+        return NULL;
+    if (c->budget > 0)
+        c->budget--;
+    void *p = malloc(n);
+    if (p != NULL)
+        c->live++;
+    return p;
+}
+
+static void c_free(void *opaque, void *p)
+{
+    counting *c = opaque;
+    if (p != NULL) {
+        c->live--;
+        free(p);
+    }
+}
+
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    counting cnt = {-1, 0};
+    tsvc_allocator a = {c_alloc, c_free, &cnt};
+    tsvc_ctx *ctx = NULL;
+    static uint8_t buf[65536];
+    assert_int_equal(tsvc_ctx_new(&ctx, &a, NULL), TSVC_OK);
+    tsvc_ctx_set_clock(ctx, ctx_clock, NULL);
+    tsvc_key *key = NULL;
+    tsvc_cert *cert = NULL, *root = NULL;
+    size_t len = load_file("tsa-ec.key", buf, sizeof(buf));
+    assert_int_equal(tsvc_key_import(ctx, &key, buf, len, NULL), TSVC_OK);
+    len = load_file("tsa-ec.pem", buf, sizeof(buf));
+    assert_int_equal(tsvc_cert_parse(ctx, &cert, buf, len, NULL), TSVC_OK);
+    len = load_file("root.pem", buf, sizeof(buf));
+    assert_int_equal(tsvc_cert_parse(ctx, &root, buf, len, NULL), TSVC_OK);
+    tsvc_store *store = NULL;
+    assert_int_equal(tsvc_store_new(ctx, &store, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_anchor(store, root, NULL), TSVC_OK);
+    tsvc_tsa *tsa = NULL;
+    assert_int_equal(tsvc_tsa_new(ctx, &tsa, key, cert, POLICY, NULL), TSVC_OK);
+    tsvc_tsq *q = NULL;
+    tsvc_buf req = TSVC_BUF_INIT;
+    assert_int_equal(tsvc_tsq_new_data(ctx, &q, TSVC_HASH_SHA256, DATA, sizeof(DATA), NULL),
+                     TSVC_OK);
+    tsvc_tsq_set_cert_req(q, 1);
+    assert_int_equal(tsvc_tsq_encode(q, &req, NULL), TSVC_OK);
+
+    /* One full run first: the store and certificates build their lazy
+     * caches (kept until they are freed) on first use. */
+    {
+        tsvc_buf resp = TSVC_BUF_INIT;
+        tsvc_tsr *r = NULL;
+        tsvc_report *rep = NULL;
+        assert_int_equal(tsvc_tsa_respond(tsa, &resp, req.data, req.len, NULL), TSVC_OK);
+        assert_int_equal(tsvc_tsr_parse(ctx, &r, resp.data, resp.len, NULL), TSVC_OK);
+        assert_int_equal(tsvc_tsr_verify(ctx, &rep, r, q, store, NULL, NULL), TSVC_OK);
+        assert_int_equal(tsvc_report_indication(rep), TSVC_INDICATION_PASSED);
+        tsvc_report_free(rep);
+        tsvc_tsr_free(r);
+        tsvc_buf_dispose(&resp);
+    }
+    bool done = false;
+    for (long n = 0; n < 5000 && !done; n++) {
+        tsvc_buf resp = TSVC_BUF_INIT;
+        tsvc_tsr *r = NULL;
+        tsvc_report *rep = NULL;
+        tsvc_error *err = NULL;
+        long before = cnt.live;
+        cnt.budget = n;
+        tsvc_status st = tsvc_tsa_respond(tsa, &resp, req.data, req.len, &err);
+        if (st == TSVC_OK)
+            st = tsvc_tsr_parse(ctx, &r, resp.data, resp.len, NULL);
+        if (st == TSVC_OK)
+            st = tsvc_tsr_verify(ctx, &rep, r, q, store, NULL, NULL);
+        cnt.budget = -1;
+        if (st == TSVC_OK && tsvc_tsr_status(r) == TSVC_PKI_GRANTED &&
+            tsvc_report_indication(rep) == TSVC_INDICATION_PASSED)
+            done = true;
+        else if (st != TSVC_OK)
+            assert_int_equal(st, TSVC_ERR_NOMEM);
+        tsvc_error_free(err);
+        tsvc_report_free(rep);
+        tsvc_tsr_free(r);
+        tsvc_buf_dispose(&resp);
+        if (cnt.live != before)
+            print_message("n=%ld st=%d live %ld before %ld\n", n, (int)st, cnt.live, before);
+        assert_int_equal(cnt.live, before);
+    }
+    assert_true(done);
+    tsvc_buf_dispose(&req);
+    tsvc_tsq_free(q);
+    tsvc_tsa_free(tsa);
+    tsvc_store_free(store);
+    tsvc_cert_free(root);
+    tsvc_cert_free(cert);
+    tsvc_key_free(key);
+    tsvc_ctx_free(ctx);
+    assert_int_equal(cnt.live, 0);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -1051,6 +1163,7 @@ int main(void)
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_fetch),
         cmocka_unit_test(test_response_mutations),
+        cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests_name("tsp", tests, setup, teardown);
 }
