@@ -181,7 +181,10 @@ static void test_module_errors(void **state)
     const char *bld = getenv("TSVC_BUILD_ROOT");
     snprintf(path, sizeof(path), "%s/libtrustsvc.so", bld != NULL ? bld : ".");
     assert_int_equal(tsvc_pkcs11_module_load(ctx, &mod, path, &err), TSVC_ERR_PKCS11_MODULE);
-    assert_non_null(strstr(tsvc_error_message(err), "C_GetFunctionList"));
+    /* (Under sanitizers dlopen may refuse the instrumented library outright.) */
+    if (strstr(tsvc_error_message(err), "C_GetFunctionList") == NULL &&
+        strstr(tsvc_error_message(err), "cannot be") == NULL)
+        fail_msg("unexpected message: %s", tsvc_error_message(err));
     tsvc_error_free(err);
     err = NULL;
     /* tsvc_key_from_uri: a URI without module-path, a malformed URI. */
