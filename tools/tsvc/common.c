@@ -1053,26 +1053,89 @@ void print_chain(const tsvc_report *r, const char *indent)
     }
 }
 
+static const char *result_colour(tsvc_check_result res)
+{
+    return res == TSVC_CHECK_PASSED ? c_green() : res == TSVC_CHECK_FAILED ? c_red() : c_dim();
+}
+
 void print_revocation(const tsvc_report *r, const char *indent)
 {
     size_t n = tsvc_report_num_checks(r);
     bool any = false;
     for (size_t i = 0; i < n; i++) {
         const char *name = tsvc_report_check_name(r, i);
-        if (name == NULL || strncmp(name, "revocation", 10) != 0)
+        if (name == NULL || strcmp(name, "revocation") != 0)
             continue;
-        /* Only the detailed lines (children), or the group when it has none. */
         tsvc_check_result res = tsvc_report_check_result(r, i);
         const char *msg = tsvc_report_check_message(r, i);
-        const char *col = res == TSVC_CHECK_PASSED   ? c_green()
-                          : res == TSVC_CHECK_FAILED ? c_red()
-                                                     : c_dim();
-        printf("%s%s%s%s %s\n", indent, col, tsvc_check_result_str(res), c_off(),
-               msg && msg[0] ? msg : name);
+        printf("%s%s%-6s%s %s\n", indent, result_colour(res), tsvc_check_result_str(res),
+               c_off(), msg && msg[0] ? msg : name);
+        for (size_t j = i + 1; j < n; j++) {
+            if (tsvc_report_check_parent(r, j) != (int)i)
+                continue;
+            tsvc_check_result cr = tsvc_report_check_result(r, j);
+            const char *cm = tsvc_report_check_message(r, j);
+            printf("%s       %s%s%s: %s\n", indent, result_colour(cr),
+                   tsvc_report_check_name(r, j), c_off(), cm ? cm : "");
+        }
         any = true;
     }
     if (!any)
-        printf("%snot checked (give --crl or --ocsp files)\n", indent);
+        printf("%snot checked\n", indent);
+}
+
+/* Children of check @p g named leaf / intermediate / trust-anchor, in the
+ * order path processing made them (anchor first). */
+static size_t chain_entries(const tsvc_report *r, size_t g, size_t *idx, size_t max)
+{
+    size_t n = tsvc_report_num_checks(r), k = 0;
+    for (size_t j = g + 1; j < n && k < max; j++) {
+        if (tsvc_report_check_parent(r, j) != (int)g)
+            continue;
+        const char *name = tsvc_report_check_name(r, j);
+        if (strcmp(name, "leaf") == 0 || strcmp(name, "intermediate") == 0 ||
+            strcmp(name, "trust-anchor") == 0)
+            idx[k++] = j;
+    }
+    return k;
+}
+
+bool print_chain_from_checks(const tsvc_report *r, const char *group, const char *indent)
+{
+    size_t n = tsvc_report_num_checks(r);
+    for (size_t g = 0; g < n; g++) {
+        if (strcmp(tsvc_report_check_name(r, g), group) != 0)
+            continue;
+        size_t idx[32];
+        size_t k = chain_entries(r, g, idx, 32);
+        for (size_t m = 0; m < k; m++) {
+            size_t j = idx[k - 1 - m];
+            const char *name = tsvc_report_check_name(r, j);
+            const char *role = strcmp(name, "leaf") == 0           ? "leaf"
+                               : strcmp(name, "intermediate") == 0 ? "CA"
+                                                                    : "anchor";
+            tsvc_check_result cr = tsvc_report_check_result(r, j);
+            printf("%s%zu. %s %s(%s)%s%s\n", indent, m, tsvc_report_check_message(r, j),
+                   c_dim(), role, c_off(), cr == TSVC_CHECK_FAILED ? " - FAILED" : "");
+        }
+        return k > 0;
+    }
+    return false;
+}
+
+const char *leaf_from_checks(const tsvc_report *r, const char *group)
+{
+    size_t n = tsvc_report_num_checks(r);
+    for (size_t g = 0; g < n; g++) {
+        if (strcmp(tsvc_report_check_name(r, g), group) != 0)
+            continue;
+        size_t idx[32];
+        size_t k = chain_entries(r, g, idx, 32);
+        for (size_t m = 0; m < k; m++)
+            if (strcmp(tsvc_report_check_name(r, idx[m]), "leaf") == 0)
+                return tsvc_report_check_message(r, idx[m]);
+    }
+    return NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1168,4 +1231,26 @@ bool is_pem(const uint8_t *data, size_t len, const char *label)
         if (memcmp(data + i, begin, bl) == 0)
             return true;
     return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Network                                                             */
+/* ------------------------------------------------------------------ */
+
+#ifdef TSVC_CLI_HTTP
+#include "tsvc_http.h"
+static tsvc_http_fetch_config g_fetch_cfg;
+#endif
+
+int enable_http_fetch(void)
+{
+#ifdef TSVC_CLI_HTTP
+    g_fetch_cfg.ctx = cli_ctx();
+    g_fetch_cfg.timeout_ms = 30000;
+    tsvc_ctx_set_fetch(cli_ctx(), tsvc_http_curl_fetch, &g_fetch_cfg);
+    return 0;
+#else
+    return fail("this tsvc was built without libcurl: use --tsa-local DIR, or rebuild with "
+                "libcurl and libmicrohttpd");
+#endif
 }

@@ -199,12 +199,28 @@ int cmd_inspect(int argc, char **argv);
 int cmd_crl(int argc, char **argv);
 int cmd_ocsp(int argc, char **argv);
 
+/* A validation policy from --at, --revocation, --crl/--ocsp (soft-fail when
+ * given) and --fetch; *revocation_on tells whether revocation is checked. */
+int policy_from_options(const command *cmd, const opt_result *r, tsvc_policy **out,
+                        bool *revocation_on);
+/* An algorithm policy from --algorithms (NULL when not given). */
+int algorithm_policy_from_options(const command *cmd, const opt_result *r,
+                                  tsvc_algorithm_policy **out);
+
 /* A report's checks, printed as an indented tree (human output). */
 void print_checks(const tsvc_report *r, const char *indent, bool failures_only);
 /* The chain of a report, one line per certificate. */
 void print_chain(const tsvc_report *r, const char *indent);
-/* Revocation lines of a report (checks named "revocation*"). */
+/* Revocation lines of a report (checks named "revocation" and their children). */
 void print_revocation(const tsvc_report *r, const char *indent);
+/* The chain as the checks under @p group ("certificate-validation",
+ * "tsa-path") name it, for reports whose chain list is empty. */
+bool print_chain_from_checks(const tsvc_report *r, const char *group, const char *indent);
+/* The subject of the leaf under @p group, or NULL. */
+const char *leaf_from_checks(const tsvc_report *r, const char *group);
+
+/* Sets the libcurl fetch callback on the context (EXIT_RUNTIME without libcurl). */
+int enable_http_fetch(void);
 
 /* The in-process TSA of a test PKI directory (tsa.key, tsa.pem, ca.pem):
  * answers @p req into @p resp. */
