@@ -306,6 +306,20 @@ static void test_tool_keys(void **state)
                          g.dir),
                      0);
     tsvc_buf_dispose(&sig);
+    /* A key with CKA_ALWAYS_AUTHENTICATE: a context-specific login before
+     * each signature, PIN from the token's remembered pin-source. */
+    assert_int_equal(run("pkcs11-tool --module %s --token-label tsvc-a --login --pin %s "
+                         "--keypairgen --key-type EC:prime256v1 --label auth-key --id 0a "
+                         "--always-auth",
+                         MODULE, PIN),
+                     0);
+    tsvc_key *auth = NULL;
+    if (tsvc_pkcs11_key_open(g.mod, &auth, "pkcs11:token=tsvc-a;object=auth-key", &err) !=
+        TSVC_OK)
+        fail_msg("open auth-key: %s", tsvc_error_message(err));
+    sign_and_check(auth, TSVC_SIG_ECDSA, TSVC_HASH_SHA256, "auth-key");
+    sign_and_check(auth, TSVC_SIG_ECDSA, TSVC_HASH_SHA256, "auth-key-2");
+    tsvc_key_free(auth);
     /* SoftHSM2 refuses an MGF1 hash other than the message hash
      * (CKR_ARGUMENTS_BAD at C_SignInit): a mechanism error. */
     o.mgf1_hash = TSVC_HASH_SHA256;
@@ -327,6 +341,7 @@ static void test_generate(void **state)
     } cases[] = {
         {TSVC_KEY_ECDSA_P256, 0, "gen-p256", TSVC_SIG_ECDSA, TSVC_HASH_SHA256},
         {TSVC_KEY_ECDSA_P384, 0, "gen-p384", TSVC_SIG_ECDSA, TSVC_HASH_SHA384},
+        {TSVC_KEY_ECDSA_P521, 0, "gen-p521", TSVC_SIG_ECDSA, TSVC_HASH_SHA512},
         {TSVC_KEY_ED25519, 0, "gen-ed25519", TSVC_SIG_ED25519, TSVC_HASH_NONE},
         {TSVC_KEY_RSA, 2048, "gen-rsa2048", TSVC_SIG_RSA_PKCS1, TSVC_HASH_SHA256},
         {TSVC_KEY_RSA, 3072, "gen-rsa3072", TSVC_SIG_RSA_PSS, TSVC_HASH_SHA256},
