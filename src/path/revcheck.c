@@ -586,6 +586,7 @@ int tsvc__path_revocation(const tsvc_ctx *ctx, const tsvc_policy *pol,
             iss.name = &anchor_name;
             iss.key = anchor->key;
         }
+        iss.webpki = pol->profile != TSVC_PROFILE_GENERIC;
         name_text(ctx, &cert->subject, subj, sizeof(subj));
         int group = tsvc__report_add(r, -1, "revocation", TSVC_CHECK_PASSED, (int)i, "%s", subj);
         if (iss.key == NULL) {

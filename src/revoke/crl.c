@@ -811,12 +811,17 @@ tsvc_status tsvc_crl_verify(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1,
                          "a CRL, an issuer with a supported key and a skew of 0 .. 86400 are "
                          "required");
-    tsvc__rev_issuer iss = {&issuer->subject, issuer->pubkey, issuer};
+    tsvc__rev_issuer iss = {&issuer->subject, issuer->pubkey, issuer, false};
     return tsvc__crl_verify(ctx, crl, &iss, when, skew, err);
 }
 
-/* True if some GeneralName of the certificate's CRL distribution points equals one of the IDP. */
-static bool dp_names_match(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc_cert *cert)
+/*
+ * True if some GeneralName of the certificate's CRL distribution points
+ * equals (bytewise) one of the IDP. With @p uri_only (CA/B Forum 7.2.2.1),
+ * every name on both sides must be a uniformResourceIdentifier.
+ */
+static bool dp_names_match(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc_cert *cert,
+                           bool uri_only)
 {
     bool match = false;
     tsvc__x509_gname *idp = NULL;
@@ -824,6 +829,11 @@ static bool dp_names_match(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc_
     if (tsvc__x509_parse_general_names(ctx, &crl->idp_full_name, false, &idp, &num_idp, NULL) !=
         TSVC_OK)
         return false;
+    for (size_t k = 0; k < num_idp && uri_only; k++)
+        if (idp[k].type != TSVC_GN_URI) {
+            tsvc__free(ctx, idp);
+            return false;
+        }
     for (size_t p = 0; p < cert->crldp.num && !match; p++) {
         const tsvc__x509_dist_point *dp = &cert->crldp.points[p];
         tsvc__x509_gname *names = NULL;
@@ -833,6 +843,12 @@ static bool dp_names_match(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc_
         if (tsvc__x509_parse_general_names(ctx, &dp->full_name, false, &names, &num, NULL) !=
             TSVC_OK)
             continue;
+        for (size_t i = 0; i < num && uri_only; i++)
+            if (names[i].type != TSVC_GN_URI) {
+                tsvc__free(ctx, names);
+                tsvc__free(ctx, idp);
+                return false;
+            }
         for (size_t i = 0; i < num && !match; i++)
             for (size_t k = 0; k < num_idp && !match; k++)
                 match = names[i].element.len == idp[k].element.len &&
@@ -872,9 +888,12 @@ tsvc_status tsvc__crl_check(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc
         return tsvc__err(err, TSVC_ERR_CRL_SCOPE, "crl.scope", -1,
                          "distribution point names relative to the CRL issuer are not "
                          "supported");
-    if (crl->idp_has_full_name && !dp_names_match(ctx, crl, cert))
-        return tsvc__err(err, TSVC_ERR_CRL_SCOPE, "crl.scope", -1,
-                         "the CRL's distribution point is not one of the certificate's");
+    if (crl->idp_has_full_name && !dp_names_match(ctx, crl, cert, iss->webpki))
+        return tsvc__err(err, TSVC_ERR_CRL_SCOPE, "crl.scope", -1, "%s",
+                         iss->webpki ? "the CRL's distribution point is not one of the "
+                                       "certificate's (TLS profiles: URIs only, byte for byte)"
+                                     : "the CRL's distribution point is not one of the "
+                                       "certificate's");
     res->reasons = crl->idp_has_reasons ? crl->idp_reasons : TSVC__REASONS_ALL;
     res->this_update = crl->this_update;
     res->has_next_update = crl->has_next_update;
@@ -905,7 +924,7 @@ tsvc_status tsvc_crl_check(const tsvc_ctx *ctx, tsvc_cert_status *status, int64_
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1,
                          "status, CRL, certificate and issuer (with a supported key) are "
                          "required; skew 0 .. 86400");
-    tsvc__rev_issuer iss = {&issuer->subject, issuer->pubkey, issuer};
+    tsvc__rev_issuer iss = {&issuer->subject, issuer->pubkey, issuer, false};
     tsvc_status st = tsvc__crl_check(ctx, crl, cert, &iss, when, skew, &res, err);
     if (st != TSVC_OK)
         return st;

@@ -795,7 +795,7 @@ tsvc_status tsvc_ocsp_response_verify(const tsvc_ctx *ctx, tsvc_cert_status *sta
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1,
                          "status, response, certificate and issuer (with a supported key) are "
                          "required");
-    tsvc__rev_issuer iss = {&issuer->subject, issuer->pubkey, issuer};
+    tsvc__rev_issuer iss = {&issuer->subject, issuer->pubkey, issuer, false};
     tsvc_status st = tsvc__ocsp_check(ctx, resp, cert, &iss, when, opts, &res, err);
     if (st != TSVC_OK)
         return st;

@@ -96,6 +96,7 @@ typedef struct tsvc__rev_issuer {
     const tsvc__cbs *name;      /* the issuer's subject Name element */
     const tsvc_pubkey *key;     /* its key */
     const tsvc_cert *cert;      /* its certificate, NULL for a bare-key trust anchor */
+    bool webpki;                /* TLS profiles: CA/B Forum 7.2.2.1 rules for partitioned CRLs */
 } tsvc__rev_issuer;
 
 /** Detail of one status determination (for reports). */

@@ -45,30 +45,41 @@ def case(data_dir, cid, leaf, inter, crls, expected, desc):
 
 def main():
     harness, data = sys.argv[1], sys.argv[2]
+    R = "root-crl.der"  # the root's CRL: covers the intermediates (chain checking)
     cases = [
-        case(data, "not-revoked", "leaf-good.pem", "ica.pem", ["ica-crl.der"], "SUCCESS",
+        case(data, "not-revoked", "leaf-good.pem", "ica.pem", [R, "ica-crl.der"], "SUCCESS",
              "leaf not on its issuer's current CRL"),
-        case(data, "revoked", "leaf-revoked.pem", "ica.pem", ["ica-crl.der"], "FAILURE",
+        case(data, "revoked", "leaf-revoked.pem", "ica.pem", [R, "ica-crl.der"], "FAILURE",
              "leaf revoked before the validation time"),
         case(data, "revoked-after-validation-time", "leaf-later.pem", "ica.pem",
-             ["ica-crl.der"], "SUCCESS",
+             [R, "ica-crl.der"], "SUCCESS",
              "leaf revoked after the validation time: good at that time (upstream "
              "crl::revocation-date-in-future expects FAILURE; the project's rule is status at "
              "the validation time)"),
-        case(data, "expired-crl", "leaf-good.pem", "ica.pem", ["ica-crl-expired.der"],
+        case(data, "revoked-intermediate", "leaf-of-revoked-ica.pem", "ica-revoked.pem", [R],
+             "FAILURE", "the intermediate CA is revoked"),
+        case(data, "expired-crl", "leaf-good.pem", "ica.pem", [R, "ica-crl-expired.der"],
              "FAILURE", "nextUpdate before the validation time"),
-        case(data, "crl-not-yet-valid", "leaf-good.pem", "ica.pem", ["ica-crl-notyet.der"],
+        case(data, "crl-not-yet-valid", "leaf-good.pem", "ica.pem", [R, "ica-crl-notyet.der"],
              "FAILURE", "thisUpdate after the validation time"),
-        case(data, "bad-signature", "leaf-good.pem", "ica.pem", ["ica-crl-badsig.der"],
+        case(data, "bad-signature", "leaf-good.pem", "ica.pem", [R, "ica-crl-badsig.der"],
              "FAILURE", "CRL signature does not verify"),
         case(data, "unknown-critical-extension", "leaf-good.pem", "ica.pem",
-             ["ica-crl-critical.der"], "FAILURE", "unknown critical CRL extension"),
+             [R, "ica-crl-critical.der"], "FAILURE", "unknown critical CRL extension"),
         case(data, "issuer-without-crlsign", "leaf-nocrlsign.pem", "ca-nocrlsign.pem",
-             ["nocrlsign-crl.der"], "FAILURE", "CRL issuer's keyUsage lacks cRLSign"),
-        case(data, "crl-of-another-issuer", "leaf-good.pem", "ica.pem", ["root-crl.der"],
-             "FAILURE", "only a CRL that does not cover the leaf"),
-        case(data, "two-crls", "leaf-good.pem", "ica.pem", ["root-crl.der", "ica-crl.der"],
-             "SUCCESS", "the leaf's CRL among others"),
+             [R, "nocrlsign-crl.der"], "FAILURE", "CRL issuer's keyUsage lacks cRLSign"),
+        case(data, "crl-of-another-issuer", "leaf-good.pem", "ica.pem", [R], "FAILURE",
+             "no CRL covers the leaf"),
+        case(data, "missing-crl-for-intermediate", "leaf-good.pem", "ica.pem", ["ica-crl.der"],
+             "FAILURE", "no CRL covers the intermediate"),
+        case(data, "idp-match", "leaf-good.pem", "ica.pem", [R, "ica-crl-idp.der"], "SUCCESS",
+             "partitioned CRL whose distribution point is the leaf's"),
+        case(data, "idp-other-partition", "leaf-good.pem", "ica.pem",
+             [R, "ica-crl-idp-other.der"], "FAILURE", "partitioned CRL of another distribution "
+             "point"),
+        case(data, "idp-onlyuser-ca-target", "leaf-good.pem", "ica.pem",
+             ["root-crl-onlyuser.der", "ica-crl.der"], "FAILURE",
+             "the root's CRL covers user certificates only: not the intermediate"),
     ]
     suite = json.dumps({"version": 1, "testcases": cases}).encode()
     proc = subprocess.run([harness], input=suite, capture_output=True, timeout=60)

@@ -6,7 +6,7 @@
  *   {"version":1,"harness":"libtrustsvc-<version>",
  *    "results":[{"id":...,"actual_result":"SUCCESS|FAILURE|SKIPPED","context":...}]}
  *
- * Cases with "crls" are validated with revocation checking of the leaf
+ * Cases with "crls" are validated with revocation checking of the chain
  * (hard-fail, the given CRLs only).
  *
  * Usage: tsvc-limbo [--id TESTCASE-ID] [--verbose] < limbo.json > results.json
@@ -417,9 +417,10 @@ static void run_case(json_t *tc, bool verbose, outcome *o)
                     err ? tsvc_error_message(err) : "not exactly one certificate");
         goto out;
     }
-    /* CRLs: revocation checking of the leaf, hard-fail, with the given CRLs
-     * only (as OpenSSL's X509_V_FLAG_CRL_CHECK). A CRL this library refuses
-     * to parse is left out: the leaf then has no usable CRL and fails. */
+    /* CRLs: revocation checking of every certificate below the trust
+     * anchor, hard-fail, with the given CRLs only (upstream's cases give a
+     * CRL for each CA of the chain). A CRL this library refuses to parse is
+     * left out: the certificate then has no usable CRL and fails. */
     if (has_crls) {
         json_array_foreach(crls, i, v) {
             const char *pem = json_string_value(v);
@@ -432,8 +433,6 @@ static void run_case(json_t *tc, bool verbose, outcome *o)
         if ((st = tsvc_policy_set_revocation_mode(policy, TSVC_REVOCATION_HARD_FAIL, &err)) !=
                 TSVC_OK ||
             (st = tsvc_policy_set_revocation_source(policy, TSVC_REVOCATION_CRL_ONLY, &err)) !=
-                TSVC_OK ||
-            (st = tsvc_policy_set_revocation_flags(policy, TSVC_REVOCATION_LEAF_ONLY, &err)) !=
                 TSVC_OK)
             goto policy_error;
     }

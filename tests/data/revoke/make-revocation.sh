@@ -96,6 +96,22 @@ authorityKeyIdentifier = keyid
 [ crl_ext_critical ]
 authorityKeyIdentifier = keyid
 1.3.6.1.4.1.55738.666.1 = critical, ASN1:NULL
+[ crl_ext_idp_match ]
+authorityKeyIdentifier = keyid
+issuingDistributionPoint = critical, @idp_match
+[ idp_match ]
+fullname = URI:http://crl.example/leaf.crl
+onlyuser = TRUE
+[ crl_ext_idp_other ]
+authorityKeyIdentifier = keyid
+issuingDistributionPoint = critical, @idp_other
+[ idp_other ]
+fullname = URI:http://crl.example/other.crl
+[ crl_ext_idp_onlyuser ]
+authorityKeyIdentifier = keyid
+issuingDistributionPoint = critical, @idp_onlyuser
+[ idp_onlyuser ]
+onlyuser = TRUE
 CNF
 }
 
@@ -175,6 +191,12 @@ gencrl icadb ica ica-crl-expired 20251101000000Z 20251201000000Z
 gencrl icadb ica ica-crl-notyet 20260201000000Z 20260301000000Z
 gencrl icadb ica ica-crl-critical 20260101000000Z 20260201000000Z crl_ext_critical
 gencrl nocrldb ca-nocrlsign nocrlsign-crl 20260101000000Z 20260201000000Z
+# Partitioned CRLs (issuingDistributionPoint): the leaves' distribution
+# point (user certificates only); another partition; the root's CRL for
+# user certificates only (does not cover the ICA).
+gencrl icadb ica ica-crl-idp 20260101000000Z 20260201000000Z crl_ext_idp_match
+gencrl icadb ica ica-crl-idp-other 20260101000000Z 20260201000000Z crl_ext_idp_other
+gencrl rootdb root root-crl-onlyuser 20260101000000Z 20260201000000Z crl_ext_idp_onlyuser
 # Bad signature: the last octet (inside the ECDSA s value) is changed.
 cp ica-crl.der ica-crl-badsig.der
 size=$(wc -c < ica-crl-badsig.der)
@@ -221,7 +243,7 @@ for f in root ica responder responder-noeku responder-plain; do
     openssl pkcs8 -topk8 -nocrypt -in "$f.key" -out "$OUT/$f.key"
 done
 for f in ica-crl root-crl ica-crl-expired ica-crl-notyet ica-crl-critical nocrlsign-crl \
-         ica-crl-badsig; do
+         ica-crl-badsig ica-crl-idp ica-crl-idp-other root-crl-onlyuser; do
     cp "$f.der" "$OUT/$f.der"
 done
 cp ica-crl.pem "$OUT/ica-crl.pem"

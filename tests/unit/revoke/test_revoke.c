@@ -251,6 +251,17 @@ static void crl_unknown_critical_extension(void **state)
     crl_status("ica-crl-critical.der", leaf_good, ica, T_CRL, TSVC_ERR_CRL_UNKNOWN_CRITICAL);
 }
 
+static void crl_issuing_distribution_point(void **state)
+{
+    (void)state;
+    assert_int_equal(crl_status("ica-crl-idp.der", leaf_good, ica, T_CRL, TSVC_OK),
+                     TSVC_CERT_STATUS_GOOD);
+    assert_int_equal(crl_status("ica-crl-idp.der", leaf_revoked, ica, T_CRL, TSVC_OK),
+                     TSVC_CERT_STATUS_REVOKED);
+    crl_status("ica-crl-idp-other.der", leaf_good, ica, T_CRL, TSVC_ERR_CRL_SCOPE);
+    crl_status("root-crl-onlyuser.der", ica, root, T_CRL, TSVC_ERR_CRL_SCOPE);
+}
+
 static void crl_issuer_without_crlsign(void **state)
 {
     (void)state;
@@ -1244,6 +1255,7 @@ int main(void)
         cmocka_unit_test(crl_bad_signature),
         cmocka_unit_test(crl_unknown_critical_extension),
         cmocka_unit_test(crl_issuer_without_crlsign),
+        cmocka_unit_test(crl_issuing_distribution_point),
         cmocka_unit_test(crl_malformed_inputs),
         cmocka_unit_test(crl_builder_roundtrip),
         cmocka_unit_test(crl_builder_scope_delta_indirect),
