@@ -16,5 +16,15 @@
 #include "trustsvc/x509.h"
 #include "trustsvc/store.h"
 #include "trustsvc/validate.h"
+#include "trustsvc/fetch.h"
+#include "trustsvc/revoke.h"
+#include "trustsvc/algpolicy.h"
+#include "trustsvc/sign.h"
+#include "trustsvc/verify.h"
+#include "trustsvc/seal.h"
+#include "trustsvc/tsp.h"
+#include "trustsvc/csr.h"
+#include "trustsvc/certbuilder.h"
+#include "trustsvc/pkcs11.h"
 
 #endif /* TRUSTSVC_TRUSTSVC_H */
