@@ -409,6 +409,13 @@ typedef enum tsvc_ocsp_response_status {
 #define TSVC_OCSP_MAX_SINGLE 4096
 
 /**
+ * @brief Function twin of ::TSVC_OCSP_MAX_SINGLE.
+ * @return 4096.
+ * @since 0.1
+ */
+TSVC_API size_t tsvc_ocsp_max_single(void);
+
+/**
  * @brief Parses an OCSPResponse (DER). A successful response must carry an
  *        id-pkix-ocsp-basic BasicOCSPResponse, which is parsed strictly
  *        (with its certificates); other statuses carry nothing.

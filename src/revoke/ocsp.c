@@ -17,6 +17,11 @@ size_t tsvc_ocsp_max_nonce(void)
     return TSVC_OCSP_MAX_NONCE;
 }
 
+size_t tsvc_ocsp_max_single(void)
+{
+    return TSVC_OCSP_MAX_SINGLE;
+}
+
 void tsvc_ocsp_verify_options_init(tsvc_ocsp_verify_options *opts)
 {
     if (opts == NULL)
