@@ -130,6 +130,17 @@ tsvc_status tsvc__key_wrap(const tsvc_ctx *ctx, const struct tsvc_backend *ops, 
                            void *handle, tsvc_key_type type, tsvc_key_storage storage,
                            const tsvc__key_hsm_info *info, tsvc_key **out, tsvc_error **err);
 
+/**
+ * Signs @p tbs (an encoded to-be-signed element) through tsvc__sign_ex
+ * (activation asked with @p label) and writes the X.509 SIGNED shape
+ * SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING signature } used by
+ * certificates, CRLs and certificate requests: DER when @p pem_label is
+ * NULL, else PEM with that label. @p check names the caller in errors.
+ */
+tsvc_status tsvc__sign_wrap(const tsvc_key *key, const tsvc__sig_params *p, const uint8_t *tbs,
+                            size_t tbs_len, const char *label, const char *pem_label,
+                            const char *check, tsvc_buf *out, tsvc_error **err);
+
 /** The backend handle of @p key when its table is @p ops, else NULL. */
 void *tsvc__key_handle(const tsvc_key *key, const struct tsvc_backend *ops);
 /** The context a key was made with. */

@@ -278,6 +278,33 @@ tsvc_status tsvc__sign_ex(const tsvc_key *key, const tsvc__sig_params *p, const 
     return sign_common(key, p, data, len, is_digest, label, sig, evidence, err);
 }
 
+tsvc_status tsvc__sign_wrap(const tsvc_key *key, const tsvc__sig_params *p, const uint8_t *tbs,
+                            size_t tbs_len, const char *label, const char *pem_label,
+                            const char *check, tsvc_buf *out, tsvc_error **err)
+{
+    tsvc_buf sig = TSVC_BUF_INIT, der = TSVC_BUF_INIT;
+    tsvc_status st = sign_common(key, p, tbs, tbs_len, false, label, &sig, NULL, err);
+    if (st != TSVC_OK)
+        return st;
+    tsvc__cbb cbb;
+    tsvc__cbb_init(&cbb, key->ctx);
+    tsvc__cbb_open(&cbb, TSVC__TAG_SEQUENCE);
+    tsvc__cbb_add_bytes(&cbb, tbs, tbs_len);
+    tsvc__sigalg_encode(&cbb, p);
+    tsvc__cbb_add_bit_string(&cbb, sig.data, sig.len, 0);
+    tsvc__cbb_close(&cbb);
+    tsvc_buf_dispose(&sig);
+    if ((st = tsvc__cbb_finish(&cbb, &der)) != TSVC_OK)
+        return tsvc__err(err, st, check, -1, "cannot encode the signed structure");
+    if (pem_label == NULL) {
+        *out = der;
+        return TSVC_OK;
+    }
+    st = tsvc__pem_encode(key->ctx, pem_label, der.data, der.len, out);
+    tsvc_buf_dispose(&der);
+    return st == TSVC_OK ? st : tsvc__err_code(err, st);
+}
+
 /* RFC 8032 5.1.7: S (little-endian) must be below the group order L;
  * checked here so that every backend refuses malleable signatures. */
 static bool ed25519_s_canonical(const uint8_t *s)

@@ -306,35 +306,14 @@ tsvc_status tsvc_csr_builder_sign(tsvc_csr_builder *b, const tsvc_key *key,
     tsvc__cbb_close(&cbb); /* [0] */
     tsvc__cbb_close(&cbb); /* CertificationRequestInfo */
     tsvc_pubkey_free(pub);
-    tsvc_buf cri = TSVC_BUF_INIT, sig = TSVC_BUF_INIT, der = TSVC_BUF_INIT;
+    tsvc_buf cri = TSVC_BUF_INIT;
     st = tsvc__cbb_finish(&cbb, &cri);
     if (st != TSVC_OK)
         return tsvc__err(err, st, "csr.encode", -1, "cannot encode the request");
-    st = tsvc__sign_ex(key, &p, cri.data, cri.len, false, "csr", &sig, NULL, err);
-    if (st != TSVC_OK)
-        goto out;
-    tsvc__cbb_init(&cbb, b->ctx);
-    tsvc__cbb_open(&cbb, TSVC__TAG_SEQUENCE);
-    tsvc__cbb_add_bytes(&cbb, cri.data, cri.len);
-    tsvc__sigalg_encode(&cbb, &p);
-    tsvc__cbb_add_bit_string(&cbb, sig.data, sig.len, 0);
-    tsvc__cbb_close(&cbb);
-    if ((st = tsvc__cbb_finish(&cbb, &der)) != TSVC_OK) {
-        st = tsvc__err(err, st, "csr.encode", -1, "cannot encode the request");
-        goto out;
-    }
-    if (format == TSVC_FORMAT_DER) {
-        *out = der;
-        der.data = NULL;
-        der.len = 0;
-    } else if ((st = tsvc__pem_encode(b->ctx, "CERTIFICATE REQUEST", der.data, der.len, out)) !=
-               TSVC_OK) {
-        st = tsvc__err_code(err, st);
-    }
-out:
+    st = tsvc__sign_wrap(key, &p, cri.data, cri.len, "csr",
+                         format == TSVC_FORMAT_PEM ? "CERTIFICATE REQUEST" : NULL, "csr.encode",
+                         out, err);
     tsvc_buf_dispose(&cri);
-    tsvc_buf_dispose(&sig);
-    tsvc_buf_dispose(&der);
     return st;
 }
 

@@ -19,6 +19,7 @@
 #include "trustsvc/csr.h"
 #include "trustsvc/pkcs11.h"
 #include "trustsvc/x509.h"
+#include "p11_test_util.h"
 #if TSVC_HAVE_PKCS11
 #include "backends/pkcs11/p11.h"
 #endif
@@ -467,15 +468,7 @@ static void check_csr(tsvc_ctx *ctx, const tsvc_key *key, const tsvc_buf *enc,
     tsvc_pubkey *a = NULL, *b = NULL;
     assert_int_equal(tsvc_csr_pubkey(csr, &a, NULL), TSVC_OK);
     assert_int_equal(tsvc_key_get_public(key, &b, NULL), TSVC_OK);
-    tsvc_buf da = TSVC_BUF_INIT, db = TSVC_BUF_INIT;
-    assert_int_equal(tsvc_pubkey_export(a, &da, TSVC_FORMAT_DER, NULL), TSVC_OK);
-    assert_int_equal(tsvc_pubkey_export(b, &db, TSVC_FORMAT_DER, NULL), TSVC_OK);
-    assert_int_equal(da.len, db.len);
-    assert_memory_equal(da.data, db.data, da.len);
-    tsvc_buf_dispose(&da);
-    tsvc_buf_dispose(&db);
-    tsvc_pubkey_free(a);
-    tsvc_pubkey_free(b);
+    assert_same_pubkey_and_free(a, b);
     tsvc_csr_free(csr);
 }
 
