@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <pthread.h>
 
 #include "core/core.h"
 #include "revoke/revoke.h"
@@ -1220,6 +1221,67 @@ static void path_fetch(void **state)
     tsvc_ctx_set_fetch(g_ctx, NULL, NULL);
 }
 
+/* One store and one policy (CRLs and an OCSP response) shared by threads. */
+typedef struct shared_run {
+    tsvc_store *store;
+    tsvc_policy *pol;
+    const tsvc_cert *leaf;
+    tsvc_subindication want;
+    int failures;
+} shared_run;
+
+static void *validate_many(void *arg)
+{
+    shared_run *sr = arg;
+    for (int i = 0; i < 25; i++) {
+        tsvc_report *rep = NULL;
+        if (tsvc_validate(g_ctx, &rep, sr->leaf, sr->store, sr->pol, NULL) != TSVC_OK ||
+            tsvc_report_subindication(rep) != sr->want)
+            sr->failures++;
+        tsvc_report_free(rep);
+    }
+    return NULL;
+}
+
+static void path_shared_between_threads(void **state)
+{
+    (void)state;
+    tsvc_store *store = NULL;
+    tsvc_policy *pol = NULL;
+    tsvc_crl *crls[2] = {crl_file("ica-crl.der"), crl_file("root-crl.der")};
+    tsvc_ocsp_response *good = ocsp_at(T_CRL, leaf_good, TSVC_CERT_STATUS_GOOD, 0);
+    assert_int_equal(tsvc_store_new(g_ctx, &store, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_anchor(store, root, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_intermediate(store, ica, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_crl(store, crls[0], NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_crl(store, crls[1], NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_ocsp_response(store, good, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_num_ocsp_responses(store), 1);
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_time(pol, T_CRL, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_revocation_mode(pol, TSVC_REVOCATION_HARD_FAIL, NULL),
+                     TSVC_OK);
+    tsvc_store_freeze(store);
+    shared_run runs[4] = {
+        {store, pol, leaf_good, TSVC_SUB_NONE, 0},
+        {store, pol, leaf_revoked, TSVC_SUB_REVOKED_NO_POE, 0},
+        {store, pol, leaf_later, TSVC_SUB_NONE, 0},
+        {store, pol, leaf_good, TSVC_SUB_NONE, 0},
+    };
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, validate_many, &runs[i]), 0);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        assert_int_equal(runs[i].failures, 0);
+    }
+    tsvc_policy_free(pol);
+    tsvc_store_free(store);
+    tsvc_ocsp_response_free(good);
+    tsvc_crl_free(crls[0]);
+    tsvc_crl_free(crls[1]);
+}
+
 static void policy_setters(void **state)
 {
     (void)state;
@@ -1272,6 +1334,7 @@ int main(void)
         cmocka_unit_test(path_ocsp_and_preference),
         cmocka_unit_test(path_ocsp_responder_without_nocheck),
         cmocka_unit_test(path_fetch),
+        cmocka_unit_test(path_shared_between_threads),
         cmocka_unit_test(policy_setters),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
