@@ -41,8 +41,8 @@ struct tsvc_pubkey {
     bool pss_only;
     bool pss_has_params;
     tsvc__sig_params pss;
-    /* Backend handle made by the first verification with this key on its
-     * own context, kept for later ones (sign.c); released with the key. */
+    /* Backend handle made with the key on its own context, used by its
+     * verifications (sign.c); released with the key. */
     _Atomic(struct tsvc__pub_handle *) handle_cache;
 };
 
@@ -55,6 +55,14 @@ typedef struct tsvc__pub_handle {
 } tsvc__pub_handle;
 /** Releases a public key's cached backend handle (NULL allowed; sign.c). */
 void tsvc__crypto_pub_handle_free(const tsvc_ctx *ctx, tsvc__pub_handle *h);
+/**
+ * Gives a new public key its backend handle, on the highest-priority
+ * backend that verifies its default scheme, so that verifications skip the
+ * import. Made when the key is made (not on first use), so that the key's
+ * memory is allocated and released with it; any failure leaves the key
+ * without one (each verification then imports it).
+ */
+void tsvc__crypto_pub_handle_prefill(tsvc_pubkey *pub);
 
 struct tsvc_key {
     const tsvc_ctx *ctx;

@@ -289,6 +289,7 @@ tsvc_status tsvc__pubkey_from_spki(const tsvc_ctx *ctx, const uint8_t *spki, siz
         tsvc__free(ctx, pub);
         return st;
     }
+    tsvc__crypto_pub_handle_prefill(pub);
     *out = pub;
     return TSVC_OK;
 }

@@ -334,16 +334,15 @@ static bool rsa_sig_in_range(const tsvc_pubkey *pub, const uint8_t *sig, size_t 
 }
 
 /*
- * A backend handle for @p pub on @p slot: the key's cached one when that
- * backend made it and no other thread holds it (*cached set), else a new
- * one. The first handle made on the key's own context (@p own_ctx) is
- * kept in the key, so that repeated verifications with one key (a CA's
- * key in path validation, a signer's key) skip the import.
+ * A backend handle for @p pub on @p slot: the key's own one (made when the
+ * key was created, see tsvc__crypto_pub_handle_prefill()) when @p slot is
+ * the backend that made it and no other thread holds it (*cached set),
+ * else a new one for this call.
  */
 static tsvc_status pub_handle_take(const tsvc__backend_slot *slot, const tsvc_pubkey *pub,
-                                   bool own_ctx, tsvc__pub_handle **cached, void **handle)
+                                   tsvc__pub_handle **cached, void **handle)
 {
-    tsvc_pubkey *mut = (tsvc_pubkey *)pub; /* the cache is its only mutable member */
+    tsvc_pubkey *mut = (tsvc_pubkey *)pub; /* the handle's busy flag is its only mutable part */
     tsvc__pub_handle *c = atomic_load_explicit(&mut->handle_cache, memory_order_acquire);
     *cached = NULL;
     if (c != NULL && c->ops == slot->ops && c->state == slot->state &&
@@ -354,23 +353,35 @@ static tsvc_status pub_handle_take(const tsvc__backend_slot *slot, const tsvc_pu
     }
     tsvc_key_part parts[2];
     size_t np = tsvc__crypto_pubkey_parts(pub, parts);
-    tsvc_status st = slot->ops->pubkey_import(slot->state, pub->type, parts, np, handle);
-    if (st != TSVC_OK || c != NULL || !own_ctx)
-        return st;
-    c = tsvc__calloc(pub->ctx, 1, sizeof(*c));
+    return slot->ops->pubkey_import(slot->state, pub->type, parts, np, handle);
+}
+
+void tsvc__crypto_pub_handle_prefill(tsvc_pubkey *pub)
+{
+    tsvc__sig_params p;
+    if (tsvc__sig_params_default(pub->type, &p) != TSVC_OK)
+        return;
+    if (pub->pss_only) {
+        p.scheme = TSVC_SIG_RSA_PSS;
+        p.hash = pub->pss_has_params ? pub->pss.hash : TSVC_HASH_SHA256;
+    }
+    const tsvc__backend_slot *slot =
+        tsvc__crypto_pick(pub->ctx, TSVC_OP_VERIFY, pub->type, p.scheme, p.hash);
+    if (slot == NULL)
+        return;
+    tsvc__pub_handle *c = tsvc__calloc(pub->ctx, 1, sizeof(*c));
     if (c == NULL)
-        return TSVC_OK; /* used once, not kept */
+        return;
+    tsvc_key_part parts[2];
+    size_t np = tsvc__crypto_pubkey_parts(pub, parts);
+    if (slot->ops->pubkey_import(slot->state, pub->type, parts, np, &c->handle) != TSVC_OK) {
+        tsvc__free(pub->ctx, c);
+        return;
+    }
     c->ops = slot->ops;
     c->state = slot->state;
-    c->handle = *handle;
-    atomic_init(&c->busy, true);
-    tsvc__pub_handle *none = NULL;
-    if (atomic_compare_exchange_strong_explicit(&mut->handle_cache, &none, c,
-                                                memory_order_acq_rel, memory_order_acquire))
-        *cached = c;
-    else
-        tsvc__free(pub->ctx, c); /* another thread cached one first */
-    return TSVC_OK;
+    atomic_init(&c->busy, false);
+    atomic_store_explicit(&pub->handle_cache, c, memory_order_release);
 }
 
 static void pub_handle_give_back(const tsvc__backend_slot *slot, tsvc__pub_handle *cached,
@@ -461,7 +472,7 @@ static tsvc_status verify_common(const tsvc_ctx *ctx, const tsvc__backend_slot *
                          "malformed signature");
     void *handle = NULL;
     tsvc__pub_handle *cached = NULL;
-    st = pub_handle_take(slot, pub, ctx == pub->ctx, &cached, &handle);
+    st = pub_handle_take(slot, pub, &cached, &handle);
     if (st != TSVC_OK) {
         if (st != TSVC_ERR_KEY_SIZE && st != TSVC_ERR_KEY_FORMAT && st != TSVC_ERR_NOMEM)
             st = TSVC_ERR_BACKEND;
