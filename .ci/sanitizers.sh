@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Sanitizer gates, run by .ci/run (or by hand from the repository root):
+#
+#   1. asan      build-asan with -Db_sanitize=address,undefined: the unit,
+#                conformance and fuzz-replay suites, leaks detected, any
+#                undefined behaviour fatal;
+#   2. valgrind  memcheck over the unit suite of the normal build (build/,
+#                or BUILD_DIR): every definite leak or invalid access fails;
+#   3. tsan      build-tsan with -Db_sanitize=thread: tests/thread (8 threads
+#                sharing one store, policy and key pair).
+#
+#   .ci/sanitizers.sh [asan|valgrind|tsan]...   (default: all three)
+#
+# Each part prints one line "sanitizers: PART: ok|FAILED (...)"; the exit
+# status is non-zero when any part failed. Logs stay in the build
+# directories (meson-logs/testlog.txt).
+#
+# Slow tests under valgrind: the crypto tests and the demonstration (RSA
+# key generation) run 20-50 times slower, so valgrind runs with a timeout
+# multiplier of 10; the whole unit suite takes about 2 minutes on 2 cores.
+# No test is skipped.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BUILD_DIR="${BUILD_DIR:-build}"
+JOBS="${JOBS:-2}"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Debian packages only these gates need (./dev installs the rest).
+SAN_PACKAGES=(valgrind clang libclang-rt-14-dev)
+install_missing() {
+    local missing=() p
+    for p in "$@"; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+            missing+=("$p")
+        fi
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    log "installing Debian packages: ${missing[*]}"
+    local sudo=()
+    if [ "$(id -u)" != 0 ]; then sudo=(sudo); fi
+    "${sudo[@]}" apt-get update -q
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+vectors() {
+    if [ -n "${TSVC_VECTORS:-}" ]; then
+        echo "$TSVC_VECTORS"
+    elif [ -d "$ROOT/../shared/vectors" ]; then
+        (cd "$ROOT/../shared/vectors" && pwd)
+    fi
+}
+
+werror=()
+if [ -n "${CI:-}" ]; then werror=(-Dwerror=true); fi
+
+# setup DIR ARGS...: configures DIR once.
+setup() {
+    local dir="$1"
+    shift
+    if [ ! -f "$dir/build.ninja" ]; then
+        log "configuring $dir"
+        meson setup "$dir" "${werror[@]}" -Ddocs=disabled -Dvectors_dir="$(vectors)" "$@" \
+            > "$dir.setup.log" 2>&1 || { cat "$dir.setup.log" >&2; return 1; }
+    fi
+}
+
+# counts DIR: "N passed, M failed, K skipped" from meson's JSON log.
+counts() {
+    python3 - "$1/meson-logs/testlog.json" <<'EOF'
+import json, sys
+p = f = s = 0
+try:
+    lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+except OSError:
+    lines = []
+for line in lines:
+    if line.strip():
+        r = json.loads(line)["result"]
+        if r in ("OK", "EXPECTEDFAIL"):
+            p += 1
+        elif r == "SKIP":
+            s += 1
+        else:
+            f += 1
+print(f"{p} passed, {f} failed, {s} skipped")
+EOF
+}
+
+# build_suites DIR SUITE...: builds only the executables those suites run
+# (not the benchmarks or tools nothing here tests), quietly.
+build_suites() {
+    local dir="$1" targets
+    shift
+    # Regenerate first, so that tests added since the last configure count.
+    ninja -C "$dir" build.ninja > "$dir.build.log" 2>&1 || { tail -40 "$dir.build.log" >&2; return 1; }
+    targets="$(meson introspect "$dir" --tests | python3 -c '
+import json, os, sys
+dir, suites = os.path.realpath(sys.argv[1]), set(sys.argv[2:])
+out = set()
+for t in json.load(sys.stdin):
+    if suites & {s.split(":")[-1] for s in t["suite"]}:
+        exe = os.path.realpath(t["cmd"][0])
+        if exe.startswith(dir + os.sep):
+            out.add(os.path.relpath(exe, dir))
+print("\n".join(sorted(out)))' "$dir" "$@")" || return 1
+    # shellcheck disable=SC2086
+    ninja -C "$dir" -j"$JOBS" $targets >> "$dir.build.log" 2>&1 || { tail -40 "$dir.build.log" >&2; return 1; }
+}
+
+results=()
+failed=0
+report() { # report PART RC DETAIL
+    local line
+    if [ "$2" -eq 0 ]; then line="sanitizers: $1: ok ($3)"; else line="sanitizers: $1: FAILED ($3)"; failed=1; fi
+    results+=("$line")
+    echo "$line"
+}
+
+part_asan() {
+    local dir=build-asan rc=0 t0=$SECONDS
+    setup "$dir" -Db_sanitize=address,undefined -Db_lundef=false || { report asan 1 "configure"; return; }
+    log "ASan+UBSan: building $dir"
+    build_suites "$dir" unit conformance fuzz-replay || { report asan 1 "build"; return; }
+    log "ASan+UBSan: unit, conformance and fuzz-replay suites"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes "$JOBS" \
+        --suite unit --suite conformance --suite fuzz-replay > "$dir.test.log" 2>&1 || rc=$?
+    [ "$rc" -eq 0 ] || tail -60 "$dir.test.log" >&2
+    report asan "$rc" "$(counts "$dir"), $((SECONDS - t0))s"
+}
+
+part_valgrind() {
+    local dir="$BUILD_DIR" rc=0 t0=$SECONDS
+    # The normal build, configured exactly as ./dev configures it (CI has
+    # run ./dev test in it already).
+    log "valgrind memcheck: building $dir"
+    if [ ! -f "$dir/build.ninja" ]; then
+        BUILD_DIR="$dir" ./dev build > "$dir.build.log" 2>&1 || { tail -40 "$dir.build.log" >&2; report valgrind 1 "build"; return; }
+    fi
+    build_suites "$dir" unit || { report valgrind 1 "build"; return; }
+    log "valgrind memcheck: unit suite"
+    # --errors-for-leak-kinds=definite,indirect: reachable blocks at exit
+    # (libsodium/wolfSSL/OpenSSL one-time initialisation) are not leaks.
+    meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes "$JOBS" \
+        --suite unit --timeout-multiplier 10 \
+        --wrapper 'valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --track-origins=no' \
+        > "$dir.valgrind.log" 2>&1 || rc=$?
+    [ "$rc" -eq 0 ] || tail -60 "$dir.valgrind.log" >&2
+    report valgrind "$rc" "$(counts "$dir"), $((SECONDS - t0))s"
+}
+
+part_tsan() {
+    local dir=build-tsan rc=0 t0=$SECONDS
+    setup "$dir" -Db_sanitize=thread -Db_lundef=false || { report tsan 1 "configure"; return; }
+    log "ThreadSanitizer: building the thread test in $dir"
+    build_suites "$dir" thread || { report tsan 1 "build"; return; }
+    log "ThreadSanitizer: 8 threads on shared objects"
+    TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+        meson test -C "$dir" --no-rebuild --print-errorlogs --suite thread --timeout-multiplier 4 \
+        > "$dir.test.log" 2>&1 || rc=$?
+    [ "$rc" -eq 0 ] || tail -80 "$dir.test.log" >&2
+    local detail
+    detail="$(grep -h -o 'threads: .* failures' "$dir/meson-logs/testlog.txt" 2>/dev/null | tail -1)"
+    report tsan "$rc" "${detail:-no result line}, $((SECONDS - t0))s"
+}
+
+parts=("$@")
+if [ ${#parts[@]} -eq 0 ]; then parts=(asan valgrind tsan); fi
+install_missing "${SAN_PACKAGES[@]}"
+for p in "${parts[@]}"; do
+    case "$p" in
+        asan) part_asan ;;
+        valgrind) part_valgrind ;;
+        tsan) part_tsan ;;
+        *) echo "unknown part: $p (asan, valgrind, tsan)" >&2; exit 2 ;;
+    esac
+done
+exit "$failed"
