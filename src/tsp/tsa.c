@@ -237,8 +237,12 @@ static tsvc_status default_serial(tsvc_ctx *ctx, uint8_t out[20], size_t *len)
     tsvc_status st = tsvc_random(ctx, out, 16, NULL);
     if (st != TSVC_OK)
         return st;
-    out[0] &= 0x7f; /* at most 127 bits: always fits 16 INTEGER octets */
-    out[0] |= 0x40; /* and never short or zero */
+    /* 128 random bits as a positive INTEGER (17 octets at most), never zero. */
+    bool zero = true;
+    for (size_t i = 0; i < 16; i++)
+        zero = zero && out[i] == 0;
+    if (zero)
+        out[15] = 1;
     *len = 16;
     return TSVC_OK;
 }
