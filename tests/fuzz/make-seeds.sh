@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Writes the seed corpora of the DER and PEM fuzz targets.
+# Writes the seed corpora of the DER and PEM fuzz targets, then runs
+# make-seeds.py for the time, oid, name, pubkey, key, x509 and path targets.
 #   tests/fuzz/make-seeds.sh            (from the repository root)
 # The small DER/BER seeds are written byte by byte from X.690; the
 # certificate-like seeds are made with the OpenSSL command line (fresh
@@ -54,3 +55,7 @@ printf -- '-----BEGIN X-----\nProc-Type: 4,ENCRYPTED\n\nZm9v\n-----END X-----\n'
 printf -- '-----BEGIN X-----\nZm9v\n'                               > "$pem/no-end.pem"
 printf -- 'Zm9vYmFy'                                                 > "$pem/base64.txt"
 printf -- '-----BEGIN X-----\nZm9v\n-----END X-----'                 > "$pem/no-final-newline.pem"
+
+# --- the other targets (time, oid, name, pubkey, key, x509, path) -------
+# Deterministic, from the committed test data; see make-seeds.py.
+python3 ./make-seeds.py
