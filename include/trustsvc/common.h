@@ -166,6 +166,8 @@ typedef enum tsvc_status {
     TSVC_ERR_ALGORITHM_POLICY = -712, /**< An algorithm or key size is refused by the algorithm policy. */
     TSVC_ERR_SEAL_CERT = -720, /**< The certificate is not an organisation's seal certificate. */
     TSVC_ERR_ORG_IDENTIFIER = -721, /**< Malformed organizationIdentifier, or a corporate number with a wrong check digit. */
+    TSVC_ERR_ADES_LEVEL = -730, /**< The signature lacks the level an upgrade builds on (e.g. B-LT without a signature time-stamp). */
+    TSVC_ERR_ADES_VALIDATION_DATA = -731, /**< Validation data (a certificate chain, CRL or OCSP response) could not be gathered for a long-term level. */
     /* @@cms-codes@@ */
 
     /* Time-stamp family: -800 .. -899 */

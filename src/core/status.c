@@ -102,6 +102,8 @@ const char *tsvc_status_str(int status)
     case TSVC_ERR_ALGORITHM_POLICY: return "algorithm or key size refused by the algorithm policy";
     case TSVC_ERR_SEAL_CERT: return "the certificate is not an organisation's seal certificate";
     case TSVC_ERR_ORG_IDENTIFIER: return "malformed organizationIdentifier or corporate number check digit wrong";
+    case TSVC_ERR_ADES_LEVEL: return "the signature lacks the level the upgrade builds on";
+    case TSVC_ERR_ADES_VALIDATION_DATA: return "validation data could not be gathered";
     /* @@cms-codes@@ */
     case TSVC_ERR_TSP_FORMAT: return "malformed time-stamp request, response or TSTInfo";
     case TSVC_ERR_TSP_VERSION: return "unsupported time-stamp request or TSTInfo version";
