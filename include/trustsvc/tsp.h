@@ -62,6 +62,20 @@ TSVC_API size_t tsvc_tsr_max_size(void);
 #define TSVC_TSR_MEDIA_TYPE "application/timestamp-reply"
 
 /**
+ * @brief Function twin of ::TSVC_TSQ_MEDIA_TYPE.
+ * @return "application/timestamp-query" (a static string).
+ * @since 0.1
+ */
+TSVC_API const char *tsvc_tsq_media_type(void);
+
+/**
+ * @brief Function twin of ::TSVC_TSR_MEDIA_TYPE.
+ * @return "application/timestamp-reply" (a static string).
+ * @since 0.1
+ */
+TSVC_API const char *tsvc_tsr_media_type(void);
+
+/**
  * @brief PKIStatus of a time-stamp response (RFC 3161 section 2.4.2).
  * @since 0.1
  */

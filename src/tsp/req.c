@@ -22,6 +22,16 @@ size_t tsvc_tsr_max_size(void)
     return TSVC_TSR_MAX_SIZE;
 }
 
+const char *tsvc_tsq_media_type(void)
+{
+    return TSVC_TSQ_MEDIA_TYPE;
+}
+
+const char *tsvc_tsr_media_type(void)
+{
+    return TSVC_TSR_MEDIA_TYPE;
+}
+
 const char *tsvc_pki_status_str(int status)
 {
     switch (status) {

@@ -967,7 +967,11 @@ static void test_fetch(void **state)
     assert_int_equal(tsvc_tsq_fetch(g_ctx, q, "http://tsa.invalid/", &resp, NULL), TSVC_OK);
     tsvc_ctx_set_fetch(g_ctx, NULL, NULL);
     assert_int_equal(fk.calls, 1);
-    assert_string_equal(fk.content_type, "application/timestamp-query");
+    assert_string_equal(fk.content_type, tsvc_tsq_media_type());
+    assert_string_equal(tsvc_tsr_media_type(), "application/timestamp-reply");
+    assert_string_equal(tsvc_pki_status_str(TSVC_PKI_GRANTED_WITH_MODS), "grantedWithMods");
+    assert_int_equal(tsvc_tsq_max_size(), TSVC_TSQ_MAX_SIZE);
+    assert_int_equal(tsvc_tsr_max_size(), TSVC_TSR_MAX_SIZE);
     tsvc_tsr *r = NULL;
     assert_int_equal(tsvc_tsr_parse(g_ctx, &r, resp.data, resp.len, NULL), TSVC_OK);
     tsvc_report *rep = NULL;
