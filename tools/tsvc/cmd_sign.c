@@ -74,7 +74,7 @@ static bool commitment_oid(const char *t, const char **oid)
     return false;
 }
 
-static const char *commitment_name(const char *oid)
+const char *commitment_name(const char *oid)
 {
     static const struct {
         const char *oid, *name;

@@ -147,6 +147,8 @@ const char *hash_name(tsvc_hash_alg h);
 const char *key_type_name(tsvc_key_type t);
 const char *scheme_name(tsvc_sig_scheme s);
 bool parse_eku(const char *text, const char **oid);
+/* "proof of origin", ... for a commitment-type OID (the OID itself when unknown). */
+const char *commitment_name(const char *oid);
 /* The subject (or issuer) as text; "?" when it cannot be printed. */
 void cert_subject(const tsvc_cert *c, char *out, size_t size);
 void cert_issuer(const tsvc_cert *c, char *out, size_t size);
