@@ -94,7 +94,17 @@ static tsvc_status validate_at(tsvc_ctx *ctx, const tsvc_cert *cert, tsvc_store 
     return st;
 }
 
-/* The signer certificate: the SignerInfo's sid among the candidates. */
+static bool sid_matches(const tsvc__cms_signer *si, const tsvc_cert *c)
+{
+    if (si->sid_is_ski)
+        return c->ski.present &&
+               tsvc__cbs_equal(&si->sid_ski, c->ski.key_id.data, c->ski.key_id.len);
+    return tsvc__cbs_equal(&si->sid_serial, c->serial.data, c->serial.len) &&
+           tsvc__name_equal(&si->sid_issuer, &c->issuer);
+}
+
+/* The signer certificate: the SignerInfo's sid among the token's
+ * certificates, the caller's, the store's intermediates and anchors. */
 static const tsvc_cert *find_signer(const tsvc_tst *tst, const tsvc_store *store,
                                     const tsvc_cert_list *extra)
 {
@@ -103,16 +113,16 @@ static const tsvc_cert *find_signer(const tsvc_tst *tst, const tsvc_store *store
         return tst->signer;
     for (size_t i = 0; extra != NULL && i < tsvc_cert_list_count(extra); i++) {
         const tsvc_cert *c = tsvc_cert_list_get(extra, i);
-        if (si->sid_is_ski ? (c->ski.present && tsvc__cbs_equal(&si->sid_ski, c->ski.key_id.data,
-                                                                 c->ski.key_id.len))
-                           : (tsvc__cbs_equal(&si->sid_serial, c->serial.data, c->serial.len) &&
-                              tsvc__name_equal(&si->sid_issuer, &c->issuer)))
+        if (sid_matches(si, c))
             return c;
     }
     for (size_t i = 0; i < store->num_inter; i++) {
-        const tsvc_cert *c = store->inter[i];
-        if (!si->sid_is_ski && tsvc__cbs_equal(&si->sid_serial, c->serial.data, c->serial.len) &&
-            tsvc__name_equal(&si->sid_issuer, &c->issuer))
+        if (sid_matches(si, store->inter[i]))
+            return store->inter[i];
+    }
+    for (size_t i = 0; i < store->num_anchors; i++) {
+        const tsvc_cert *c = store->anchors[i].cert;
+        if (c != NULL && sid_matches(si, c))
             return c;
     }
     return NULL;

@@ -608,6 +608,22 @@ static void test_cert_req_false(void **state)
         print_report(rep);
     assert_int_equal(tsvc_report_indication(rep), TSVC_INDICATION_PASSED);
     tsvc_report_free(rep);
+    /* The TSA certificate found among the store's anchors and intermediates. */
+    tsvc_store *s2 = NULL;
+    assert_int_equal(tsvc_store_new(g_ctx, &s2, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_anchor(s2, f.root, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_intermediate(s2, f.cert, NULL), TSVC_OK);
+    assert_int_equal(tsvc_tsr_verify(g_ctx, &rep, r, q, s2, NULL, NULL), TSVC_OK);
+    assert_int_equal(tsvc_report_indication(rep), TSVC_INDICATION_PASSED);
+    tsvc_report_free(rep);
+    tsvc_store_free(s2);
+    assert_int_equal(tsvc_store_new(g_ctx, &s2, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_anchor(s2, f.cert, NULL), TSVC_OK);
+    assert_int_equal(tsvc_tsr_verify(g_ctx, &rep, r, q, s2, NULL, NULL), TSVC_OK);
+    assert_true(has_check(rep, "signer-certificate", TSVC_CHECK_PASSED));
+    assert_true(has_check(rep, "signature", TSVC_CHECK_PASSED));
+    tsvc_report_free(rep);
+    tsvc_store_free(s2);
     /* Unknown options version. */
     o.version = 99;
     assert_int_equal(tsvc_tsr_verify(g_ctx, &rep, r, q, f.store, &o, NULL), TSVC_ERR_BAD_VERSION);
