@@ -278,7 +278,8 @@ static size_t hand_request(uint8_t *out, int version, bool null_params, size_t d
     out[m++] = (uint8_t)version;
     memcpy(out + m, imprint, n);
     m += n;
-    memcpy(out + m, tail, tail_len);
+    if (tail_len > 0)
+        memcpy(out + m, tail, tail_len);
     return m + tail_len;
 }
 
