@@ -464,6 +464,7 @@ int cmd_verify(int argc, char **argv)
     }
     size_t n = tsvc_sig_report_num_signers(rep);
     int overall = tsvc_sig_report_indication(rep);
+    int overall_sub = tsvc_sig_report_subindication(rep);
     /* Signature time-stamps (B-T), one report per signer. */
     for (size_t i = 0; i < n && i < 64; i++) {
         st = tsvc_tst_verify_signature(cli_ctx(), &ts[i], sig.data, sig.len, i, store, NULL,
@@ -476,8 +477,10 @@ int cmd_verify(int argc, char **argv)
         }
         bool none = tsvc_report_indication(ts[i]) == TSVC_INDICATION_INDETERMINATE &&
                     tsvc_report_subindication(ts[i]) == TSVC_SUB_NO_POE;
-        if (!none)
-            overall = worst(overall, tsvc_report_indication(ts[i]));
+        if (!none && worst(overall, tsvc_report_indication(ts[i])) != overall) {
+            overall = tsvc_report_indication(ts[i]);
+            overall_sub = tsvc_report_subindication(ts[i]);
+        }
     }
 
     /* Revocation: tsvc_verify() does not pass the store's CRLs and OCSP
@@ -493,8 +496,11 @@ int cmd_verify(int argc, char **argv)
             rv[i] = NULL;
             continue;
         }
-        if (revocation_decided(rv[i]))
-            overall = worst(overall, tsvc_report_indication(rv[i]));
+        if (revocation_decided(rv[i]) &&
+            worst(overall, tsvc_report_indication(rv[i])) != overall) {
+            overall = tsvc_report_indication(rv[i]);
+            overall_sub = tsvc_report_subindication(rv[i]);
+        }
     }
 
     if (g_json) {
@@ -508,6 +514,8 @@ int cmd_verify(int argc, char **argv)
         jw_str(&w, "file", sigp);
         jw_str(&w, "profile", seal ? "seal" : "signature");
         jw_str(&w, "indication", tsvc_indication_str(overall));
+        jw_str(&w, "subindication",
+               overall_sub != TSVC_SUB_NONE ? tsvc_subindication_str(overall_sub) : NULL);
         jw_raw(&w, "report", (const char *)js.data, js.len);
         jw_arr(&w, "timestamps");
         for (size_t i = 0; i < n && i < 64; i++) {
@@ -547,8 +555,8 @@ int cmd_verify(int argc, char **argv)
         printf("%s%s report: %s%s\n", c_bold(), seal ? "Seal" : "Signature", sigp, c_off());
         printf("  Indication:    %s%s%s%s", c_bold(), indication_colour(overall),
                tsvc_indication_str(overall), c_off());
-        if (overall != TSVC_INDICATION_PASSED && tsvc_sig_report_subindication(rep) != TSVC_SUB_NONE)
-            printf(" / %s", tsvc_subindication_str(tsvc_sig_report_subindication(rep)));
+        if (overall != TSVC_INDICATION_PASSED && overall_sub != TSVC_SUB_NONE)
+            printf(" / %s", tsvc_subindication_str(overall_sub));
         printf("\n");
         format_time(tsvc_sig_report_time(rep), when, sizeof(when));
         printf("  Validated at:  %s\n", when);
