@@ -91,40 +91,47 @@ static void tsvc_free_bytes(uint8_t *data, size_t len)
 /* One timed operation: returns 0 on success. */
 typedef int (*op_fn)(void *arg);
 
-/* Runs @p fn until at least g_min_seconds have passed; gives ops/s. */
-static double rate_of(op_fn fn, void *arg)
-{
-    if (fn(arg) != 0) /* warm-up, and a check that it works */
-        die("warm-up");
-    unsigned long n = 0, batch = 1;
-    double t0 = now_s(), t;
-    do {
-        for (unsigned long i = 0; i < batch; i++)
-            if (fn(arg) != 0)
-                die("operation");
-        n += batch;
-        t = now_s() - t0;
-        if (t < g_min_seconds / 8)
-            batch *= 2;
-    } while (t < g_min_seconds);
-    return (double)n / t;
-}
-
-/* Best of g_rounds rounds, the three variants interleaved so that noise
- * from other processes hits them alike. */
+/*
+ * Rates of up to three variants of one operation (ops/s). The variants run
+ * in turns of g_min_seconds / 10 each, until each has run g_min_seconds *
+ * g_rounds in all (and at least g_rounds turns), so that load from other
+ * processes falls on them alike and the ratios stay meaningful on a busy
+ * machine.
+ */
 static void measure3(op_fn ours, void *oa, op_fn peer, void *pa, op_fn bare, void *ba,
                      double *r_ours, double *r_peer, double *r_bare)
 {
-    *r_ours = *r_peer = *r_bare = 0;
-    for (int r = 0; r < g_rounds; r++) {
-        double x;
-        if (ours != NULL && (x = rate_of(ours, oa)) > *r_ours)
-            *r_ours = x;
-        if (peer != NULL && (x = rate_of(peer, pa)) > *r_peer)
-            *r_peer = x;
-        if (bare != NULL && (x = rate_of(bare, ba)) > *r_bare)
-            *r_bare = x;
+    op_fn fn[3] = {ours, peer, bare};
+    void *arg[3] = {oa, pa, ba};
+    double n[3] = {0, 0, 0}, t[3] = {0, 0, 0};
+    for (int i = 0; i < 3; i++) /* warm-up, and a check that each works */
+        if (fn[i] != NULL && fn[i](arg[i]) != 0)
+            die("warm-up");
+    double slice = g_min_seconds / 10, total = g_min_seconds * g_rounds;
+    for (int round = 0;; round++) {
+        bool more = round + 1 < g_rounds;
+        for (int i = 0; i < 3; i++) {
+            if (fn[i] == NULL)
+                continue;
+            double t0 = now_s(), dt;
+            unsigned long k = 0;
+            do {
+                if (fn[i](arg[i]) != 0)
+                    die("operation");
+                k++;
+                dt = now_s() - t0;
+            } while (dt < slice);
+            n[i] += (double)k;
+            t[i] += dt;
+            if (t[i] < total)
+                more = true;
+        }
+        if (!more)
+            break;
     }
+    *r_ours = t[0] > 0 ? n[0] / t[0] : 0;
+    *r_peer = t[1] > 0 ? n[1] / t[1] : 0;
+    *r_bare = t[2] > 0 ? n[2] / t[2] : 0;
 }
 
 static bool want(const char *name)
@@ -209,7 +216,7 @@ typedef struct sig_job {
     tsvc_key *key;
     tsvc_pubkey *pub;
     EVP_PKEY *pkey;         /* the same key, loaded into OpenSSL */
-    EVP_PKEY_CTX *bare_ctx; /* initialised once, reused */
+    EVP_PKEY_CTX *bare_sign, *bare_verify; /* initialised once, reused */
     uint8_t msg[MSG_LEN];
     uint8_t sig[1024];
     size_t sig_len;
@@ -268,7 +275,7 @@ static int sign_bare(void *arg)
     unsigned dl = 0;
     size_t len = sizeof(sig);
     return !(EVP_Digest(j->msg, MSG_LEN, d, &dl, EVP_sha256(), NULL) == 1 &&
-             EVP_PKEY_sign(j->bare_ctx, sig, &len, d, dl) == 1);
+             EVP_PKEY_sign(j->bare_sign, sig, &len, d, dl) == 1);
 }
 
 static int verify_bare(void *arg)
@@ -277,10 +284,10 @@ static int verify_bare(void *arg)
     uint8_t d[32];
     unsigned dl = 0;
     return !(EVP_Digest(j->msg, MSG_LEN, d, &dl, EVP_sha256(), NULL) == 1 &&
-             EVP_PKEY_verify(j->bare_ctx, j->der_sig, j->der_sig_len, d, dl) == 1);
+             EVP_PKEY_verify(j->bare_verify, j->der_sig, j->der_sig_len, d, dl) == 1);
 }
 
-static void sig_job_init(tsvc_ctx *ctx, sig_job *j, int sign)
+static void sig_job_init(tsvc_ctx *ctx, sig_job *j)
 {
     tsvc_error *err = NULL;
     for (size_t i = 0; i < MSG_LEN; i++)
@@ -306,15 +313,15 @@ static void sig_job_init(tsvc_ctx *ctx, sig_job *j, int sign)
         j->der_sig_len = sig.len;
         tsvc_buf_dispose(&sig);
     }
-    EVP_PKEY_CTX_free(j->bare_ctx);
-    j->bare_ctx = EVP_PKEY_CTX_new_from_pkey(NULL, j->pkey, NULL);
-    if (j->bare_ctx == NULL || (sign ? EVP_PKEY_sign_init(j->bare_ctx)
-                                     : EVP_PKEY_verify_init(j->bare_ctx)) != 1 ||
-        EVP_PKEY_CTX_set_signature_md(j->bare_ctx, EVP_sha256()) != 1)
-        die("EVP_PKEY_CTX set-up");
-    if (j->type == TSVC_KEY_RSA &&
-        EVP_PKEY_CTX_set_rsa_padding(j->bare_ctx, RSA_PKCS1_PADDING) != 1)
-        die("EVP_PKEY_CTX padding");
+    for (int sign = 0; sign < 2; sign++) {
+        EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_pkey(NULL, j->pkey, NULL);
+        if (c == NULL || (sign ? EVP_PKEY_sign_init(c) : EVP_PKEY_verify_init(c)) != 1 ||
+            EVP_PKEY_CTX_set_signature_md(c, EVP_sha256()) != 1)
+            die("EVP_PKEY_CTX set-up");
+        if (j->type == TSVC_KEY_RSA && EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING) != 1)
+            die("EVP_PKEY_CTX padding");
+        *(sign ? &j->bare_sign : &j->bare_verify) = c;
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -888,41 +895,31 @@ int main(int argc, char **argv)
         row(name, o * mb, p * mb, p * mb); /* bare = the same EVP calls */
     }
     long rss_stream = peak_rss_kib();
-    double sha_peer_mbs = p * (double)hj.total / 1e6;
 
     sig_job jobs[2] = {
         {.label = "P-256", .type = TSVC_KEY_ECDSA_P256, .scheme = TSVC_SIG_ECDSA},
         {.label = "RSA-2048", .type = TSVC_KEY_RSA, .scheme = TSVC_SIG_RSA_PKCS1},
     };
-    double sign_bare_rate[2] = {0, 0}, verify_bare_p256 = 0;
-    bool need_bare_sign = want("CAdES") || want("TSA");
-    bool need_bare_verify = want("path validation") || want("CMS verify") || want("OCSP");
     for (int i = 0; i < 2; i++) {
         sig_job *j = &jobs[i];
         char name[64];
         if (j->type == TSVC_KEY_RSA && !want(j->label))
             continue; /* RSA key generation is slow: only when a row needs it */
-        sig_job_init(ctx, j, 1);
+        sig_job_init(ctx, j);
         snprintf(name, sizeof(name), "%s sign 1 KiB (SHA-256)", j->label);
-        bool w = want(name);
-        if (w || need_bare_sign) {
-            measure3(w ? sign_ours : NULL, j, w ? sign_peer : NULL, j, sign_bare, j, &o, &p, &b);
-            if (w)
-                row(name, o, p, b);
-            sign_bare_rate[i] = b;
+        if (want(name)) {
+            measure3(sign_ours, j, sign_peer, j, sign_bare, j, &o, &p, &b);
+            row(name, o, p, b);
         }
-        sig_job_init(ctx, j, 0);
         snprintf(name, sizeof(name), "%s verify 1 KiB (SHA-256)", j->label);
-        w = want(name);
-        if (w || (j->type == TSVC_KEY_ECDSA_P256 && need_bare_verify)) {
-            measure3(w ? verify_ours : NULL, j, w ? verify_peer : NULL, j, verify_bare, j, &o,
-                     &p, &b);
-            if (w)
-                row(name, o, p, b);
-            if (j->type == TSVC_KEY_ECDSA_P256)
-                verify_bare_p256 = b;
+        if (want(name)) {
+            measure3(verify_ours, j, verify_peer, j, verify_bare, j, &o, &p, &b);
+            row(name, o, p, b);
         }
     }
+    /* The bare limits of the composite rows are measured in the same
+     * turns as the row itself: k P-256 verifications or one signature. */
+    sig_job *p256 = &jobs[0];
 
     /* Root and intermediate CA; the P-256 key's certificate is the leaf. */
     chain_job cj;
@@ -930,12 +927,13 @@ int main(int argc, char **argv)
     /* Bare limit: two P-256 verifications per chain (the anchor's own
      * signature is not checked by either side). */
     if (want("path validation, 3-cert P-256 chain, cold")) {
-        measure3(path_ours_cold, &cj, path_peer_cold, &cj, NULL, NULL, &o, &p, &b);
-        row("path validation, 3-cert P-256 chain, cold", o, p, verify_bare_p256 / 2);
+        measure3(path_ours_cold, &cj, path_peer_cold, &cj, verify_bare, p256, &o, &p, &b);
+        row("path validation, 3-cert P-256 chain, cold", o, p, b / 2);
     }
     if (want("path validation, 3-cert chain, repeated")) {
-        measure3(path_ours_repeated, &cj, path_peer_repeated, &cj, NULL, NULL, &o, &p, &b);
-        row("path validation, 3-cert chain, repeated", o, p, verify_bare_p256 / 2);
+        measure3(path_ours_repeated, &cj, path_peer_repeated, &cj, verify_bare, p256, &o, &p,
+                 &b);
+        row("path validation, 3-cert chain, repeated", o, p, b / 2);
     }
 
     /* CAdES B-B, embedded content, signer certificate included. */
@@ -955,8 +953,8 @@ int main(int argc, char **argv)
         char name[64];
         snprintf(name, sizeof(name), "CAdES B-B sign 1 KiB, %s (CMS_sign)", jobs[i].label);
         if (want(name)) {
-            measure3(cades_ours, &caj, cades_peer, &caj, NULL, NULL, &o, &p, &b);
-            row(name, o, p, sign_bare_rate[i]);
+            measure3(cades_ours, &caj, cades_peer, &caj, sign_bare, &jobs[i], &o, &p, &b);
+            row(name, o, p, b);
         }
     }
 
@@ -976,12 +974,13 @@ int main(int argc, char **argv)
         vj.cms_len = cms.len;
     }
     if (want("CMS verify, 3-cert chain, cold")) {
-        measure3(cmsv_ours_cold, &vj, cmsv_peer_cold, &vj, NULL, NULL, &o, &p, &b);
-        row("CMS verify, 3-cert chain, cold (CMS_verify)", o, p, verify_bare_p256 / 3);
+        measure3(cmsv_ours_cold, &vj, cmsv_peer_cold, &vj, verify_bare, p256, &o, &p, &b);
+        row("CMS verify, 3-cert chain, cold (CMS_verify)", o, p, b / 3);
     }
     if (want("CMS verify, 3-cert chain, repeated")) {
-        measure3(cmsv_ours_repeated, &vj, cmsv_peer_repeated, &vj, NULL, NULL, &o, &p, &b);
-        row("CMS verify, 3-cert chain, repeated", o, p, verify_bare_p256 / 3);
+        measure3(cmsv_ours_repeated, &vj, cmsv_peer_repeated, &vj, verify_bare, p256, &o, &p,
+                 &b);
+        row("CMS verify, 3-cert chain, repeated", o, p, b / 3);
     }
 
     /* TSA: P-256 key, SHA-256 imprint, certReq, ESSCertIDv2 on both sides. */
@@ -1011,8 +1010,8 @@ int main(int argc, char **argv)
             TS_RESP_CTX_set_ess_cert_id_digest(tj.rctx, EVP_sha256()) != 1)
             die("TS_RESP_CTX set-up");
         ASN1_OBJECT_free(pol);
-        measure3(tsa_ours, &tj, tsa_peer, &tj, NULL, NULL, &o, &p, &b);
-        row("TSA response (TS_RESP_create_response)", o, p, sign_bare_rate[0]);
+        measure3(tsa_ours, &tj, tsa_peer, &tj, sign_bare, p256, &o, &p, &b);
+        row("TSA response (TS_RESP_create_response)", o, p, b);
     }
 
     /* OCSP: a response about the leaf signed by the intermediate CA. */
@@ -1045,8 +1044,8 @@ int main(int argc, char **argv)
         oj.xstore = X509_STORE_new();
         if (oj.xcerts == NULL || oj.xstore == NULL || sk_X509_push(oj.xcerts, cj.inter_x) <= 0)
             die("OCSP peer set-up");
-        measure3(ocsp_ours, &oj, ocsp_peer, &oj, NULL, NULL, &o, &p, &b);
-        row("OCSP response verification (OCSP_basic_verify)", o, p, verify_bare_p256);
+        measure3(ocsp_ours, &oj, ocsp_peer, &oj, verify_bare, p256, &o, &p, &b);
+        row("OCSP response verification (OCSP_basic_verify)", o, p, b);
     }
 
     /* Streamed detached signing and verification: MB/s; bare = SHA-256
@@ -1062,14 +1061,14 @@ int main(int argc, char **argv)
         g_min_seconds = 0;
         double mb = (double)hj.total / 1e6;
         char name[64];
-        measure3(stream_sign, &sj, NULL, NULL, NULL, NULL, &o, &p, &b);
+        measure3(stream_sign, &sj, NULL, NULL, sha_peer, &hj, &o, &p, &b);
         snprintf(name, sizeof(name), "CAdES sign, detached, %zu MiB streamed (MB/s)",
                  hj.total >> 20);
-        row(name, o * mb, 0, sha_peer_mbs);
-        measure3(stream_verify, &sj, NULL, NULL, NULL, NULL, &o, &p, &b);
+        row(name, o * mb, 0, b * mb);
+        measure3(stream_verify, &sj, NULL, NULL, sha_peer, &hj, &o, &p, &b);
         snprintf(name, sizeof(name), "CMS verify, detached, %zu MiB streamed (MB/s)",
                  hj.total >> 20);
-        row(name, o * mb, 0, sha_peer_mbs);
+        row(name, o * mb, 0, b * mb);
         g_min_seconds = saved;
         rss_cades = peak_rss_kib();
         tsvc_buf_dispose(&sj.cms);
@@ -1086,7 +1085,8 @@ int main(int argc, char **argv)
     printf("peak RSS of the whole run: %ld KiB\n", peak_rss_kib());
 
     for (int i = 0; i < 2; i++) {
-        EVP_PKEY_CTX_free(jobs[i].bare_ctx);
+        EVP_PKEY_CTX_free(jobs[i].bare_sign);
+        EVP_PKEY_CTX_free(jobs[i].bare_verify);
         EVP_PKEY_free(jobs[i].pkey);
         tsvc_pubkey_free(jobs[i].pub);
         tsvc_key_free(jobs[i].key);
