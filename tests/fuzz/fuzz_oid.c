@@ -18,12 +18,7 @@
 
 #include "der/der.h"
 #include "fuzz.h"
-
-static void check(bool ok)
-{
-    if (!ok)
-        abort();
-}
+#include "fuzz_util.h"
 
 static void from_text(const uint8_t *data, size_t size)
 {
@@ -37,23 +32,23 @@ static void from_text(const uint8_t *data, size_t size)
     size_t len = 12345;
     const tsvc_status st = tsvc__oid_from_text(text, der, sizeof(der), &len);
     if (st != TSVC_OK) {
-        check(st == TSVC_ERR_DER_OID);
-        check(len == 0);
+        fuzz_check(st == TSVC_ERR_DER_OID);
+        fuzz_check(len == 0);
         free(text);
         return;
     }
-    check(len > 0 && len <= TSVC__OID_MAX_LEN);
-    check(tsvc__oid_valid(der, len));
+    fuzz_check(len > 0 && len <= TSVC__OID_MAX_LEN);
+    fuzz_check(tsvc__oid_valid(der, len));
 
     char back[TSVC__OID_TEXT_MAX];
-    check(tsvc__oid_to_text(der, len, back, sizeof(back)) == TSVC_OK);
-    check(strcmp(back, text) == 0);
+    fuzz_check(tsvc__oid_to_text(der, len, back, sizeof(back)) == TSVC_OK);
+    fuzz_check(strcmp(back, text) == 0);
 
     /* A buffer one octet short: refused, never written past its end. */
     uint8_t *shorter = malloc(len - 1 ? len - 1 : 1);
     if (shorter != NULL) {
         size_t len2 = 0;
-        check(tsvc__oid_from_text(text, shorter, len - 1, &len2) == TSVC_ERR_BUFFER_TOO_SMALL);
+        fuzz_check(tsvc__oid_from_text(text, shorter, len - 1, &len2) == TSVC_ERR_BUFFER_TOO_SMALL);
         free(shorter);
     }
     free(text);
@@ -64,26 +59,26 @@ static void from_octets(const uint8_t *data, size_t size)
     char text[TSVC__OID_TEXT_MAX];
     const bool valid = tsvc__oid_valid(data, size);
     const tsvc_status st = tsvc__oid_to_text(data, size, text, sizeof(text));
-    check((st == TSVC_OK) == valid);
+    fuzz_check((st == TSVC_OK) == valid);
     if (st != TSVC_OK) {
-        check(text[0] == '\0');
+        fuzz_check(text[0] == '\0');
         return;
     }
     const size_t tlen = strlen(text);
-    check(tlen > 0 && tlen < sizeof(text));
+    fuzz_check(tlen > 0 && tlen < sizeof(text));
 
     uint8_t der[TSVC__OID_MAX_LEN];
     size_t len = 0;
-    check(tsvc__oid_from_text(text, der, sizeof(der), &len) == TSVC_OK);
-    check(len == size && memcmp(der, data, size) == 0);
+    fuzz_check(tsvc__oid_from_text(text, der, sizeof(der), &len) == TSVC_OK);
+    fuzz_check(len == size && memcmp(der, data, size) == 0);
 
     /* Exactly large enough works; one byte short fails cleanly. */
     char *exact = malloc(tlen + 1);
     if (exact != NULL) {
-        check(tsvc__oid_to_text(data, size, exact, tlen + 1) == TSVC_OK);
-        check(strcmp(exact, text) == 0);
-        check(tsvc__oid_to_text(data, size, exact, tlen) != TSVC_OK);
-        check(exact[0] == '\0');
+        fuzz_check(tsvc__oid_to_text(data, size, exact, tlen + 1) == TSVC_OK);
+        fuzz_check(strcmp(exact, text) == 0);
+        fuzz_check(tsvc__oid_to_text(data, size, exact, tlen) != TSVC_OK);
+        fuzz_check(exact[0] == '\0');
         free(exact);
     }
 
@@ -92,11 +87,11 @@ static void from_octets(const uint8_t *data, size_t size)
     tsvc_buf buf = TSVC_BUF_INIT;
     tsvc__cbb_init(&cbb, NULL);
     tsvc__cbb_add_oid(&cbb, data, size);
-    check(tsvc__cbb_finish(&cbb, &buf) == TSVC_OK);
+    fuzz_check(tsvc__cbb_finish(&cbb, &buf) == TSVC_OK);
     tsvc__cbs c, out;
     tsvc__cbs_init(&c, buf.data, buf.len);
-    check(tsvc__der_get_oid(&c, &out, NULL) == TSVC_OK && c.len == 0);
-    check(tsvc__oid_equal(&out, data, size));
+    fuzz_check(tsvc__der_get_oid(&c, &out, NULL) == TSVC_OK && c.len == 0);
+    fuzz_check(tsvc__oid_equal(&out, data, size));
     tsvc_buf_dispose(&buf);
 }
 

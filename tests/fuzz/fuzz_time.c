@@ -26,12 +26,7 @@
 
 #include "der/der.h"
 #include "fuzz.h"
-
-static void check(bool ok)
-{
-    if (!ok)
-        abort();
-}
+#include "fuzz_util.h"
 
 /* Writes the time back with the profile's writer; returns the element. */
 static bool write_back(tsvc__time_profile profile, int64_t secs, uint32_t nanos, tsvc_buf *out)
@@ -51,35 +46,36 @@ static void one(const uint8_t *s, size_t len, uint32_t tag, tsvc__time_profile p
     uint32_t nanos = 0;
     if (tsvc__der_parse_time(s, len, tag, profile, &secs, &nanos) != TSVC_OK)
         return;
-    check(nanos < 1000000000u);
-    check(profile == TSVC__TIME_GENERALIZED_FRAC || nanos == 0);
-    check(tag == TSVC__TAG_GENERALIZED_TIME || profile == TSVC__TIME_RFC5280);
+    fuzz_check(nanos < 1000000000u);
+    fuzz_check(profile == TSVC__TIME_GENERALIZED_FRAC || nanos == 0);
+    fuzz_check(tag == TSVC__TAG_GENERALIZED_TIME || profile == TSVC__TIME_RFC5280);
 
     /* The calendar fields are sane. */
     int64_t year;
     unsigned month, day, hour, minute, second;
     tsvc__time_to_civil(secs, &year, &month, &day, &hour, &minute, &second);
-    check(year >= 0 && year <= 9999);
-    check(month >= 1 && month <= 12 && day >= 1 && day <= tsvc__days_in_month(year, month));
-    check(hour < 24 && minute < 60 && second < 60);
-    check(tsvc__time_from_civil(year, month, day, hour, minute, second) == secs);
+    fuzz_check(year >= 0 && year <= 9999);
+    fuzz_check(month >= 1 && month <= 12 && day >= 1 && day <= tsvc__days_in_month(year, month));
+    fuzz_check(hour < 24 && minute < 60 && second < 60);
+    fuzz_check(tsvc__time_from_civil(year, month, day, hour, minute, second) == secs);
 
     /* Same result without the optional outputs. */
-    check(tsvc__der_parse_time(s, len, tag, profile, NULL, NULL) == TSVC_OK);
+    fuzz_check(tsvc__der_parse_time(s, len, tag, profile, NULL, NULL) == TSVC_OK);
 
     tsvc_buf buf = TSVC_BUF_INIT;
-    check(write_back(profile, secs, nanos, &buf));
+    fuzz_check(write_back(profile, secs, nanos, &buf));
     tsvc__cbs r, contents;
     uint32_t wtag = 0;
     tsvc__cbs_init(&r, buf.data, buf.len);
-    check(tsvc__der_get_any(&r, &wtag, &contents, NULL, NULL) == TSVC_OK && r.len == 0);
+    fuzz_check(tsvc__der_get_any(&r, &wtag, &contents, NULL, NULL) == TSVC_OK && r.len == 0);
 
     /* Reads back to the same instant. */
     int64_t secs2 = -1;
     uint32_t nanos2 = 1;
-    check(tsvc__der_parse_time(contents.data, contents.len, wtag, profile, &secs2, &nanos2) ==
-          TSVC_OK);
-    check(secs2 == secs && nanos2 == nanos);
+    const tsvc_status st = tsvc__der_parse_time(contents.data, contents.len, wtag, profile,
+                                                &secs2, &nanos2);
+    fuzz_check(st == TSVC_OK);
+    fuzz_check(secs2 == secs && nanos2 == nanos);
 
     /* Byte-identical when the input was canonical for the writer. */
     const bool utc_range = year >= 1950 && year <= 2049;
@@ -89,8 +85,8 @@ static void one(const uint8_t *s, size_t len, uint32_t tag, tsvc__time_profile p
     else
         canonical = true;
     if (canonical) {
-        check(wtag == tag);
-        check(contents.len == len && memcmp(contents.data, s, len) == 0);
+        fuzz_check(wtag == tag);
+        fuzz_check(contents.len == len && memcmp(contents.data, s, len) == 0);
     }
     tsvc_buf_dispose(&buf);
 }
@@ -105,22 +101,23 @@ static void as_element(const uint8_t *data, size_t size, tsvc__time_profile prof
     before = c;
     const tsvc_status st = tsvc__der_get_time(&c, profile, &secs, &nanos, &err);
     if (st != TSVC_OK) {
-        check(err != NULL && tsvc_error_code(err) == st);
-        check(c.data == before.data && c.len == before.len);
+        fuzz_check(err != NULL && tsvc_error_code(err) == st);
+        fuzz_check(c.data == before.data && c.len == before.len);
         tsvc_error_free(err);
         return;
     }
-    check(err == NULL);
+    fuzz_check(err == NULL);
     /* Agrees with the contents parser. */
     tsvc__cbs e = before, contents;
     uint32_t tag = 0;
-    check(tsvc__der_get_any(&e, &tag, &contents, NULL, NULL) == TSVC_OK);
-    check(e.data == c.data && e.len == c.len);
+    fuzz_check(tsvc__der_get_any(&e, &tag, &contents, NULL, NULL) == TSVC_OK);
+    fuzz_check(e.data == c.data && e.len == c.len);
     int64_t secs2 = 0;
     uint32_t nanos2 = 0;
-    check(tsvc__der_parse_time(contents.data, contents.len, tag, profile, &secs2, &nanos2) ==
-          TSVC_OK);
-    check(secs2 == secs && nanos2 == nanos);
+    const tsvc_status st2 = tsvc__der_parse_time(contents.data, contents.len, tag, profile,
+                                                 &secs2, &nanos2);
+    fuzz_check(st2 == TSVC_OK);
+    fuzz_check(secs2 == secs && nanos2 == nanos);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -138,8 +135,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     one(s, len, tag, TSVC__TIME_RFC5280);
     one(s, len, tag, TSVC__TIME_GENERALIZED_FRAC);
     /* An unknown tag is always refused. */
-    check(tsvc__der_parse_time(s, len, TSVC__TAG_OCTET_STRING, TSVC__TIME_RFC5280, NULL, NULL) !=
-          TSVC_OK);
+    fuzz_check(tsvc__der_parse_time(s, len, TSVC__TAG_OCTET_STRING, TSVC__TIME_RFC5280, NULL,
+                                    NULL) != TSVC_OK);
     free(s);
 
     as_element(data, size, TSVC__TIME_RFC5280);
