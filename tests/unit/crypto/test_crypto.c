@@ -1272,6 +1272,57 @@ static void context_allocator_is_used(void **state)
     assert_int_equal(g_allocs, g_frees);
 }
 
+/* A public key holds its backend handle from the start: verifying with it
+ * leaves no allocation behind (allocation-failure tests of the layers above
+ * rely on that), and the handle is released with the key. */
+static void verify_keeps_allocations_balanced(void **state)
+{
+    (void)state;
+    tsvc_allocator a = {count_alloc, count_free, NULL};
+    g_allocs = g_frees = 0;
+    tsvc_ctx *ctx = NULL;
+    assert_int_equal(tsvc_ctx_new(&ctx, &a, NULL), TSVC_OK);
+    static const tsvc_key_type types[] = {TSVC_KEY_ECDSA_P256, TSVC_KEY_ED25519};
+    for (size_t i = 0; i < 2; i++) {
+        tsvc_key *key = NULL;
+        if (tsvc_key_generate(ctx, &key, types[i], 0, NULL) != TSVC_OK)
+            continue;
+        tsvc__sig_params p;
+        assert_int_equal(tsvc__sig_params_default(types[i], &p), TSVC_OK);
+        tsvc_buf sig = TSVC_BUF_INIT, spki = TSVC_BUF_INIT;
+        assert_int_equal(tsvc__sign(key, &p, (const uint8_t *)"abc", 3, &sig, NULL), TSVC_OK);
+        tsvc_pubkey *pub = NULL, *pub2 = NULL;
+        assert_int_equal(tsvc_key_get_public(key, &pub, NULL), TSVC_OK);
+        assert_int_equal(tsvc_pubkey_export(pub, &spki, TSVC_FORMAT_DER, NULL), TSVC_OK);
+        assert_int_equal(tsvc_pubkey_import(ctx, &pub2, spki.data, spki.len, NULL), TSVC_OK);
+        size_t live = g_allocs - g_frees;
+        for (int n = 0; n < 3; n++) {
+            assert_int_equal(tsvc__verify(ctx, pub2, &p, (const uint8_t *)"abc", 3, sig.data,
+                                          sig.len, NULL),
+                             TSVC_OK);
+            assert_int_equal(tsvc__verify(ctx, pub2, &p, (const uint8_t *)"abd", 3, sig.data,
+                                          sig.len, NULL),
+                             TSVC_ERR_SIGNATURE_INVALID);
+            /* On every backend that can, also the ones that did not make the handle. */
+            for (size_t b = 0; b < tsvc_ctx_num_backends(ctx); b++)
+                if (tsvc_ctx_backend_supports(ctx, b, TSVC_OP_VERIFY, types[i], p.scheme,
+                                              p.hash))
+                    assert_int_equal(tsvc__verify_on_backend(ctx, b, pub2, &p,
+                                                             (const uint8_t *)"abc", 3,
+                                                             sig.data, sig.len, NULL),
+                                     TSVC_OK);
+            assert_int_equal(g_allocs - g_frees, live);
+        }
+        tsvc_pubkey_free(pub2);
+        tsvc_pubkey_free(pub);
+        tsvc_buf_dispose(&spki);
+        tsvc_buf_dispose(&sig);
+        tsvc_key_free(key);
+    }
+    tsvc_ctx_free(ctx);
+    assert_int_equal(g_allocs, g_frees);
+}
+
 /* One key and one public key used by several threads at once. */
 typedef struct thread_job {
     const tsvc_key *key;
@@ -1458,6 +1509,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(ecdsa_raw_der),
         cmocka_unit_test(malleable_signatures_refused),
         cmocka_unit_test(context_allocator_is_used),
+        cmocka_unit_test(verify_keeps_allocations_balanced),
         cmocka_unit_test(shared_key_across_threads),
         cmocka_unit_test(pkcs8_v2_public_key_checked),
         cmocka_unit_test(legacy_pem_forms),
