@@ -314,12 +314,8 @@ tsvc_status tsvc_crl_builder_finish(tsvc_crl_builder *b, tsvc_buf *out, tsvc_err
     add_ext_footer(&cbb);
     for (size_t i = 0; i < b->num_exts; i++) {
         const xext *x = &b->exts[i];
-        tsvc__cbb_open(&cbb, TSVC__TAG_SEQUENCE);
-        tsvc__cbb_add_oid(&cbb, x->oid, x->oid_len);
-        if (x->critical)
-            tsvc__cbb_add_bool(&cbb, true);
-        tsvc__cbb_add_octet_string(&cbb, x->value, x->value_len);
-        tsvc__cbb_close(&cbb);
+        tsvc__revoke_add_extension(&cbb, x->oid, x->oid_len, x->critical, x->value,
+                                   x->value_len);
     }
     tsvc__cbb_close(&cbb);
     tsvc__cbb_close(&cbb);
@@ -549,17 +545,9 @@ tsvc_status tsvc_ocsp_response_builder_finish(tsvc_ocsp_response_builder *b, tsv
     }
     tsvc__cbb_close(&cbb);
     if (b->nonce_len > 0) {
-        uint8_t v[2 + TSVC_OCSP_MAX_NONCE];
-        v[0] = 0x04;
-        v[1] = (uint8_t)b->nonce_len;
-        memcpy(v + 2, b->nonce, b->nonce_len);
         tsvc__cbb_open(&cbb, TSVC__TAG_CONTEXT_C(1));
         tsvc__cbb_open(&cbb, TSVC__TAG_SEQUENCE);
-        tsvc__cbb_open(&cbb, TSVC__TAG_SEQUENCE);
-        tsvc__cbb_add_oid(&cbb, (const uint8_t *)TSVC__OID_PKIX_OCSP_NONCE,
-                          TSVC__OID_LEN(TSVC__OID_PKIX_OCSP_NONCE));
-        tsvc__cbb_add_octet_string(&cbb, v, b->nonce_len + 2);
-        tsvc__cbb_close(&cbb);
+        tsvc__revoke_add_nonce(&cbb, b->nonce, b->nonce_len);
         tsvc__cbb_close(&cbb);
         tsvc__cbb_close(&cbb);
     }

@@ -237,39 +237,19 @@ out:
 static tsvc_status parse_crl_extensions(tsvc_crl *crl, tsvc__cbs exts, tsvc_error **err)
 {
     tsvc_status st = TSVC_OK;
-    tsvc__cbs seen[32];
-    size_t num_seen = 0;
+    tsvc__revoke_ext_list seen;
+    seen.num = 0;
     if (exts.len == 0) {
         st = fail(err, "crl.extensions", &exts, "empty crlExtensions");
         goto out;
     }
     while (exts.len > 0) {
-        tsvc__cbs ext, oid, value;
+        tsvc__cbs oid, value;
         bool critical = false;
-        READ(tsvc__der_get(&exts, TSVC__TAG_SEQUENCE, &ext, E), "crl.extension", exts);
-        READ(tsvc__der_get_oid(&ext, &oid, E), "crl.extension.oid", ext);
-        if (tsvc__der_peek_tag(&ext, TSVC__TAG_BOOLEAN)) {
-            tsvc__cbs at = ext;
-            READ(tsvc__der_get_bool(&ext, &critical, E), "crl.extension.critical", ext);
-            if (!critical) {
-                st = fail(err, "crl.extension.critical", &at,
-                          "critical FALSE must not be encoded (DER DEFAULT)");
-                goto out;
-            }
-        }
-        READ(tsvc__der_get_octet_string(&ext, &value, E), "crl.extension.value", ext);
-        READ(tsvc__der_expect_end(&ext, E), "crl.extension", ext);
-        for (size_t i = 0; i < num_seen; i++)
-            if (seen[i].len == oid.len && memcmp(seen[i].data, oid.data, oid.len) == 0) {
-                st = fail(err, "crl.extension.duplicate", &oid, "duplicate CRL extension");
-                goto out;
-            }
-        if (num_seen == sizeof(seen) / sizeof(seen[0])) {
-            st = tsvc__err(err, TSVC_ERR_LIMIT_COUNT, "crl.extensions", tsvc__cbs_offset(&oid),
-                           "more than 32 CRL extensions");
+        st = tsvc__revoke_get_extension(&exts, &seen, &oid, &critical, &value,
+                                        TSVC_ERR_CRL_FORMAT, "crl.extension", err);
+        if (st != TSVC_OK)
             goto out;
-        }
-        seen[num_seen++] = oid;
 
 #define IS(o) tsvc__oid_equal(&oid, (const uint8_t *)(o), TSVC__OID_LEN(o))
         if (IS(TSVC__OID_CE_CRL_NUMBER)) {
@@ -341,8 +321,8 @@ static tsvc_status parse_entry(tsvc_crl *crl, tsvc__cbs *list, tsvc__crl_entry *
     READ(get_time(&ent, &e->revocation_time, E), "crl.entry.date", ent);
     if (ent.len > 0) {
         tsvc__cbs exts;
-        tsvc__cbs seen[TSVC__CRL_MAX_ENTRY_EXTS];
-        size_t num_seen = 0;
+        tsvc__revoke_ext_list seen;
+        seen.num = 0;
         READ(tsvc__der_get(&ent, TSVC__TAG_SEQUENCE, &exts, E), "crl.entry.extensions", ent);
         READ(tsvc__der_expect_end(&ent, E), "crl.entry", ent);
         if (exts.len == 0) {
@@ -350,33 +330,12 @@ static tsvc_status parse_entry(tsvc_crl *crl, tsvc__cbs *list, tsvc__crl_entry *
             goto out;
         }
         while (exts.len > 0) {
-            tsvc__cbs ext, oid, value;
+            tsvc__cbs oid, value;
             bool critical = false;
-            READ(tsvc__der_get(&exts, TSVC__TAG_SEQUENCE, &ext, E), "crl.entry.extension", exts);
-            READ(tsvc__der_get_oid(&ext, &oid, E), "crl.entry.extension", ext);
-            if (tsvc__der_peek_tag(&ext, TSVC__TAG_BOOLEAN)) {
-                tsvc__cbs at = ext;
-                READ(tsvc__der_get_bool(&ext, &critical, E), "crl.entry.extension", ext);
-                if (!critical) {
-                    st = fail(err, "crl.entry.extension.critical", &at,
-                              "critical FALSE must not be encoded (DER DEFAULT)");
-                    goto out;
-                }
-            }
-            READ(tsvc__der_get_octet_string(&ext, &value, E), "crl.entry.extension", ext);
-            READ(tsvc__der_expect_end(&ext, E), "crl.entry.extension", ext);
-            for (size_t i = 0; i < num_seen; i++)
-                if (seen[i].len == oid.len && memcmp(seen[i].data, oid.data, oid.len) == 0) {
-                    st = fail(err, "crl.entry.extension.duplicate", &oid,
-                              "duplicate CRL entry extension");
-                    goto out;
-                }
-            if (num_seen == TSVC__CRL_MAX_ENTRY_EXTS) {
-                st = tsvc__err(err, TSVC_ERR_LIMIT_COUNT, "crl.entry.extensions",
-                               tsvc__cbs_offset(&oid), "more than 16 entry extensions");
+            st = tsvc__revoke_get_extension(&exts, &seen, &oid, &critical, &value,
+                                            TSVC_ERR_CRL_FORMAT, "crl.entry.extension", err);
+            if (st != TSVC_OK)
                 goto out;
-            }
-            seen[num_seen++] = oid;
             if (tsvc__oid_equal(&oid, (const uint8_t *)TSVC__OID_CE_REASON_CODE,
                                 TSVC__OID_LEN(TSVC__OID_CE_REASON_CODE))) {
                 tsvc__cbs v = value, r;

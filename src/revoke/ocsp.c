@@ -79,28 +79,6 @@ static tsvc_status certid_hashes(const tsvc_ctx *ctx, tsvc_hash_alg alg, const t
     return st;
 }
 
-static void add_extension(tsvc__cbb *cbb, const char *oid, size_t oid_len, bool critical,
-                          const uint8_t *value, size_t value_len)
-{
-    tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE);
-    tsvc__cbb_add_oid(cbb, (const uint8_t *)oid, oid_len);
-    if (critical)
-        tsvc__cbb_add_bool(cbb, true);
-    tsvc__cbb_add_octet_string(cbb, value, value_len);
-    tsvc__cbb_close(cbb);
-}
-
-/* extnValue of a nonce extension: OCTET STRING of the nonce (RFC 8954). */
-static void nonce_value(tsvc__cbb *cbb, const uint8_t *nonce, size_t len)
-{
-    uint8_t v[2 + TSVC_OCSP_MAX_NONCE];
-    v[0] = 0x04;
-    v[1] = (uint8_t)len;
-    memcpy(v + 2, nonce, len);
-    add_extension(cbb, TSVC__OID_PKIX_OCSP_NONCE, TSVC__OID_LEN(TSVC__OID_PKIX_OCSP_NONCE), false,
-                  v, len + 2);
-}
-
 tsvc_status tsvc_ocsp_request_build(const tsvc_ctx *ctx, tsvc_buf *out, const tsvc_cert *cert,
                                     const tsvc_cert *issuer, tsvc_hash_alg hash,
                                     const uint8_t *nonce, size_t nonce_len, tsvc_error **err)
@@ -146,7 +124,7 @@ tsvc_status tsvc__ocsp_request_build(const tsvc_ctx *ctx, tsvc_buf *out, const t
     if (nonce != NULL) {
         tsvc__cbb_open(&cbb, TSVC__TAG_CONTEXT_C(2));
         tsvc__cbb_open(&cbb, TSVC__TAG_SEQUENCE);
-        nonce_value(&cbb, nonce, nonce_len);
+        tsvc__revoke_add_nonce(&cbb, nonce, nonce_len);
         tsvc__cbb_close(&cbb);
         tsvc__cbb_close(&cbb);
     }
@@ -172,39 +150,19 @@ static tsvc_status parse_extensions(tsvc__cbs exts, bool *unknown_critical, bool
                                     tsvc__cbs *nonce, tsvc_error **err)
 {
     tsvc_status st = TSVC_OK;
-    tsvc__cbs seen[16];
-    size_t num_seen = 0;
+    tsvc__revoke_ext_list seen;
+    seen.num = 0;
     if (exts.len == 0) {
         st = fail(err, "ocsp.extensions", &exts, "empty Extensions");
         goto out;
     }
     while (exts.len > 0) {
-        tsvc__cbs ext, oid, value;
+        tsvc__cbs oid, value;
         bool critical = false;
-        READ(tsvc__der_get(&exts, TSVC__TAG_SEQUENCE, &ext, E), "ocsp.extension", exts);
-        READ(tsvc__der_get_oid(&ext, &oid, E), "ocsp.extension", ext);
-        if (tsvc__der_peek_tag(&ext, TSVC__TAG_BOOLEAN)) {
-            tsvc__cbs at = ext;
-            READ(tsvc__der_get_bool(&ext, &critical, E), "ocsp.extension", ext);
-            if (!critical) {
-                st = fail(err, "ocsp.extension.critical", &at,
-                          "critical FALSE must not be encoded (DER DEFAULT)");
-                goto out;
-            }
-        }
-        READ(tsvc__der_get_octet_string(&ext, &value, E), "ocsp.extension", ext);
-        READ(tsvc__der_expect_end(&ext, E), "ocsp.extension", ext);
-        for (size_t i = 0; i < num_seen; i++)
-            if (seen[i].len == oid.len && memcmp(seen[i].data, oid.data, oid.len) == 0) {
-                st = fail(err, "ocsp.extension.duplicate", &oid, "duplicate extension");
-                goto out;
-            }
-        if (num_seen == sizeof(seen) / sizeof(seen[0])) {
-            st = tsvc__err(err, TSVC_ERR_LIMIT_COUNT, "ocsp.extensions", tsvc__cbs_offset(&oid),
-                           "more than 16 extensions");
+        st = tsvc__revoke_get_extension(&exts, &seen, &oid, &critical, &value,
+                                        TSVC_ERR_OCSP_FORMAT, "ocsp.extension", err);
+        if (st != TSVC_OK)
             goto out;
-        }
-        seen[num_seen++] = oid;
         if (has_nonce != NULL &&
             tsvc__oid_equal(&oid, (const uint8_t *)TSVC__OID_PKIX_OCSP_NONCE,
                             TSVC__OID_LEN(TSVC__OID_PKIX_OCSP_NONCE))) {

@@ -36,8 +36,6 @@
 
 /** Every ReasonFlags bit a complete CRL covers (bits 1 .. 8). */
 #define TSVC__REASONS_ALL 0x1feu
-/** Most extensions of one CRL entry. */
-#define TSVC__CRL_MAX_ENTRY_EXTS 16
 /** Most certificates one OCSP response may carry. */
 #define TSVC__OCSP_MAX_CERTS 16
 
@@ -191,6 +189,30 @@ tsvc_status tsvc__ocsp_request_build(const tsvc_ctx *ctx, tsvc_buf *out, const t
 
 /** True when some SingleResponse names @p cert's serial (cheap pre-selection). */
 bool tsvc__ocsp_mentions(const tsvc_ocsp_response *resp, const tsvc_cert *cert);
+
+/** Most extensions of one list (CRL, CRL entry, OCSP response or single response). */
+#define TSVC__REVOKE_MAX_EXTS 32
+
+/** The extensions of one list read so far (for duplicate detection). */
+typedef struct tsvc__revoke_ext_list {
+    tsvc__cbs oids[TSVC__REVOKE_MAX_EXTS];
+    size_t num;
+} tsvc__revoke_ext_list;
+
+/**
+ * Reads one Extension at the cursor (DER: critical only encoded when TRUE)
+ * and records its OID in @p seen; a duplicate, or a malformed element,
+ * fails with @p code (and the name @p check), more than
+ * TSVC__REVOKE_MAX_EXTS with TSVC_ERR_LIMIT_COUNT.
+ */
+tsvc_status tsvc__revoke_get_extension(tsvc__cbs *exts, tsvc__revoke_ext_list *seen,
+                                       tsvc__cbs *oid, bool *critical, tsvc__cbs *value,
+                                       tsvc_status code, const char *check, tsvc_error **err);
+/** Writes one Extension. */
+void tsvc__revoke_add_extension(tsvc__cbb *cbb, const uint8_t *oid, size_t oid_len,
+                                bool critical, const uint8_t *value, size_t value_len);
+/** Writes the OCSP nonce extension: extnValue = OCTET STRING of the nonce (RFC 8954). */
+void tsvc__revoke_add_nonce(tsvc__cbb *cbb, const uint8_t *nonce, size_t len);
 
 /** Writes a GeneralizedTime or Time as text "YYYY-MM-DDTHH:MM:SSZ" (40 bytes). */
 void tsvc__revoke_fmt_time(int64_t t, char out[40]);

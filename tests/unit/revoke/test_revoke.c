@@ -382,10 +382,22 @@ static void crl_builder_roundtrip(void **state)
     tsvc_crl_builder_free(b);
 }
 
+/* A CRL of @p iss valid around T_CRL with one extra critical extension. */
+static tsvc_crl *crl_with_ext(const tsvc_cert *iss, const tsvc_key *k, const char *oid,
+                              const uint8_t *value, size_t len)
+{
+    tsvc_crl_builder *b = NULL;
+    assert_int_equal(tsvc_crl_builder_new(g_ctx, &b, iss, k, NULL), TSVC_OK);
+    assert_int_equal(tsvc_crl_builder_set_times(b, T_CRL - 86400, T_CRL + 86400, NULL), TSVC_OK);
+    assert_int_equal(tsvc_crl_builder_add_extension(b, oid, 1, value, len, NULL), TSVC_OK);
+    tsvc_crl *c = build_crl(b);
+    tsvc_crl_builder_free(b);
+    return c;
+}
+
 static void crl_builder_scope_delta_indirect(void **state)
 {
     (void)state;
-    tsvc_crl_builder *b = NULL;
     tsvc_crl *c;
     tsvc_cert_status st;
     /* issuingDistributionPoint { onlyContainsUserCerts TRUE }, critical. */
@@ -395,72 +407,36 @@ static void crl_builder_scope_delta_indirect(void **state)
     static const uint8_t idp_reasons[] = {0x30, 0x04, 0x83, 0x02, 0x06, 0x40}; /* keyCompromise */
     static const uint8_t delta[] = {0x02, 0x01, 0x05};
 
-    assert_int_equal(tsvc_crl_builder_new(g_ctx, &b, ica, ica_key, NULL), TSVC_OK);
-    assert_int_equal(tsvc_crl_builder_set_times(b, T_CRL - 86400, T_CRL + 86400, NULL), TSVC_OK);
-    assert_int_equal(tsvc_crl_builder_add_extension(b, "2.5.29.28", 1, idp_user,
-                                                    sizeof(idp_user), NULL),
-                     TSVC_OK);
-    c = build_crl(b);
+    c = crl_with_ext(ica, ica_key, "2.5.29.28", idp_user, sizeof(idp_user));
     assert_int_equal(tsvc_crl_check(g_ctx, &st, NULL, NULL, c, leaf_good, ica, T_CRL, 0, NULL),
                      TSVC_OK);
     assert_int_equal(st, TSVC_CERT_STATUS_GOOD);
     tsvc_crl_free(c);
-    tsvc_crl_builder_free(b);
 
-    assert_int_equal(tsvc_crl_builder_new(g_ctx, &b, root, root_key, NULL), TSVC_OK);
-    assert_int_equal(tsvc_crl_builder_set_times(b, T_CRL - 86400, T_CRL + 86400, NULL), TSVC_OK);
-    assert_int_equal(tsvc_crl_builder_add_extension(b, "2.5.29.28", 1, idp_user,
-                                                    sizeof(idp_user), NULL),
-                     TSVC_OK);
-    c = build_crl(b);
     /* ICA is a CA: a user-certificates-only CRL does not cover it. */
+    c = crl_with_ext(root, root_key, "2.5.29.28", idp_user, sizeof(idp_user));
     assert_int_equal(tsvc_crl_check(g_ctx, &st, NULL, NULL, c, ica, root, T_CRL, 0, NULL),
                      TSVC_ERR_CRL_SCOPE);
     tsvc_crl_free(c);
-    tsvc_crl_builder_free(b);
 
-    assert_int_equal(tsvc_crl_builder_new(g_ctx, &b, ica, ica_key, NULL), TSVC_OK);
-    assert_int_equal(tsvc_crl_builder_set_times(b, T_CRL - 86400, T_CRL + 86400, NULL), TSVC_OK);
-    assert_int_equal(tsvc_crl_builder_add_extension(b, "2.5.29.28", 1, idp_ca, sizeof(idp_ca),
-                                                    NULL),
-                     TSVC_OK);
-    c = build_crl(b);
+    c = crl_with_ext(ica, ica_key, "2.5.29.28", idp_ca, sizeof(idp_ca));
     assert_int_equal(tsvc_crl_check(g_ctx, &st, NULL, NULL, c, leaf_good, ica, T_CRL, 0, NULL),
                      TSVC_ERR_CRL_SCOPE);
     tsvc_crl_free(c);
-    tsvc_crl_builder_free(b);
 
-    assert_int_equal(tsvc_crl_builder_new(g_ctx, &b, ica, ica_key, NULL), TSVC_OK);
-    assert_int_equal(tsvc_crl_builder_set_times(b, T_CRL - 86400, T_CRL + 86400, NULL), TSVC_OK);
-    assert_int_equal(tsvc_crl_builder_add_extension(b, "2.5.29.28", 1, idp_reasons,
-                                                    sizeof(idp_reasons), NULL),
-                     TSVC_OK);
-    c = build_crl(b);
     /* Only some reasons: not a complete answer on its own. */
+    c = crl_with_ext(ica, ica_key, "2.5.29.28", idp_reasons, sizeof(idp_reasons));
     assert_int_equal(tsvc_crl_check(g_ctx, &st, NULL, NULL, c, leaf_good, ica, T_CRL, 0, NULL),
                      TSVC_ERR_CRL_SCOPE);
     tsvc_crl_free(c);
-    tsvc_crl_builder_free(b);
 
-    assert_int_equal(tsvc_crl_builder_new(g_ctx, &b, ica, ica_key, NULL), TSVC_OK);
-    assert_int_equal(tsvc_crl_builder_set_times(b, T_CRL - 86400, T_CRL + 86400, NULL), TSVC_OK);
-    assert_int_equal(tsvc_crl_builder_add_extension(b, "2.5.29.28", 1, idp_indirect,
-                                                    sizeof(idp_indirect), NULL),
-                     TSVC_OK);
-    c = build_crl(b);
+    c = crl_with_ext(ica, ica_key, "2.5.29.28", idp_indirect, sizeof(idp_indirect));
     assert_int_equal(tsvc_crl_verify(g_ctx, c, ica, T_CRL, 0, NULL), TSVC_ERR_CRL_INDIRECT);
     tsvc_crl_free(c);
-    tsvc_crl_builder_free(b);
 
-    assert_int_equal(tsvc_crl_builder_new(g_ctx, &b, ica, ica_key, NULL), TSVC_OK);
-    assert_int_equal(tsvc_crl_builder_set_times(b, T_CRL - 86400, T_CRL + 86400, NULL), TSVC_OK);
-    assert_int_equal(tsvc_crl_builder_add_extension(b, "2.5.29.27", 1, delta, sizeof(delta),
-                                                    NULL),
-                     TSVC_OK);
-    c = build_crl(b);
+    c = crl_with_ext(ica, ica_key, "2.5.29.27", delta, sizeof(delta));
     assert_int_equal(tsvc_crl_verify(g_ctx, c, ica, T_CRL, 0, NULL), TSVC_ERR_CRL_DELTA);
     tsvc_crl_free(c);
-    tsvc_crl_builder_free(b);
 }
 
 static void crl_large_lookup(void **state)
