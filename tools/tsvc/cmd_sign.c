@@ -31,6 +31,8 @@ static const opt_spec sign_opts[] = {
     {"commitment", 0, OPT_VALUE, "TYPE",
      "commitment type: origin, receipt, delivery, sender, approval, creation, or an OID"},
     {"signing-time", 0, OPT_VALUE, "TIME", "claimed signing time (default: now)"},
+    {"algorithms", 0, OPT_VALUE, "SET",
+     "algorithm policy: default (RSA/ECDSA, ETSI TS 119 312), iot (also Ed25519), any"},
     {NULL, 0, OPT_FLAG, NULL, NULL},
 };
 
@@ -181,6 +183,9 @@ static int do_sign(const command *cmd, int argc, char **argv, bool seal)
         return usage_error(cmd, "bad --signing-time '%s' (YYYY-MM-DD[THH:MM:SSZ], @SECONDS)",
                            st_s);
 
+    tsvc_algorithm_policy *algs = NULL;
+    if ((rc = algorithm_policy_from_options(cmd, &r, &algs)) != 0)
+        return rc;
     tsvc_key *key = NULL;
     tsvc_cert *cert = NULL;
     tsvc_cert_list *chain[MAX_MULTI] = {0};
@@ -203,6 +208,7 @@ static int do_sign(const command *cmd, int argc, char **argv, bool seal)
     so.detached = opt_flag(cmd, &r, "detached");
     so.commitment_type = commit_oid;
     so.signing_time = signing_time;
+    so.algorithm_policy = algs;
     if (opt_flag(cmd, &r, "pss"))
         so.scheme = TSVC_SIG_RSA_PSS;
     if (seal)
@@ -236,6 +242,8 @@ static int do_sign(const command *cmd, int argc, char **argv, bool seal)
         (void)tsvc_cert_organization(cert, &org, &orgid, NULL);
     tsvc_key_info info = TSVC_KEY_INFO_INIT;
     (void)tsvc_key_get_info(key, &info);
+    if (info.type == TSVC_KEY_ED25519)
+        hash = TSVC_HASH_SHA512; /* CAdES with Ed25519 always digests with SHA-512 */
     if (g_json) {
         jw w = {0};
         jw_obj(&w, NULL);
@@ -276,6 +284,7 @@ out:
         tsvc_cert_list_free(chain[i]);
     tsvc_cert_free(cert);
     tsvc_key_free(key);
+    tsvc_algorithm_policy_free(algs);
     return rc;
 }
 
