@@ -585,6 +585,7 @@ tsvc_status tsvc__ocsp_check(const tsvc_ctx *ctx, const tsvc_ocsp_response *r,
     tsvc_ocsp_verify_options defaults = TSVC_OCSP_VERIFY_OPTIONS_INIT;
     const tsvc__ocsp_single *single = NULL;
     bool serial_seen = false;
+    tsvc_status hash_failure = TSVC_OK;
     char t[40];
     tsvc_status st;
 
@@ -616,11 +617,17 @@ tsvc_status tsvc__ocsp_check(const tsvc_ctx *ctx, const tsvc_ocsp_response *r,
         st = certid_hashes(ctx, s->hash, &cert->issuer, iss->key, nh, kh, NULL);
         if (st == TSVC_ERR_NOMEM)
             return tsvc__err_code(err, st);
-        if (st != TSVC_OK)
+        if (st != TSVC_OK) {
+            hash_failure = st; /* e.g. no backend hashes SHA-1 in this build */
             continue;
+        }
         if (tsvc__cbs_equal(&s->name_hash, nh, hl) && tsvc__cbs_equal(&s->key_hash, kh, hl))
             single = s;
     }
+    if (single == NULL && hash_failure != TSVC_OK)
+        return tsvc__err(err, hash_failure, "ocsp.certid", -1,
+                         "cannot compute the CertID hashes of the response: %s",
+                         tsvc_status_str(hash_failure));
     if (single == NULL)
         return tsvc__err(err, TSVC_ERR_OCSP_CERT_MISMATCH, "ocsp.certid", -1, "%s",
                          serial_seen ? "the response names this serial number under another "
