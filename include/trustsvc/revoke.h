@@ -523,7 +523,9 @@ TSVC_API void tsvc_ocsp_verify_options_init(tsvc_ocsp_verify_options *opts);
  *         (-625) when the response is about other certificates (never
  *         reported as "unknown"); TSVC_ERR_OCSP_STATUS, _RESPONDER,
  *         _RESPONDER_ID, _SIGNATURE, _NONCE, _STALE, _NOT_YET_VALID,
- *         _UNKNOWN_CRITICAL (-621 .. -629); ::TSVC_ERR_BAD_VERSION.
+ *         _UNKNOWN_CRITICAL (-621 .. -629); ::TSVC_ERR_BAD_VERSION;
+ *         ::TSVC_ERR_NO_BACKEND when no backend computes the CertID hash
+ *         (SHA-1 in a libsodium-only build).
  * @since 0.1
  */
 TSVC_API TSVC_NODISCARD tsvc_status tsvc_ocsp_response_verify(
