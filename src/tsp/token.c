@@ -338,15 +338,13 @@ tsvc_status tsvc__tsp_token_sign(const tsvc_ctx *ctx, const tsvc_key *key, const
     /* Attribute values. */
     tsvc__cbb_init(&cbb, ctx);
     tsvc__cbb_add_oid(&cbb, OID(TSVC__OID_CT_TSTINFO));
-    if ((st = tsvc__cbb_finish(&cbb, &ct)) != TSVC_OK)
-        {
+    if ((st = tsvc__cbb_finish(&cbb, &ct)) != TSVC_OK) {
         st = enc_fail(err, st);
         goto out;
     }
     tsvc__cbb_init(&cbb, ctx);
     tsvc__cbb_add_octet_string(&cbb, digest, tsvc__hash_size(dalg));
-    if ((st = tsvc__cbb_finish(&cbb, &md)) != TSVC_OK)
-        {
+    if ((st = tsvc__cbb_finish(&cbb, &md)) != TSVC_OK) {
         st = enc_fail(err, st);
         goto out;
     }
@@ -355,8 +353,7 @@ tsvc_status tsvc__tsp_token_sign(const tsvc_ctx *ctx, const tsvc_key *key, const
         tsvc__cbb_cleanup(&cbb);
         goto out;
     }
-    if ((st = tsvc__cbb_finish(&cbb, &ess)) != TSVC_OK)
-        {
+    if ((st = tsvc__cbb_finish(&cbb, &ess)) != TSVC_OK) {
         st = enc_fail(err, st);
         goto out;
     }
@@ -366,8 +363,7 @@ tsvc_status tsvc__tsp_token_sign(const tsvc_ctx *ctx, const tsvc_key *key, const
         {OID(TSVC__OID_AA_MESSAGE_DIGEST), md.data, md.len},
         {OID(TSVC__OID_AA_SIGNING_CERT_V2), ess.data, ess.len},
     };
-    if ((st = tsvc__cms_attrs_encode(ctx, attrs, 3, &sattrs)) != TSVC_OK)
-        {
+    if ((st = tsvc__cms_attrs_encode(ctx, attrs, 3, &sattrs)) != TSVC_OK) {
         st = enc_fail(err, st);
         goto out;
     }
@@ -375,8 +371,7 @@ tsvc_status tsvc__tsp_token_sign(const tsvc_ctx *ctx, const tsvc_key *key, const
         goto out;
     tsvc__cbb_init(&cbb, ctx);
     tsvc__sigalg_encode(&cbb, &p);
-    if ((st = tsvc__cbb_finish(&cbb, &sigalg)) != TSVC_OK)
-        {
+    if ((st = tsvc__cbb_finish(&cbb, &sigalg)) != TSVC_OK) {
         st = enc_fail(err, st);
         goto out;
     }
@@ -396,8 +391,7 @@ tsvc_status tsvc__tsp_token_sign(const tsvc_ctx *ctx, const tsvc_key *key, const
     si.sig_len = sig.len;
     tsvc__cbb_init(&cbb, ctx);
     tsvc__cms_signer_encode(&cbb, &si);
-    if ((st = tsvc__cbb_finish(&cbb, &signer)) != TSVC_OK)
-        {
+    if ((st = tsvc__cbb_finish(&cbb, &signer)) != TSVC_OK) {
         st = enc_fail(err, st);
         goto out;
     }
@@ -405,11 +399,8 @@ tsvc_status tsvc__tsp_token_sign(const tsvc_ctx *ctx, const tsvc_key *key, const
     if (num_certs > 0) {
         cert_bufs = tsvc__calloc(ctx, num_certs, sizeof(*cert_bufs));
         if (cert_bufs == NULL) {
-            st = TSVC_ERR_NOMEM;
-            {
-        st = enc_fail(err, st);
-        goto out;
-    }
+            st = tsvc__err_code(err, TSVC_ERR_NOMEM);
+            goto out;
         }
         /* Views, not copies: tsvc__cms_encode only reads them. */
         for (size_t i = 0; i < num_certs; i++) {
@@ -430,8 +421,7 @@ tsvc_status tsvc__tsp_token_sign(const tsvc_ctx *ctx, const tsvc_key *key, const
     sd.num_certs = num_certs;
     sd.signers = &signer;
     sd.num_signers = 1;
-    if ((st = tsvc__cms_encode(ctx, &sd, out)) != TSVC_OK)
-        {
+    if ((st = tsvc__cms_encode(ctx, &sd, out)) != TSVC_OK) {
         st = enc_fail(err, st);
         goto out;
     }
