@@ -97,16 +97,27 @@ build_suites() {
     shift
     # Regenerate first, so that tests added since the last configure count.
     ninja -C "$dir" build.ninja > "$dir.build.log" 2>&1 || { tail -40 "$dir.build.log" >&2; return 1; }
-    targets="$(meson introspect "$dir" --tests | python3 -c '
-import json, os, sys
-dir, suites = os.path.realpath(sys.argv[1]), set(sys.argv[2:])
+    targets="$(python3 - "$dir" "$@" <<'PYEOF'
+import json, os, subprocess, sys
+bdir, suites = os.path.realpath(sys.argv[1]), set(sys.argv[2:])
+def introspect(what):
+    return json.loads(subprocess.run(["meson", "introspect", bdir, what], check=True,
+                                     capture_output=True, text=True).stdout)
+files = {t["id"]: t["filename"] for t in introspect("--targets")}
 out = set()
-for t in json.load(sys.stdin):
-    if suites & {s.split(":")[-1] for s in t["suite"]}:
-        exe = os.path.realpath(t["cmd"][0])
-        if exe.startswith(dir + os.sep):
-            out.add(os.path.relpath(exe, dir))
-print("\n".join(sorted(out)))' "$dir" "$@")" || return 1
+for t in introspect("--tests"):
+    if not suites & {s.split(":")[-1] for s in t["suite"]}:
+        continue
+    # The test's program and every target it depends on (e.g. a harness
+    # a python script runs).
+    paths = [t["cmd"][0]] + [f for d in t.get("depends", []) for f in files.get(d, [])]
+    for p in paths:
+        p = os.path.realpath(p)
+        if p.startswith(bdir + os.sep):
+            out.add(os.path.relpath(p, bdir))
+print("\n".join(sorted(out)))
+PYEOF
+)" || return 1
     # shellcheck disable=SC2086
     ninja -C "$dir" -j"$JOBS" $targets >> "$dir.build.log" 2>&1 || { tail -40 "$dir.build.log" >&2; return 1; }
 }
