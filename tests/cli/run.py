@@ -580,6 +580,76 @@ def test_ocsp_respond():
     check(not os.path.exists("x.ocsp"), "a response was written despite an error")
 
 
+@test
+def test_pki_issue():
+    pki()
+    tsvc("keygen", "--alg", "p384", "-o", "tsa2.key")
+    tsvc("csr", "--key", "tsa2.key", "--subject", "CN=Second TSA,O=Example KK,C=JP",
+         "--san", "dns:tsa2.example.jp", "-o", "tsa2.csr")
+    r = tsvc("pki", "issue", "--ca", "pki", "--csr", "tsa2.csr", "--profile", "tsa",
+             "-o", "tsa2.pem")
+    contains(r, "issued a tsa certificate")
+    contains(tsvc("inspect", "tsa2.pem"), "CN=Second TSA", "timeStamping (critical)",
+             "dns:tsa2.example.jp", "ECDSA P-384")
+    tsvc("validate", *TRUST, "--eku", "timeStamping", "tsa2.pem")
+    # The new TSA works: a time-stamp through tsa serve would use it; check the
+    # certificate with openssl's timestamp-signing purpose.
+    if OPENSSL:
+        openssl("verify", "-purpose", "timestampsign", "-CAfile", "pki/root.pem",
+                "-untrusted", "pki/chain.pem", "tsa2.pem")
+    tsvc("pki", "issue", "--ca-cert", "pki/ca.pem", "--ca-key", "pki/ca.key", "--csr",
+         "tsa2.csr", "--profile", "tls-server", "--days", "30", "-o", "tls.pem")
+    tsvc("pki", "issue", "--ca", "pki", "--csr", "tsa2.csr", "--profile", "king", "-o",
+         "x.pem", expect=2)
+    tsvc("pki", "issue", "--ca", "pki", "-o", "x.pem", expect=2)
+    tsvc("pki", "issue", "--ca", "pki", "--csr", "pki/root.pem", "-o", "x.pem", expect=3)
+    check(not os.path.exists("x.pem"), "a certificate was written despite an error")
+
+
+@test
+def test_hsm():
+    """Keys in a PKCS#11 token (SoftHSM2): keygen, csr, issue, seal, time-stamp."""
+    module = None
+    for m in ("/usr/lib/softhsm/libsofthsm2.so",
+              "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+              "/usr/lib64/pkcs11/libsofthsm2.so"):
+        if os.path.exists(m):
+            module = m
+            break
+    if module is None or shutil.which("softhsm2-util") is None:
+        raise Skip("SoftHSM2 is not installed")
+    os.mkdir("tokens")
+    write("softhsm2.conf", f"directories.tokendir = {os.getcwd()}/tokens\n"
+                           "objectstore.backend = file\nlog.level = ERROR\n")
+    env = {"SOFTHSM2_CONF": os.path.abspath("softhsm2.conf")}
+    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", "cli", "--pin",
+                    "1234", "--so-pin", "5678"], check=True, capture_output=True,
+                   env={**os.environ, **env}, timeout=60)
+    env_mod = {**env, "TSVC_PKCS11_MODULE": module, "TSVC_PKCS11_PIN": "1234"}
+    uri = "pkcs11:token=cli;object=seal"
+    pki()
+    j = tsvc("keygen", "--alg", "p256", "--out", uri, "--json", env=env_mod).json()
+    check(j["storage"] == "hsm", j)
+    tsvc("csr", "--key", uri, "--subject",
+         "CN=Token Seal,organizationIdentifier=NTRJP-7000012050002,O=Example KK,C=JP",
+         "-o", "seal.csr", env=env_mod)
+    tsvc("pki", "issue", "--ca", "pki", "--csr", "seal.csr", "--profile", "seal", "-o",
+         "seal.pem")
+    write("d.txt", CONTRACT)
+    r = tsvc("seal", "--key", uri, "--cert", "seal.pem", "--chain", "pki/chain.pem",
+             "--tsa-local", "pki", "d.txt", "d.p7s", env=env_mod)
+    contains(r, "in an HSM token")
+    contains(tsvc("verify", "--seal", *TRUST, "d.p7s"), "PASSED", "Token Seal")
+    # The module path may also be in the URI; a wrong PIN is a runtime error.
+    tsvc("sign", "--key", f"{uri}?module-path={module}", "--cert", "seal.pem", "d.txt",
+         "e.p7s", env={**env, "TSVC_PKCS11_PIN": "1234"})
+    tsvc("sign", "--key", uri, "--cert", "seal.pem", "d.txt", "x.p7s",
+         env={**env_mod, "TSVC_PKCS11_PIN": "0000"}, expect=3)
+    tsvc("sign", "--key", "pkcs11:token=cli;object=nothing", "--cert", "seal.pem", "d.txt",
+         "x.p7s", env=env_mod, expect=3)
+    check(not os.path.exists("x.p7s"), "a signature was written despite an error")
+
+
 # ---------------------------------------------------------------------------
 # One test per exit status
 # ---------------------------------------------------------------------------

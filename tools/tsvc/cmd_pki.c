@@ -203,11 +203,19 @@ static const command pki_cmd = {
     "  signer.ocsp, revoked.ocsp OCSP responses for signer (good) and revoked (revoked)",
     pki_opts, 1, 1};
 
+static int pki_issue(int argc, char **argv);
+
 int cmd_pki(int argc, char **argv)
 {
+    if (argc >= 1 && strcmp(argv[0], "issue") == 0) {
+        g_cmd = "tsvc pki issue";
+        return pki_issue(argc - 1, argv + 1);
+    }
     if (argc < 1 || (strcmp(argv[0], "init") != 0 && strcmp(argv[0], "--help") != 0 &&
                      strcmp(argv[0], "-h") != 0)) {
-        fprintf(stderr, "usage: tsvc pki init DIR [options] (see tsvc pki init --help)\n");
+        fprintf(stderr, "usage: tsvc pki init DIR [options]   (a test PKI)\n"
+                        "       tsvc pki issue --ca DIR --csr FILE --profile P -o FILE\n"
+                        "(see tsvc pki init --help, tsvc pki issue --help)\n");
         return EXIT_USAGE;
     }
     if (strcmp(argv[0], "init") == 0) {
@@ -370,5 +378,164 @@ int cmd_pki(int argc, char **argv)
         tsvc_cert_free(certs[i].cert);
         tsvc_key_free(certs[i].key);
     }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* pki issue: a certificate from a request, by the test PKI's CA       */
+/* ------------------------------------------------------------------ */
+
+static const opt_spec issue_opts[] = {
+    {"ca", 0, OPT_VALUE, "DIR", "the test PKI whose issuing CA signs (DIR/ca.pem, DIR/ca.key)"},
+    {"ca-cert", 0, OPT_VALUE, "FILE", "or: the issuing CA's certificate"},
+    {"ca-key", 0, OPT_VALUE, "FILE|URI", "and its key (file or pkcs11: URI)"},
+    {"csr", 0, OPT_VALUE, "FILE", "the PKCS#10 request (its signature is checked)"},
+    {"profile", 0, OPT_VALUE, "P",
+     "signer (default), seal (with e-seal QC statements), tsa (critical EKU timeStamping), "
+     "ocsp (OCSPSigning), tls-client, tls-server"},
+    {"days", 0, OPT_VALUE, "N", "validity in days (default 365)"},
+    {"out", 'o', OPT_VALUE, "FILE", "the certificate (PEM)"},
+    {NULL, 0, OPT_FLAG, NULL, NULL},
+};
+
+static const command issue_cmd = {
+    "pki issue", "(--ca DIR | --ca-cert C --ca-key K) --csr FILE [--profile P] -o FILE",
+    "Issues a certificate for a certificate request (for example for a key generated\n"
+    "in a token), with the subject, key and subjectAltNames of the request.",
+    "For test PKIs only: nothing of the request is vetted.", issue_opts, 0, 0};
+
+static int pki_issue(int argc, char **argv)
+{
+    opt_result r;
+    bool help;
+    int rc = opts_parse(&issue_cmd, argc, argv, &r, &help);
+    if (rc != 0 || help)
+        return rc;
+    const char *dir = opt_get(&issue_cmd, &r, "ca");
+    const char *cap = opt_get(&issue_cmd, &r, "ca-cert");
+    const char *kp = opt_get(&issue_cmd, &r, "ca-key");
+    const char *csrp = opt_get(&issue_cmd, &r, "csr");
+    const char *prof = opt_get(&issue_cmd, &r, "profile");
+    const char *days_s = opt_get(&issue_cmd, &r, "days");
+    const char *outp = opt_get(&issue_cmd, &r, "out");
+    char cbuf[4096], kbuf[4096];
+    if (dir != NULL) {
+        if (cap != NULL || kp != NULL)
+            return usage_error(&issue_cmd, "give --ca DIR or --ca-cert and --ca-key");
+        snprintf(cbuf, sizeof(cbuf), "%s/ca.pem", dir);
+        snprintf(kbuf, sizeof(kbuf), "%s/ca.key", dir);
+        cap = cbuf;
+        kp = kbuf;
+    }
+    if (cap == NULL || kp == NULL || csrp == NULL || outp == NULL)
+        return usage_error(&issue_cmd, "a CA (--ca, or --ca-cert and --ca-key), --csr and "
+                                       "--out are required");
+    if (prof == NULL)
+        prof = "signer";
+    uint32_t ku = TSVC_KU_DIGITAL_SIGNATURE | TSVC_KU_NON_REPUDIATION;
+    const char *eku = NULL;
+    bool eku_critical = false, qc = false;
+    if (strcmp(prof, "signer") == 0) {
+    } else if (strcmp(prof, "seal") == 0) {
+        qc = true;
+    } else if (strcmp(prof, "tsa") == 0) {
+        eku = "1.3.6.1.5.5.7.3.8";
+        eku_critical = true;
+    } else if (strcmp(prof, "ocsp") == 0) {
+        ku = TSVC_KU_DIGITAL_SIGNATURE;
+        eku = "1.3.6.1.5.5.7.3.9";
+    } else if (strcmp(prof, "tls-client") == 0) {
+        ku = TSVC_KU_DIGITAL_SIGNATURE;
+        eku = "1.3.6.1.5.5.7.3.2";
+    } else if (strcmp(prof, "tls-server") == 0) {
+        ku = TSVC_KU_DIGITAL_SIGNATURE;
+        eku = "1.3.6.1.5.5.7.3.1";
+    } else {
+        return usage_error(&issue_cmd, "unknown --profile '%s'", prof);
+    }
+    long days = 365;
+    if (days_s != NULL) {
+        char *end = NULL;
+        days = strtol(days_s, &end, 10);
+        if (end == days_s || *end != '\0' || days < 1 || days > 36500)
+            return usage_error(&issue_cmd, "--days must be 1..36500");
+    }
+
+    tsvc_cert *ca = NULL;
+    tsvc_key *key = NULL;
+    tsvc_csr *csr = NULL;
+    tsvc_pubkey *pub = NULL;
+    tsvc_cert_builder *b = NULL;
+    tsvc_buf data = TSVC_BUF_INIT, out = TSVC_BUF_INIT;
+    tsvc_error *err = NULL;
+    tsvc_status st;
+    if ((rc = load_cert(cap, &ca)) != 0 || (rc = load_key(kp, &key)) != 0 ||
+        (rc = read_file(csrp, &data)) != 0)
+        goto done;
+    if ((st = tsvc_csr_parse(cli_ctx(), &csr, data.data, data.len, &err)) != TSVC_OK) {
+        rc = fail_lib(st, err, "%s is not a valid certificate request", csrp);
+        goto done;
+    }
+    size_t sl = 0;
+    const uint8_t *subj = tsvc_csr_subject_der(csr, &sl);
+    int64_t now = now_seconds();
+    st = tsvc_csr_pubkey(csr, &pub, &err);
+    if (st == TSVC_OK)
+        st = tsvc_cert_builder_new(cli_ctx(), &b, &err);
+    if (st == TSVC_OK)
+        st = tsvc_cert_builder_set_subject_der(b, subj, sl, &err);
+    if (st == TSVC_OK)
+        st = tsvc_cert_builder_set_issuer_cert(b, ca, &err);
+    if (st == TSVC_OK)
+        st = tsvc_cert_builder_set_public_key(b, pub, &err);
+    if (st == TSVC_OK)
+        st = tsvc_cert_builder_set_validity(b, now - 3600, now + (int64_t)days * 86400, &err);
+    if (st == TSVC_OK)
+        st = tsvc_cert_builder_set_basic_constraints(b, 0, -1, &err);
+    if (st == TSVC_OK)
+        st = tsvc_cert_builder_set_key_usage(b, ku, 1, &err);
+    if (st == TSVC_OK && eku != NULL) {
+        st = tsvc_cert_builder_add_eku(b, eku, &err);
+        tsvc_cert_builder_set_eku_critical(b, eku_critical);
+    }
+    if (st == TSVC_OK && qc)
+        st = tsvc_cert_builder_add_extension(b, "1.3.6.1.5.5.7.1.3", 0, qc_eseal,
+                                             sizeof(qc_eseal), &err);
+    for (size_t i = 0; st == TSVC_OK && i < tsvc_csr_num_sans(csr); i++) {
+        tsvc_general_name_type t;
+        const uint8_t *v;
+        size_t vl;
+        st = tsvc_csr_san(csr, i, &t, &v, &vl);
+        if (st == TSVC_OK)
+            st = tsvc_cert_builder_add_san(b, t, v, vl, &err);
+    }
+    if (st == TSVC_OK)
+        st = tsvc_cert_builder_sign(b, key, TSVC_SIG_NONE, TSVC_HASH_NONE, TSVC_FORMAT_PEM, &out,
+                                    &err);
+    if (st != TSVC_OK) {
+        rc = fail_lib(st, err, "cannot issue the certificate");
+        goto done;
+    }
+    if ((rc = write_file(outp, out.data, out.len, false)) != 0)
+        goto done;
+    if (g_json) {
+        jw w = {0};
+        jw_obj(&w, NULL);
+        jw_str(&w, "out", outp);
+        jw_str(&w, "profile", prof);
+        jw_time(&w, "not_after", now + (int64_t)days * 86400);
+        jw_end_obj(&w);
+        rc = jw_print(&w);
+    } else {
+        printf("issued a %s certificate -> %s\n", prof, outp);
+    }
+done:
+    tsvc_buf_dispose(&out);
+    dispose_file(&data);
+    tsvc_cert_builder_free(b);
+    tsvc_pubkey_free(pub);
+    tsvc_csr_free(csr);
+    tsvc_key_free(key);
+    tsvc_cert_free(ca);
     return rc;
 }

@@ -271,6 +271,9 @@ static int do_sign(const command *cmd, int argc, char **argv, bool seal)
         if (seal && org.data != NULL)
             printf("  organisation: %.*s (%.*s)\n", (int)org.len, (const char *)org.data,
                    (int)orgid.len, orgid.data ? (const char *)orgid.data : "");
+        if (info.storage == TSVC_STORAGE_HSM)
+            printf("  key: in an HSM token%s%s%s\n", info.token_label ? " '" : "",
+                   info.token_label ? info.token_label : "", info.token_label ? "'" : "");
         if (bt)
             printf("  signature time-stamp from %s\n", tsa != NULL ? tsa : "the local TSA");
     }
