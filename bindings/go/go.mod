@@ -1,0 +1,3 @@
+module github.com/libtrustsvc/libtrustsvc/bindings/go
+
+go 1.19
