@@ -112,6 +112,12 @@ TSVC_API tsvc_status tsvc_seal_check_cert(const tsvc_cert *cert, uint32_t key_us
 /**
  * @brief Creates a signer under the seal profile: tsvc_signer_new() after
  *        tsvc_seal_check_cert().
+ *
+ * The signer's label (shown to the seal key's activation callback) is
+ * "e-seal" until tsvc_signer_set_label() changes it. A sealing policy's
+ * key requirements (for example a seal key held in an actively certified
+ * HSM) are set with tsvc_signer_set_key_requirements() and checked before
+ * the key seals; tsvc_signer_evidence() gives the evidence afterwards.
  * @param ctx the context.
  * @param[out] out receives the signer.
  * @param key the seal key (borrowed), or NULL for the external flow.

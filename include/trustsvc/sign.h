@@ -188,7 +188,9 @@ TSVC_API tsvc_status tsvc_signer_digest_to_sign(tsvc_signer *signer, tsvc_buf *o
  * @param sig the signature value.
  * @param sig_len its length.
  * @param[out] err optional error detail.
- * @return ::TSVC_OK, ::TSVC_ERR_SIGNER_STATE, ::TSVC_ERR_SIGNATURE_INVALID.
+ * @return ::TSVC_OK, ::TSVC_ERR_SIGNER_STATE, ::TSVC_ERR_SIGNATURE_INVALID,
+ *         ::TSVC_ERR_KEY_ASSURANCE (key requirements that demand anything
+ *         are set: see tsvc_signer_set_key_requirements()).
  * @since 0.1
  */
 TSVC_API tsvc_status tsvc_signer_set_signature(tsvc_signer *signer, const uint8_t *sig,
@@ -201,7 +203,13 @@ TSVC_API tsvc_status tsvc_signer_set_signature(tsvc_signer *signer, const uint8_
  * @param[out] out receives the CMS bytes (caller owns).
  * @param[out] err optional error detail.
  * @return ::TSVC_OK, ::TSVC_ERR_SIGNER_STATE (no key and no injected
- *         signature), a signing error, ::TSVC_ERR_NOMEM.
+ *         signature), ::TSVC_ERR_KEY_ASSURANCE (the key does not meet the
+ *         requirements set with tsvc_signer_set_key_requirements()),
+ *         ::TSVC_ERR_ACTIVATION_REFUSED (the key's activation callback
+ *         refused), another signing error, ::TSVC_ERR_NOMEM. When the key
+ *         did not sign, nothing is written to @p out and the signer stays
+ *         where it was: finish may be called again (the callback is asked
+ *         again).
  * @since 0.1
  */
 TSVC_API tsvc_status tsvc_signer_finish(tsvc_signer *signer, tsvc_buf *out, tsvc_error **err);
@@ -229,6 +237,64 @@ TSVC_API void tsvc_signer_free(tsvc_signer *signer);
 TSVC_API tsvc_status tsvc_sign(tsvc_ctx *ctx, tsvc_buf *out, const tsvc_key *key, tsvc_cert *cert,
                                const void *data, size_t len, const tsvc_signer_options *opts,
                                tsvc_error **err);
+
+/**
+ * @brief Sets the label of the signature: the caller's description of
+ *        what is signed (e.g. "contract 2026-0042"). The key's activation
+ *        callback sees it (tsvc_activation_request_label()) and the
+ *        evidence carries it (tsvc_sign_evidence_label()). It is not part
+ *        of the signature. Without one the label is "cades" (a signer
+ *        made by tsvc_sealer_new(): "e-seal").
+ * @param signer the signer (before the signature is made).
+ * @param label NUL-terminated UTF-8 (copied), or NULL for the default.
+ *        Shown to the approver and written to audit logs: no secrets.
+ * @param[out] err optional error detail.
+ * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG, ::TSVC_ERR_SIGNER_STATE
+ *         (the signature is already made), ::TSVC_ERR_NOMEM.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_signer_set_label(tsvc_signer *signer, const char *label,
+                                           tsvc_error **err);
+
+/**
+ * @brief Sets the assurance the signer's key must have (a signing or
+ *        sealing policy: HSM-held, non-extractable, on an actively
+ *        certified token, guarded by an activation callback). The key is
+ *        checked with tsvc_key_check_requirements() now and again in
+ *        tsvc_signer_finish() before it signs. The requirements stay set
+ *        even when the key falls short, so such a signer never signs; an
+ *        injected signature (tsvc_signer_set_signature()) is refused while
+ *        requirements that demand anything are set, since it carries no
+ *        key assurance.
+ * @param signer the signer (before the signature is made).
+ * @param req the requirements (copied; @c version must be
+ *        ::TSVC_KEY_REQUIREMENTS_VERSION), or NULL to remove them.
+ * @param[out] err optional error detail: the message and check name the
+ *        first requirement the key does not meet.
+ * @return ::TSVC_OK, ::TSVC_ERR_KEY_ASSURANCE (the key falls short, or the
+ *         signer has no key and @p req demands anything),
+ *         ::TSVC_ERR_BAD_VERSION, ::TSVC_ERR_INVALID_ARG,
+ *         ::TSVC_ERR_SIGNER_STATE (the signature is already made).
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_signer_set_key_requirements(tsvc_signer *signer,
+                                                      const tsvc_key_requirements *req,
+                                                      tsvc_error **err);
+
+/**
+ * @brief The evidence of the signature the signer's key made: the
+ *        activation callback's approval and evidence string, the label,
+ *        and the key's assurance (storage, token, sensitivity,
+ *        certification status); tsvc_sign_evidence_to_json() gives it as
+ *        JSON for a report or an audit log.
+ * @param signer the signer, or NULL.
+ * @return the evidence, borrowed from @p signer (valid until
+ *         tsvc_signer_free()); NULL before the key has signed (that is,
+ *         before a successful tsvc_signer_finish()), when the signature
+ *         was injected, or for NULL.
+ * @since 0.1
+ */
+TSVC_API const tsvc_sign_evidence *tsvc_signer_evidence(const tsvc_signer *signer);
 
 #ifdef __cplusplus
 }

@@ -267,7 +267,15 @@ tsvc_status tsvc_sealer_new(tsvc_ctx *ctx, tsvc_signer **out, const tsvc_key *ke
     tsvc_status st = tsvc_seal_check_cert(cert, key_usage, err);
     if (st != TSVC_OK)
         return st;
-    return tsvc_signer_new(ctx, out, key, cert, opts, err);
+    if ((st = tsvc_signer_new(ctx, out, key, cert, opts, err)) != TSVC_OK)
+        return st;
+    /* What the seal key's activation callback is shown unless the caller
+     * sets a label of its own. */
+    if ((st = tsvc_signer_set_label(*out, "e-seal", err)) != TSVC_OK) {
+        tsvc_signer_free(*out);
+        *out = NULL;
+    }
+    return st;
 }
 
 void tsvc__ades_oid_text(const tsvc__cbs *oid, char *out, size_t size)

@@ -3,7 +3,9 @@
  * CAdES B-B signing: the signer object, the signed attributes (content-type,
  * message-digest, signing-time, signing-certificate-v2, and optionally
  * commitment-type-indication, signer-location, signature-policy-identifier),
- * the external two-step flow and the SignedData output.
+ * the external two-step flow and the SignedData output. The key signs
+ * through tsvc__sign_ex with the signer's label, after the key
+ * requirements (if any) were checked, and its evidence is kept.
  */
 #include <string.h>
 
@@ -13,6 +15,7 @@
 
 #define OID(lit) (const uint8_t *)(lit), TSVC__CMS_OID_LEN(lit)
 #define MAX_SIGN_ATTRS 8
+#define TSVC__SIGNER_DEFAULT_LABEL "cades"
 
 typedef enum sstate { S_CONTENT = 0, S_TBS = 1, S_SIGNED = 2, S_DONE = 3 } sstate;
 
@@ -46,6 +49,10 @@ struct tsvc_signer {
     sstate state;
     tsvc_buf tbs;
     tsvc_buf sig;
+    char *label;                 /* shown to the activation callback; NULL: "cades" */
+    tsvc_key_requirements req;   /* checked before the key signs */
+    bool has_req;
+    tsvc_sign_evidence *evidence; /* from the key's signature; NULL when injected */
 };
 
 void tsvc_signer_options_init(tsvc_signer_options *opts)
@@ -78,6 +85,8 @@ void tsvc_signer_free(tsvc_signer *s)
     tsvc_buf_dispose(&s->tbs);
     tsvc_buf_dispose(&s->sig);
     tsvc_memzero(s->md, sizeof(s->md));
+    tsvc__free(s->ctx, s->label);
+    tsvc_sign_evidence_free(s->evidence);
     tsvc__free(s->ctx, s);
 }
 
@@ -451,6 +460,13 @@ tsvc_status tsvc_signer_digest_to_sign(tsvc_signer *s, tsvc_buf *out, tsvc_hash_
     return TSVC_OK;
 }
 
+/* Whether key requirements that demand anything are set. */
+static bool req_demands(const tsvc_signer *s)
+{
+    return s->has_req && (s->req.require_hsm || s->req.require_non_extractable ||
+                          s->req.require_active_certification || s->req.require_activation);
+}
+
 tsvc_status tsvc_signer_set_signature(tsvc_signer *s, const uint8_t *sig, size_t sig_len,
                                       tsvc_error **err)
 {
@@ -460,6 +476,10 @@ tsvc_status tsvc_signer_set_signature(tsvc_signer *s, const uint8_t *sig, size_t
     if (s->state != S_TBS)
         return tsvc__err(err, TSVC_ERR_SIGNER_STATE, NULL, -1,
                          "take the data to be signed first (and only once inject)");
+    if (req_demands(s))
+        return tsvc__err(err, TSVC_ERR_KEY_ASSURANCE, "sign.key-requirements", -1,
+                         "key requirements are set: an injected signature carries no key "
+                         "assurance; let the signer's key sign");
     st = tsvc__verify(s->ctx, s->cert->pubkey, &s->params, s->tbs.data, s->tbs.len, sig, sig_len,
                       NULL);
     if (st != TSVC_OK)
@@ -469,6 +489,72 @@ tsvc_status tsvc_signer_set_signature(tsvc_signer *s, const uint8_t *sig, size_t
         return tsvc__err_code(err, st);
     s->state = S_SIGNED;
     return TSVC_OK;
+}
+
+/* ---- label, key requirements, evidence ---- */
+
+tsvc_status tsvc_signer_set_label(tsvc_signer *s, const char *label, tsvc_error **err)
+{
+    if (s == NULL)
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "signer is required");
+    if (s->state == S_SIGNED || s->state == S_DONE)
+        return tsvc__err(err, TSVC_ERR_SIGNER_STATE, NULL, -1,
+                         "the signature is already made: the label comes too late");
+    char *copy = NULL;
+    if (label != NULL && (copy = tsvc__strdup(s->ctx, label)) == NULL)
+        return tsvc__err_code(err, TSVC_ERR_NOMEM);
+    tsvc__free(s->ctx, s->label);
+    s->label = copy;
+    return TSVC_OK;
+}
+
+static tsvc_status check_requirements(const tsvc_signer *s, tsvc_error **err)
+{
+    tsvc_error *inner = NULL;
+    tsvc_status st = tsvc_key_check_requirements(s->key, &s->req, err != NULL ? &inner : NULL);
+    if (st == TSVC_OK)
+        return TSVC_OK;
+    if (st == TSVC_ERR_KEY_ASSURANCE)
+        st = tsvc__err(err, st, tsvc_error_check(inner), -1,
+                       "the signer's key does not meet the key requirements: %s",
+                       tsvc_error_message(inner));
+    else
+        st = tsvc__err(err, st, tsvc_error_check(inner), -1, "%s", tsvc_error_message(inner));
+    tsvc_error_free(inner);
+    return st;
+}
+
+tsvc_status tsvc_signer_set_key_requirements(tsvc_signer *s, const tsvc_key_requirements *req,
+                                             tsvc_error **err)
+{
+    if (s == NULL)
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "signer is required");
+    if (s->state == S_SIGNED || s->state == S_DONE)
+        return tsvc__err(err, TSVC_ERR_SIGNER_STATE, NULL, -1,
+                         "the signature is already made: the requirements come too late");
+    if (req == NULL) {
+        s->has_req = false;
+        return TSVC_OK;
+    }
+    if (req->version != TSVC_KEY_REQUIREMENTS_VERSION)
+        return tsvc__err(err, TSVC_ERR_BAD_VERSION, NULL, -1,
+                         "unknown tsvc_key_requirements version %u", (unsigned)req->version);
+    /* Kept even when the key falls short, so that such a signer never signs. */
+    s->req = *req;
+    s->has_req = true;
+    if (s->key == NULL) {
+        if (!req_demands(s))
+            return TSVC_OK;
+        return tsvc__err(err, TSVC_ERR_KEY_ASSURANCE, "sign.key-requirements", -1,
+                         "the signer has no key (external flow): its assurance cannot be "
+                         "checked against the key requirements");
+    }
+    return check_requirements(s, err);
+}
+
+const tsvc_sign_evidence *tsvc_signer_evidence(const tsvc_signer *s)
+{
+    return s != NULL ? s->evidence : NULL;
 }
 
 static void add_sigalg(tsvc__cbb *cbb, const tsvc__sig_params *p)
@@ -499,8 +585,13 @@ tsvc_status tsvc_signer_finish(tsvc_signer *s, tsvc_buf *out, tsvc_error **err)
         if (s->key == NULL)
             return tsvc__err(err, TSVC_ERR_SIGNER_STATE, NULL, -1,
                              "no key: inject the signature with tsvc_signer_set_signature()");
-        if ((st = tsvc__sign(s->key, &s->params, s->tbs.data, s->tbs.len, &s->sig, err)) !=
-            TSVC_OK)
+        if (s->has_req && (st = check_requirements(s, err)) != TSVC_OK)
+            return st;
+        /* On any failure (a refusal included) nothing is kept: the state
+         * stays S_TBS, s->sig and s->evidence stay empty. */
+        if ((st = tsvc__sign_ex(s->key, &s->params, s->tbs.data, s->tbs.len, false,
+                                s->label != NULL ? s->label : TSVC__SIGNER_DEFAULT_LABEL,
+                                &s->sig, &s->evidence, err)) != TSVC_OK)
             return st;
         s->state = S_SIGNED;
     }
