@@ -9,9 +9,10 @@
  * missing PIN, missing object and token, an unsupported mechanism and
  * re-initialisation in a child after fork(), certification status and
  * evidence, certificate requests accepted by `openssl req -verify` and
- * turned into certificates by `openssl x509 -req`, a CAdES signature
- * checked by `openssl cms -verify` and a time-stamp token checked by
- * `openssl ts -verify`, both made with token keys.
+ * turned into certificates by `openssl x509 -req`, CAdES signatures
+ * checked by `openssl cms -verify` (one under key requirements, with its
+ * evidence checked) and a time-stamp token checked by
+ * `openssl ts -verify`, all made with token keys.
  *
  * Skipped (exit 77) with a message when SoftHSM2, pkcs11-tool or openssl
  * is missing: apt-get install softhsm2 opensc openssl.
@@ -819,6 +820,68 @@ static void test_cades(void **state)
                      0);
 }
 
+/* A CAdES signature by a token key under key requirements: the signer's
+ * evidence reports the HSM storage, the token's certification status and
+ * the approval of the activation callback (which saw the signer's label). */
+static void test_cades_evidence(void **state)
+{
+    (void)state;
+    assert_non_null(g.cert);
+    tsvc_error *err = NULL;
+    assert_int_equal(tsvc_pkcs11_module_set_certification(
+                         g.mod, "pkcs11:token=tsvc-a", TSVC_HSM_CERT_ACTIVE,
+                         "FIPS 140-2 Level 3, certificate #4321", NULL),
+                     TSVC_OK);
+    tsvc_key *key = NULL;
+    if (tsvc_pkcs11_key_open(g.mod, &key, "pkcs11:token=tsvc-a;object=gen-p256", &err) !=
+        TSVC_OK)
+        fail_msg("%s", tsvc_error_message(err));
+    consent c = {0, 0};
+    assert_int_equal(tsvc_key_set_activation(key, consent_cb, &c), TSVC_OK);
+    tsvc_signer *s = NULL;
+    if (tsvc_signer_new(g.ctx, &s, key, g.cert, NULL, &err) != TSVC_OK)
+        fail_msg("signer: %s", tsvc_error_message(err));
+    assert_int_equal(tsvc_signer_set_label(s, "contract 2026-0042", NULL), TSVC_OK);
+    tsvc_key_requirements req = TSVC_KEY_REQUIREMENTS_INIT;
+    req.require_hsm = 1;
+    req.require_non_extractable = 1;
+    req.require_active_certification = 1;
+    req.require_activation = 1;
+    if (tsvc_signer_set_key_requirements(s, &req, &err) != TSVC_OK)
+        fail_msg("requirements: %s", tsvc_error_message(err));
+    assert_int_equal(tsvc_signer_update(s, g_msg, sizeof(g_msg) - 1, NULL), TSVC_OK);
+    tsvc_buf cms = TSVC_BUF_INIT;
+    if (tsvc_signer_finish(s, &cms, &err) != TSVC_OK)
+        fail_msg("finish: %s", tsvc_error_message(err));
+    assert_int_equal(c.calls, 1);
+    const tsvc_sign_evidence *ev = tsvc_signer_evidence(s);
+    assert_non_null(ev);
+    tsvc_key_info ei = TSVC_KEY_INFO_INIT;
+    assert_int_equal(tsvc_sign_evidence_key_info(ev, &ei), TSVC_OK);
+    assert_int_equal(ei.storage, TSVC_STORAGE_HSM);
+    assert_int_equal(ei.certification_status, TSVC_HSM_CERT_ACTIVE);
+    assert_string_equal(ei.token_label, "tsvc-a");
+    tsvc_buf json = TSVC_BUF_INIT;
+    assert_int_equal(tsvc_sign_evidence_to_json(ev, &json, NULL), TSVC_OK);
+    const char *j = (const char *)json.data;
+    assert_non_null(strstr(j, "\"label\":\"contract 2026-0042\""));
+    assert_non_null(strstr(j, "\"evidence\":\"consent screen ok; label=contract 2026-0042\""));
+    assert_non_null(strstr(j, "\"storage\":\"hsm\""));
+    assert_non_null(strstr(j, "\"never_extractable\":true"));
+    assert_non_null(
+        strstr(j, "\"status\":\"active\",\"text\":\"FIPS 140-2 Level 3, certificate #4321\""));
+    tsvc_buf_dispose(&json);
+    tsvc_signer_free(s);
+    write_file("cades-ev.der", cms.data, cms.len);
+    tsvc_buf_dispose(&cms);
+    assert_int_equal(run("cd %s && openssl cms -verify -inform DER -in cades-ev.der -binary "
+                         "-CAfile ca.pem -purpose any -out cades-ev.out && cmp cades-ev.out "
+                         "msg.bin",
+                         g.dir),
+                     0);
+    tsvc_key_free(key);
+}
+
 /* A time-stamp authority whose key is in the token, checked by openssl ts. */
 static void test_tsa(void **state)
 {
@@ -892,6 +955,7 @@ int main(void)
         cmocka_unit_test(test_fork),        cmocka_unit_test(test_unsupported_mechanism),
         cmocka_unit_test(test_assurance),
         cmocka_unit_test(test_csr),         cmocka_unit_test(test_cades),
+        cmocka_unit_test(test_cades_evidence),
         cmocka_unit_test(test_tsa),
     };
     return cmocka_run_group_tests_name("pkcs11-softhsm", tests, setup, teardown);
