@@ -787,6 +787,12 @@ static void add_attr(tsvc__cbb *cbb, const uint8_t *type, size_t type_len, const
     tsvc__cbb_close(cbb);
 }
 
+static bool is_ats_type(const tsvc__cbs *type)
+{
+    return tsvc__oid_equal(type, OID(TSVC__OID_AA_ATS_V2)) ||
+           tsvc__oid_equal(type, OID(TSVC__OID_AA_ATS_V3));
+}
+
 static bool is_lt_attr(const tsvc__cbs *type)
 {
     return tsvc__oid_equal(type, OID(TSVC__OID_AA_COMPLETE_CERT_REFS)) ||
@@ -975,23 +981,12 @@ tsvc_status tsvc_ades_extend_lt(tsvc_ctx *ctx, tsvc_buf *out, const uint8_t *cms
             goto out;
         }
 
-    /* The signer. */
-    const tsvc_cert *sc = signing_cert(m, si);
-    if (sc == NULL) {
-        st = tsvc__err(err, TSVC_ERR_ADES_VALIDATION_DATA, "ades.lt.signer-cert", -1,
-                       "the signing certificate is neither in the signature nor in the store");
-        goto out;
-    }
-    if ((st = gather(ctx, m, store, sc, op.when, fetch, true, "signer", o, err)) != TSVC_OK)
-        goto out;
-
-    /* Every time-stamp's TSA. */
+    /* What the signature holds: signature and archive time-stamps. */
     size_t num_sig_tst = 0, num_ats = 0;
     bool any_v2 = false;
     tsvc__cbs newest_ats;
     int64_t newest_time = INT64_MIN;
     memset(&newest_ats, 0, sizeof(newest_ats));
-    bool sig_tsa_done = false;
     for (size_t a = 0; a < si->num_uattrs; a++) {
         const tsvc__cms_attr *at = &si->uattrs[a];
         bool sig = tsvc__oid_equal(&at->type, OID(TSVC__OID_AA_TIMESTAMP_TOKEN));
@@ -1002,14 +997,61 @@ tsvc_status tsvc_ades_extend_lt(tsvc_ctx *ctx, tsvc_buf *out, const uint8_t *cms
         tsvc__cbs values = at->values;
         while (values.len > 0) {
             tsvc__cbs tokel;
+            int64_t t = 0;
+            if (tsvc__der_get_any(&values, NULL, NULL, &tokel, NULL) != TSVC_OK)
+                break;
+            if (sig) {
+                num_sig_tst++;
+                continue;
+            }
+            num_ats++;
+            any_v2 |= v2;
+            if (tsvc__lta_token_time(ctx, tokel.data, tokel.len, &t) && t >= newest_time) {
+                newest_time = t;
+                newest_ats = tokel;
+            }
+        }
+    }
+    if (num_sig_tst == 0) {
+        st = tsvc__err(err, TSVC_ERR_ADES_LEVEL, "ades.lt.level", -1,
+                       "B-LT builds on B-T: the signature has no signature time-stamp");
+        goto out;
+    }
+    bool renewal = num_ats > 0;
+    if (renewal && newest_ats.data == NULL) {
+        st = tsvc__err(err, TSVC_ERR_TSP_FORMAT, "ades.lt.timestamp", -1,
+                       "an archive time-stamp of the signature is malformed");
+        goto out;
+    }
+
+    /* The signer (not on renewal: its data is already protected). */
+    if (!renewal) {
+        const tsvc_cert *sc = signing_cert(m, si);
+        if (sc == NULL) {
+            st = tsvc__err(err, TSVC_ERR_ADES_VALIDATION_DATA, "ades.lt.signer-cert", -1,
+                           "the signing certificate is neither in the signature nor in the "
+                           "store");
+            goto out;
+        }
+        if ((st = gather(ctx, m, store, sc, op.when, fetch, true, "signer", o, err)) != TSVC_OK)
+            goto out;
+    }
+
+    /* The TSAs: of the signature time-stamps, or on renewal of the newest
+     * archive time-stamp (the older ones are protected by it). */
+    for (size_t a = 0; a < si->num_uattrs; a++) {
+        const tsvc__cms_attr *at = &si->uattrs[a];
+        bool sig = tsvc__oid_equal(&at->type, OID(TSVC__OID_AA_TIMESTAMP_TOKEN));
+        if (renewal ? !is_ats_type(&at->type) : !sig)
+            continue;
+        tsvc__cbs values = at->values;
+        while (values.len > 0) {
+            tsvc__cbs tokel;
             tsvc_tst *tst = NULL;
             if (tsvc__der_get_any(&values, NULL, NULL, &tokel, NULL) != TSVC_OK)
                 break;
-            if (sig)
-                num_sig_tst++;
-            else
-                num_ats++;
-            any_v2 |= v2;
+            if (renewal && tokel.data != newest_ats.data)
+                continue;
             st = tsvc_tst_parse(ctx, &tst, tokel.data, tokel.len, NULL);
             if (st == TSVC_ERR_NOMEM) {
                 st = tsvc__err_code(err, st);
@@ -1019,10 +1061,6 @@ tsvc_status tsvc_ades_extend_lt(tsvc_ctx *ctx, tsvc_buf *out, const uint8_t *cms
                 st = tsvc__err(err, TSVC_ERR_TSP_FORMAT, "ades.lt.timestamp", -1,
                                "a time-stamp of the signature is malformed");
                 goto out;
-            }
-            if (!sig && tst->info.gen_time >= newest_time) {
-                newest_time = tst->info.gen_time;
-                newest_ats = tokel;
             }
             const tsvc_cert *tsa = tst->signer;
             if (tsa != NULL) {
@@ -1044,14 +1082,7 @@ tsvc_status tsvc_ades_extend_lt(tsvc_ctx *ctx, tsvc_buf *out, const uint8_t *cms
             tsvc_tst_free(tst);
             if (st != TSVC_OK)
                 goto out;
-            if (sig)
-                sig_tsa_done = true;
         }
-    }
-    if (num_sig_tst == 0 || !sig_tsa_done) {
-        st = tsvc__err(err, TSVC_ERR_ADES_LEVEL, "ades.lt.level", -1,
-                       "B-LT builds on B-T: the signature has no signature time-stamp");
-        goto out;
     }
 
     if (num_ats > 0 && (any_v2 || op.profile == TSVC_LT_PROFILE_JIS)) {
