@@ -650,6 +650,29 @@ def test_hsm():
     check(not os.path.exists("x.p7s"), "a signature was written despite an error")
 
 
+@test
+def test_man():
+    """docs/tsvc.1 documents every command and every option --help lists."""
+    import re
+    root = os.environ.get("TSVC_SOURCE_ROOT")
+    if not root:
+        raise Skip("TSVC_SOURCE_ROOT is not set")
+    man = open(os.path.join(root, "docs", "tsvc.1"), encoding="utf-8").read()
+    man_plain = man.replace("\\-", "-").replace("\\fP", "").replace("\\fI", "")
+    missing = []
+    for cmd in (["keygen"], ["csr"], ["pki", "init"], ["pki", "issue"], ["sign"], ["seal"],
+                ["verify"], ["validate"], ["timestamp"], ["timestamp", "verify"],
+                ["tsa", "serve"], ["inspect"], ["crl", "make"], ["ocsp", "respond"]):
+        if ".B " + " ".join(cmd) not in man_plain:
+            missing.append(" ".join(cmd))
+        for opt in re.findall(r"--([a-z0-9-]+)", tsvc(*cmd, "--help").out):
+            if opt in ("help", "json"):
+                continue
+            if "--" + opt not in man_plain:
+                missing.append(f"{' '.join(cmd)} --{opt}")
+    check(not missing, "not in docs/tsvc.1: " + ", ".join(sorted(set(missing))))
+
+
 # ---------------------------------------------------------------------------
 # One test per exit status
 # ---------------------------------------------------------------------------
