@@ -34,6 +34,7 @@ check() {
 check b-lt.p7s "revoked after"
 check b-lta-1.p7s "archive"
 check b-lta.p7s "archive"
+check b-lt-ocsp.p7s "ocsp"
 check es-xl.p7s "jis"
 check es-a.p7s "archive"
 # The archive's own structure as openssl sees it: CRLs and unsigned attributes.

@@ -592,6 +592,75 @@ static void test_timestamp_order(void **state)
     tsvc_buf_dispose(&lt);
 }
 
+/* An OCSP response of the root about the signer and TSA 1, produced at @p at. */
+static tsvc_ocsp_response *ocsp_at(int64_t at, int64_t signer_revoked_at)
+{
+    tsvc_ocsp_response_builder *b = NULL;
+    tsvc_ocsp_response *r = NULL;
+    tsvc_buf der = TSVC_BUF_INIT;
+    size_t sl = 0;
+    const uint8_t *ts = tsvc_cert_serial(g_tsa1, &sl);
+    assert_int_equal(tsvc_ocsp_response_builder_new(g_ctx, &b, g_root, g_root, g_root_key, NULL),
+                     TSVC_OK);
+    assert_int_equal(tsvc_ocsp_response_builder_set_times(b, at, at, at + 7 * DAY, NULL),
+                     TSVC_OK);
+    if (signer_revoked_at != 0)
+        assert_int_equal(tsvc_ocsp_response_builder_add(b, SIGNER_SERIAL, sizeof(SIGNER_SERIAL),
+                                                        TSVC_CERT_STATUS_REVOKED,
+                                                        signer_revoked_at,
+                                                        TSVC_REASON_KEY_COMPROMISE, NULL),
+                         TSVC_OK);
+    else
+        assert_int_equal(tsvc_ocsp_response_builder_add(b, SIGNER_SERIAL, sizeof(SIGNER_SERIAL),
+                                                        TSVC_CERT_STATUS_GOOD, 0,
+                                                        TSVC_REASON_NONE, NULL),
+                         TSVC_OK);
+    assert_int_equal(tsvc_ocsp_response_builder_add(b, ts, sl, TSVC_CERT_STATUS_GOOD, 0,
+                                                    TSVC_REASON_NONE, NULL),
+                     TSVC_OK);
+    assert_int_equal(tsvc_ocsp_response_builder_finish(b, &der, NULL), TSVC_OK);
+    assert_int_equal(tsvc_ocsp_response_parse(g_ctx, &r, der.data, der.len, NULL), TSVC_OK);
+    tsvc_buf_dispose(&der);
+    tsvc_ocsp_response_builder_free(b);
+    return r;
+}
+
+/* B-LT with OCSP responses: id-ri-ocsp-response in SignedData.crls (version 5). */
+static void test_ocsp_values(void **state)
+{
+    (void)state;
+    tsvc_buf bt = TSVC_BUF_INIT, lt = TSVC_BUF_INIT;
+    tsvc_store *s = NULL;
+    int64_t at = T1 + 2 * HOUR, now = T0 + YEAR;
+    make_bt("ocsp", &bt);
+    assert_int_equal(tsvc_store_new(g_ctx, &s, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_anchor(s, g_root, NULL), TSVC_OK);
+    tsvc_ocsp_response *o = ocsp_at(at, 0);
+    assert_int_equal(tsvc_store_add_ocsp_response(s, o, NULL), TSVC_OK);
+    tsvc_ocsp_response_free(o);
+    extend_lt(&bt, &lt, at, s, TSVC_LT_PROFILE_EN);
+    tsvc_store_free(s);
+    write_out("b-lt-ocsp.p7s", &lt);
+    tsvc__cms *cms = NULL;
+    assert_int_equal(tsvc__cms_parse(g_ctx, lt.data, lt.len, &cms, NULL), TSVC_OK);
+    assert_int_equal(cms->version, 5);
+    assert_int_equal(cms->num_crls, 1);
+    assert_int_equal(cms->crls[0].data[0], 0xa1);
+    tsvc__cms_free(cms);
+    /* Now: the signer revoked since (OCSP of now); TSA 1 good. */
+    assert_int_equal(tsvc_store_new(g_ctx, &s, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_anchor(s, g_root, NULL), TSVC_OK);
+    o = ocsp_at(now - HOUR, T0 + 60 * DAY);
+    assert_int_equal(tsvc_store_add_ocsp_response(s, o, NULL), TSVC_OK);
+    tsvc_ocsp_response_free(o);
+    tsvc_ltv_report *r = ltv(&lt, now, s, NULL);
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    tsvc_ltv_report_free(r);
+    tsvc_store_free(s);
+    tsvc_buf_dispose(&lt);
+    tsvc_buf_dispose(&bt);
+}
+
 /* Bad input: garbage, truncations, a wrong signer index, limits. */
 static void test_bad_input(void **state)
 {
@@ -692,6 +761,7 @@ int main(void)
         cmocka_unit_test(test_jis_es_a_v2),
         cmocka_unit_test(test_algorithm_expiry),
         cmocka_unit_test(test_timestamp_order),
+        cmocka_unit_test(test_ocsp_values),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
