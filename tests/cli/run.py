@@ -241,12 +241,12 @@ def test_sign():
         openssl("cms", "-verify", "-binary", "-inform", "DER", "-in", "contract.bt.p7s",
                 "-content", "altered.txt", "-CAfile", "pki/root.pem", "-purpose", "any",
                 "-out", os.devnull, expect=4)
-    # Levels that do not exist yet: runtime error 3 with a clear message.
+    # Long-term levels need a TSA and trust anchors (see test_sign_lt).
     for level in ("B-LT", "B-LTA"):
         r = tsvc("sign", "--key", "pki/signer.key", "--cert", "pki/signer.pem", "--level",
-                 level, "contract.txt", "x.p7s", expect=3)
-        contains(r, "not supported yet", where="err")
-    check(not os.path.exists("x.p7s"), "an output was written for an unsupported level")
+                 level, "contract.txt", "x.p7s", expect=2)
+        contains(r, "needs a time-stamp authority", where="err")
+    check(not os.path.exists("x.p7s"), "an output was written for an incomplete level")
     tsvc("sign", "--key", "pki/signer.key", "--cert", "pki/signer.pem", "--level", "B-T",
          "contract.txt", "x.p7s", expect=2)
     tsvc("sign", "--key", "pki/signer.key", "--cert", "pki/signer.pem", "--level", "B-X",
@@ -260,6 +260,43 @@ def test_sign():
     tsvc("sign", "--key", "pki/signer.key", "--cert", "pki/signer.pem", "missing.txt",
          "x.p7s", expect=3)
     check(not os.path.exists("x.p7s"), "an output was written despite an error")
+
+
+@test
+def test_sign_lt():
+    """B-LT and B-LTA: validation data and an archive time-stamp, checked by openssl."""
+    pki()
+    write("contract.txt", CONTRACT)
+    lt = ["--key", "pki/signer.key", "--cert", "pki/signer.pem", "--chain", "pki/chain.pem",
+          "--tsa-local", "pki", *TRUST, *REVOCATION]
+    r = tsvc("sign", *lt, "--level", "B-LT", "contract.txt", "c.lt.p7s")
+    contains(r, "CAdES B-LT")
+    j = tsvc("sign", *lt, "--level", "B-LTA", "--json", "contract.txt", "c.lta.p7s").json()
+    check(j["level"] == "B-LTA", j)
+    j = tsvc("sign", *lt, "--level", "B-LTA", "--detached", "--json", "contract.txt",
+             "c.lta.det.p7s").json()
+    check(j["level"] == "B-LTA" and j["detached"], j)
+    for f in ("c.lt.p7s", "c.lta.p7s"):
+        r = tsvc("verify", *TRUST, f)
+        contains(r, "PASSED")
+    check(len(read("c.lta.p7s")) > len(read("c.lt.p7s")) > 0, "B-LTA should be larger")
+    # Without the CRLs nothing proves the certificates' status: refused, nothing written.
+    r = tsvc("sign", "--key", "pki/signer.key", "--cert", "pki/signer.pem", "--chain",
+             "pki/chain.pem", "--tsa-local", "pki", *TRUST, "--level", "B-LT", "contract.txt",
+             "x.p7s", expect=3)
+    contains(r, "validation data", where="err")
+    check(not os.path.exists("x.p7s"), "an output was written without validation data")
+    tsvc("sign", "--key", "pki/signer.key", "--cert", "pki/signer.pem", "--tsa-local", "pki",
+         "--level", "B-LT", "contract.txt", "x.p7s", expect=2)
+    if OPENSSL:
+        for f in ("c.lt.p7s", "c.lta.p7s"):
+            openssl("cms", "-verify", "-inform", "DER", "-in", f, "-CAfile", "pki/root.pem",
+                    "-purpose", "any", "-out", os.devnull)
+            p = openssl("cms", "-cmsout", "-print", "-inform", "DER", "-in", f)
+            check("crls:" in p.stdout, f"{f}: no CRLs in the SignedData")
+        openssl("cms", "-verify", "-binary", "-inform", "DER", "-in", "c.lta.det.p7s",
+                "-content", "contract.txt", "-CAfile", "pki/root.pem", "-purpose", "any",
+                "-out", os.devnull)
 
 
 @test
@@ -730,8 +767,8 @@ def test_exit_3():
     tsvc("sign", "--key", "bad.key", "--cert", "bad.pem", "d.txt", "d.p7s", expect=3)
     pki()
     r = tsvc("sign", "--key", "pki/signer.key", "--cert", "pki/signer.pem", "--level",
-             "B-LTA", "d.txt", "d.p7s", expect=3)
-    contains(r, "not supported yet", where="err")
+             "B-LTA", "--tsa-local", "pki", *TRUST, "d.txt", "d.p7s", expect=3)
+    contains(r, "validation data", where="err")
     r = tsvc("keygen", "-o", "pkcs11:token=none;object=k", expect=3,
              env={"TSVC_PKCS11_MODULE": ""})
 

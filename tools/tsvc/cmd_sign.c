@@ -8,6 +8,8 @@
 
 #include "common.h"
 
+#include <trustsvc/ltv.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,8 +23,9 @@ static const opt_spec sign_opts[] = {
     {"chain", 0, OPT_MULTI, "FILE", "certificates to embed after the signer's (PEM bundle)"},
     {"detached", 'd', OPT_FLAG, NULL, "do not embed the content (keep IN beside OUT)"},
     {"level", 'l', OPT_VALUE, "LEVEL",
-     "B-B (default), B-T (with a signature time-stamp; the default when a TSA is given); "
-     "B-LT and B-LTA are not supported yet"},
+     "B-B (default), B-T (with a signature time-stamp; the default when a TSA is given), "
+     "B-LT (also validation data: --trust, --crl/--ocsp or --fetch), B-LTA (also an archive "
+     "time-stamp v3)"},
     {"tsa", 0, OPT_VALUE, "URL", "time-stamp authority to ask over HTTP (B-T)"},
     {"tsa-local", 0, OPT_VALUE, "DIR",
      "time-stamp in-process with the TSA of a test PKI made by 'tsvc pki init DIR' (B-T)"},
@@ -33,6 +36,11 @@ static const opt_spec sign_opts[] = {
     {"signing-time", 0, OPT_VALUE, "TIME", "claimed signing time (default: now)"},
     {"algorithms", 0, OPT_VALUE, "SET",
      "algorithm policy: default (RSA/ECDSA, ETSI TS 119 312), iot (also Ed25519), any"},
+    {"trust", 't', OPT_VALUE, "FILE", "B-LT/B-LTA: trust anchors the paths are built to"},
+    {"untrusted", 0, OPT_MULTI, "FILE", "B-LT/B-LTA: intermediate certificates (PEM bundle)"},
+    {"crl", 0, OPT_MULTI, "FILE", "B-LT/B-LTA: a CRL to embed when it covers a certificate"},
+    {"ocsp", 0, OPT_MULTI, "FILE", "B-LT/B-LTA: an OCSP response to embed"},
+    {"fetch", 0, OPT_FLAG, NULL, "B-LT/B-LTA: fetch missing CRLs/OCSP responses over HTTP"},
     {NULL, 0, OPT_FLAG, NULL, NULL},
 };
 
@@ -41,8 +49,10 @@ static const command sign_cmd = {
     "Signs IN as a CAdES signature (CMS SignedData, DER) written to OUT.",
     "Levels: B-B is the basic signature; B-T adds a signature time-stamp from a TSA\n"
     "(--tsa URL, or --tsa-local DIR for the test PKI's authority, run in-process).\n"
-    "B-LT and B-LTA (long-term validation data, archive time-stamps) are not\n"
-    "supported yet: asking for them fails with exit status 3.",
+    "B-LT adds the certificates and CRLs/OCSP responses of the signer's and the TSA's\n"
+    "paths (EN 319 122-1: SignedData certificates and crls; from --trust, --untrusted,\n"
+    "--crl, --ocsp, or fetched with --fetch); B-LTA then adds an archive time-stamp v3\n"
+    "(with ats-hash-index-v3) from the same TSA.",
     sign_opts, 2, 2};
 
 static const command seal_cmd = {
@@ -137,6 +147,70 @@ static int add_timestamp(const char *url, const char *local, tsvc_hash_alg hash,
     return 0;
 }
 
+/* B-T -> B-LT (validation data from the store options, or fetched), and for
+ * B-LTA an archive time-stamp v3 from the same TSA. */
+static int add_long_term(const command *cmd, const opt_result *r, const char *url,
+                         const char *local, tsvc_hash_alg hash, bool lta, const tsvc_buf *content,
+                         tsvc_buf *cms)
+{
+    tsvc_store *store = NULL;
+    tsvc_error *err = NULL;
+    tsvc_buf out = TSVC_BUF_INIT;
+    tsvc_status st;
+    int rc = build_store(cmd, r, &store);
+    if (rc != 0)
+        return rc;
+    tsvc_lt_options lo = TSVC_LT_OPTIONS_INIT;
+    if (opt_flag(cmd, r, "fetch") || url != NULL) {
+        if ((rc = enable_http_fetch()) != 0)
+            goto out;
+        if (opt_flag(cmd, r, "fetch"))
+            lo.fetch = TSVC_REVOCATION_FETCH_WHEN_MISSING;
+    }
+    st = tsvc_ades_extend_lt(cli_ctx(), &out, cms->data, cms->len, 0, store, &lo, &err);
+    if (st != TSVC_OK) {
+        rc = fail_lib(st, err, "cannot add the long-term validation data (B-LT)");
+        goto out;
+    }
+    tsvc_buf_dispose(cms);
+    *cms = out;
+    out = (tsvc_buf)TSVC_BUF_INIT;
+    if (!lta)
+        goto out;
+    const uint8_t *c = content ? content->data : NULL;
+    size_t cl = content ? content->len : 0;
+    if (url != NULL) {
+        st = tsvc_ats_timestamp_signature(cli_ctx(), &out, cms->data, cms->len, 0, c, cl,
+                                          TSVC_ATS_V3, url, hash, &err);
+    } else {
+        tsvc_tsq *tsq = NULL;
+        tsvc_buf req = TSVC_BUF_INIT, resp = TSVC_BUF_INIT;
+        st = tsvc_tsq_new_for_archive(cli_ctx(), &tsq, cms->data, cms->len, 0, c, cl,
+                                      TSVC_ATS_V3, hash, &err);
+        if (st == TSVC_OK)
+            st = tsvc_tsq_encode(tsq, &req, &err);
+        if (st == TSVC_OK && (rc = local_tsa_respond(local, req.data, req.len, &resp)) == 0)
+            st = tsvc_ats_add_to_signature(cli_ctx(), &out, cms->data, cms->len, 0, c, cl,
+                                           TSVC_ATS_V3, resp.data, resp.len, tsq, &err);
+        tsvc_buf_dispose(&req);
+        tsvc_buf_dispose(&resp);
+        tsvc_tsq_free(tsq);
+        if (rc != 0)
+            goto out;
+    }
+    if (st != TSVC_OK) {
+        rc = fail_lib(st, err, "cannot add the archive time-stamp (B-LTA)");
+        goto out;
+    }
+    tsvc_buf_dispose(cms);
+    *cms = out;
+    out = (tsvc_buf)TSVC_BUF_INIT;
+out:
+    tsvc_buf_dispose(&out);
+    tsvc_store_free(store);
+    return rc;
+}
+
 static int do_sign(const command *cmd, int argc, char **argv, bool seal)
 {
     opt_result r;
@@ -160,16 +234,18 @@ static int do_sign(const command *cmd, int argc, char **argv, bool seal)
     bool have_tsa = tsa != NULL || tsa_local != NULL;
     if (level == NULL)
         level = have_tsa ? "B-T" : "B-B";
-    if (strcmp(level, "B-LT") == 0 || strcmp(level, "B-LTA") == 0)
-        return fail("level %s is not supported yet (long-term validation data and archive "
-                    "time-stamps come in a later release); use B-B or B-T",
-                    level);
-    if (strcmp(level, "B-B") != 0 && strcmp(level, "B-T") != 0)
+    bool lta = strcmp(level, "B-LTA") == 0, lt = lta || strcmp(level, "B-LT") == 0;
+    if (strcmp(level, "B-B") != 0 && strcmp(level, "B-T") != 0 && !lt)
         return usage_error(cmd, "unknown --level '%s' (B-B, B-T, B-LT, B-LTA)", level);
-    bool bt = strcmp(level, "B-T") == 0;
+    bool bt = strcmp(level, "B-T") == 0 || lt;
     if (bt && !have_tsa)
-        return usage_error(cmd, "level B-T needs a time-stamp authority: --tsa URL or "
-                                "--tsa-local DIR");
+        return usage_error(cmd, "level %s needs a time-stamp authority: --tsa URL or "
+                                "--tsa-local DIR",
+                           level);
+    if (lt && opt_get(cmd, &r, "trust") == NULL)
+        return usage_error(cmd, "level %s needs --trust (the anchors the signer's and the TSA's "
+                                "paths are built to)",
+                           level);
     if (!bt && have_tsa)
         return usage_error(cmd, "a TSA was given but --level is B-B (drop one of them)");
     tsvc_hash_alg hash = TSVC_HASH_SHA256;
@@ -231,6 +307,9 @@ static int do_sign(const command *cmd, int argc, char **argv, bool seal)
         goto out;
     }
     if (bt && (rc = add_timestamp(tsa, tsa_local, hash, &cms)) != 0)
+        goto out;
+    if (lt && (rc = add_long_term(cmd, &r, tsa, tsa_local, hash, lta,
+                                  so.detached ? &data : NULL, &cms)) != 0)
         goto out;
     if ((rc = write_file(outp, cms.data, cms.len, false)) != 0)
         goto out;
