@@ -13,7 +13,8 @@ from typing import IO, Any, Callable, Iterable, Optional, Sequence, Union
 from ._enums import (CheckResult, CertStatus, CrlReason, Eku, GeneralNameType, HashAlg, Indication,
                      KeyFormat, KeyStorage, KeyType, Limit, PkiStatus, Profile, RevocationFetch,
                      RevocationMode, RevocationSource, SigScheme, SignCerts, SignerId, Status,
-                     Subindication, VerifyProfile, AlgpolPreset, AlgpolKey, PeerKind, HsmCertification)
+                     Subindication, VerifyProfile, AlgpolPreset, AlgpolKey, PeerKind, HsmCertification,
+                     OcspResponseStatus)
 from ._errors import Error, call, check, make_error
 from ._native import ffi, lib
 
@@ -815,6 +816,30 @@ class Crl(_Handle):
     def __len__(self) -> int:
         return int(lib.tsvc_crl_num_entries(self._p))
 
+    @property
+    def next_update(self) -> _dt.datetime | None:
+        t = ffi.new("int64_t *")
+        return _dt_of(t[0]) if lib.tsvc_crl_next_update(self._p, t) else None
+
+    @property
+    def number(self) -> int | None:
+        n = ffi.new("uint64_t *")
+        return int(n[0]) if lib.tsvc_crl_number(self._p, n) else None
+
+    def verify(self, issuer: Certificate, when: Time, skew: int = 0) -> None:
+        """Raises RevocationError unless the CRL is issuer's, signed by it and current at when."""
+        assert self._ctx is not None
+        call(lib.tsvc_crl_verify, self._ctx._p, self._p, issuer._p, _epoch(when), skew)
+
+    def check(self, cert: Certificate, issuer: Certificate, when: Time,
+              skew: int = 0) -> tuple[CertStatus, _dt.datetime | None, CrlReason]:
+        """Verifies the CRL, then gives cert's status: (status, revocation time, reason)."""
+        assert self._ctx is not None
+        st, t, r = ffi.new("tsvc_cert_status *"), ffi.new("int64_t *"), ffi.new("tsvc_crl_reason *")
+        call(lib.tsvc_crl_check, self._ctx._p, st, t, r, self._p, cert._p, issuer._p, _epoch(when), skew)
+        status = CertStatus(st[0])
+        return status, (_dt_of(t[0]) if status == CertStatus.REVOKED else None), CrlReason(r[0])
+
 
 class OcspResponse(_Handle):
     """An OCSP response."""
@@ -832,6 +857,28 @@ class OcspResponse(_Handle):
     @property
     def produced_at(self) -> _dt.datetime:
         return _dt_of(lib.tsvc_ocsp_response_produced_at(self._p))
+
+    @property
+    def response_status(self) -> OcspResponseStatus:
+        return OcspResponseStatus(lib.tsvc_ocsp_response_get_status(self._p))
+
+    def verify(self, cert: Certificate, issuer: Certificate, when: Time, *, skew: int = 300,
+               max_age: int = 0, nonce: Optional[BytesLike] = None
+               ) -> tuple[CertStatus, _dt.datetime | None, CrlReason]:
+        """Verifies the response (responder, signature, freshness) and gives
+        cert's status: (status, revocation time, reason)."""
+        assert self._ctx is not None
+        opts = ffi.new("tsvc_ocsp_verify_options *")
+        lib.tsvc_ocsp_verify_options_init(opts)
+        opts.skew, opts.max_age = skew, max_age
+        if nonce is not None:
+            np_, nn = _buf_in(nonce)
+            opts.nonce, opts.nonce_len = np_, nn
+        st, t, r = ffi.new("tsvc_cert_status *"), ffi.new("int64_t *"), ffi.new("tsvc_crl_reason *")
+        call(lib.tsvc_ocsp_response_verify, self._ctx._p, st, t, r, self._p, cert._p, issuer._p,
+             _epoch(when), opts)
+        status = CertStatus(st[0])
+        return status, (_dt_of(t[0]) if status == CertStatus.REVOKED else None), CrlReason(r[0])
 
 
 # --------------------------------------------------------------------------

@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright The libtrustsvc authors
+"""CRLs and OCSP responses (tests/data/revoke: validated at 2026-01-15)."""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+import trustsvc as t
+
+WHEN = datetime.datetime(2026, 1, 15, tzinfo=datetime.timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def rv(data):
+    d = data / "revoke"
+    load = lambda n: t.Certificate.load((d / n).read_bytes())  # noqa: E731
+    return {"root": load("root.pem"), "ica": load("ica.pem"), "good": load("leaf-good.pem"),
+            "revoked": load("leaf-revoked.pem"), "later": load("leaf-later.pem"),
+            "crl": t.Crl.load((d / "ica-crl.der").read_bytes()), "dir": d}
+
+
+def test_crl_properties_and_check(rv):
+    crl = rv["crl"]
+    assert len(crl) == 3 and crl.number == 1
+    assert crl.this_update < WHEN < crl.next_update
+    crl.verify(rv["ica"], WHEN)
+    st, when, reason = crl.check(rv["revoked"], rv["ica"], WHEN)
+    assert st == t.CertStatus.REVOKED and reason == t.CrlReason.KEY_COMPROMISE
+    assert when == datetime.datetime(2025, 12, 1, tzinfo=datetime.timezone.utc)
+    assert crl.check(rv["good"], rv["ica"], WHEN)[0] == t.CertStatus.GOOD
+
+
+def test_crl_errors(rv):
+    d = rv["dir"]
+    with pytest.raises(t.RevocationError) as ei:
+        t.Crl.load((d / "ica-crl-expired.der").read_bytes()).verify(rv["ica"], WHEN)
+    assert ei.value.status == t.Status.ERR_CRL_EXPIRED
+    with pytest.raises(t.RevocationError) as ei:
+        t.Crl.load((d / "ica-crl-badsig.der").read_bytes()).verify(rv["ica"], WHEN)
+    assert ei.value.status == t.Status.ERR_CRL_SIGNATURE
+    with pytest.raises(t.RevocationError) as ei:
+        t.Crl.load((d / "ica-crl-critical.der").read_bytes()).verify(rv["ica"], WHEN)
+    assert ei.value.status == t.Status.ERR_CRL_UNKNOWN_CRITICAL
+    with pytest.raises(t.Error):
+        t.Crl.load(b"\x30\x00")
+
+
+def test_ocsp(rv):
+    d = rv["dir"]
+    good = t.OcspResponse.load((d / "ocsp-good.der").read_bytes())
+    assert good.response_status == t.OcspResponseStatus.SUCCESSFUL
+    at = good.produced_at + datetime.timedelta(minutes=1)
+    assert good.verify(rv["good"], rv["ica"], at)[0] == t.CertStatus.GOOD
+    revoked = t.OcspResponse.load((d / "ocsp-revoked.der").read_bytes())
+    st, when, reason = revoked.verify(rv["revoked"], rv["ica"], at)
+    assert st == t.CertStatus.REVOKED and when is not None
+    noeku = t.OcspResponse.load((d / "ocsp-noeku.der").read_bytes())
+    with pytest.raises(t.RevocationError) as ei:
+        noeku.verify(rv["good"], rv["ica"], at)
+    assert ei.value.status == t.Status.ERR_OCSP_RESPONDER
+
+
+def test_validation_with_crls(rv):
+    root_crl = t.Crl.load((rv["dir"] / "root-crl.der").read_bytes())
+    store = t.Store([rv["root"]], [rv["ica"]], crls=[rv["crl"], root_crl])
+    policy = t.Policy(time=WHEN, revocation=t.RevocationMode.HARD_FAIL,
+                      revocation_source=t.RevocationSource.CRL_ONLY)
+    assert t.validate(rv["good"], store, policy).passed
+    r = t.validate(rv["revoked"], store, policy)
+    assert r.indication != t.Indication.PASSED
+    assert r.subindication in (t.Subindication.REVOKED, t.Subindication.REVOKED_NO_POE)
+    assert t.validate(rv["later"], store, policy).passed  # revoked after the validation time
+    assert any(c["name"].startswith("revocation") or "crl" in c["name"] for c in r.checks)
