@@ -279,6 +279,15 @@ def test_sign_lt():
     for f in ("c.lt.p7s", "c.lta.p7s"):
         r = tsvc("verify", *TRUST, f)
         contains(r, "PASSED")
+    # Long-term validation: the level seen, the archive time-stamp, the renewal date.
+    r = tsvc("verify", "--long-term", *TRUST, "c.lta.p7s")
+    contains(r, "PASSED", "Level seen:    B-LTA", "Archive time-stamp 1", "v3", "Renew before")
+    contains(tsvc("verify", "--long-term", *TRUST, "c.lt.p7s"), "Level seen:    B-LT")
+    j = tsvc("verify", "--long-term", "--json", *TRUST, "--content", "contract.txt",
+             "c.lta.det.p7s").json()
+    check(j["indication"] == "PASSED" and j["long_term_report"]["level"] == "B-LTA", j)
+    contains(tsvc("inspect", "c.lta.p7s"), "Level:        B-LTA")
+    tsvc("verify", "--long-term", "--trust", "pki/signer.pem", "c.lta.p7s", expect=1)
     check(len(read("c.lta.p7s")) > len(read("c.lt.p7s")) > 0, "B-LTA should be larger")
     # Without the CRLs nothing proves the certificates' status: refused, nothing written.
     r = tsvc("sign", "--key", "pki/signer.key", "--cert", "pki/signer.pem", "--chain",

@@ -10,6 +10,8 @@
 
 #include "common.h"
 
+#include <trustsvc/ltv.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -376,9 +378,20 @@ static void show_cms(const uint8_t *cms, size_t len, tsvc_sig_report *rep, bool 
                     strcmp(tsvc_report_check_name(tr, k), "signature-timestamp") == 0)
                     num_ts++;
         }
+        /* The level, as long-term validation sees it (no anchor needed for that). */
+        tsvc_ltv_report *lr = NULL;
+        tsvc_ltv_options lo = TSVC_LTV_OPTIONS_INIT;
+        lo.signer_index = i;
+        const char *level = NULL;
+        if (empty != NULL && tsvc_ltv_verify(cli_ctx(), &lr, cms, len, NULL, 0, empty, &lo,
+                                             NULL) == TSVC_OK)
+            level = tsvc_ltv_report_level(lr);
+        if (level != NULL && strcmp(level, "B-B") == 0 && num_ts > 0)
+            level = NULL; /* (detached content missing: the time-stamp count decides) */
         if (w != NULL) {
             jw_obj(w, NULL);
             jw_str(w, "signer", sc ? subj : NULL);
+            jw_str(w, "level", level != NULL ? level : num_ts > 0 ? "B-T" : "B-B");
             if (has_t)
                 jw_time(w, "claimed_signing_time", t);
             jw_str(w, "organization", org);
@@ -399,12 +412,20 @@ static void show_cms(const uint8_t *cms, size_t len, tsvc_sig_report *rep, bool 
             }
             if (ct != NULL)
                 printf("    Commitment:   %s\n", commitment_name(ct));
-            printf("    Level:        %s\n", num_ts > 0 ? "B-T (signature time-stamp present)"
-                                                        : "B-B (no signature time-stamp)");
+            if (level != NULL)
+                printf("    Level:        %s%s\n", level,
+                       strcmp(level, "B-LTA") == 0  ? " (archive time-stamp present)"
+                       : strcmp(level, "B-LT") == 0 ? " (validation data present)"
+                       : strcmp(level, "B-T") == 0  ? " (signature time-stamp present)"
+                                                    : " (no signature time-stamp)");
+            else
+                printf("    Level:        %s\n", num_ts > 0 ? "B-T (signature time-stamp present)"
+                                                            : "B-B (no signature time-stamp)");
             if (num_ts > 0)
                 printf("    Time-stamps:  %zu (checked by tsvc verify --trust ANCHORS)\n",
                        num_ts);
         }
+        tsvc_ltv_report_free(lr);
         tsvc_report_free(tr);
         tsvc_store_free(empty);
     }

@@ -471,6 +471,9 @@ static const opt_spec verify_opts[] = {
     {"fetch", 0, OPT_FLAG, NULL, "fetch missing CRLs/OCSP responses over HTTP"},
     {"at", 0, OPT_VALUE, "TIME", "validation time (default: now)"},
     {"seal", 0, OPT_FLAG, NULL, "verify under the e-seal profile (organisation's certificate)"},
+    {"long-term", 0, OPT_FLAG, NULL,
+     "long-term validation (B-LT, B-LTA): validation in the past at the best signature time, "
+     "with the level, archive time-stamps and the renewal date"},
     {"algorithms", 0, OPT_VALUE, "SET",
      "algorithm policy: default (RSA/ECDSA, ETSI TS 119 312), iot (also Ed25519), any"},
     {NULL, 0, OPT_FLAG, NULL, NULL},
@@ -508,6 +511,97 @@ static bool revocation_decided(const tsvc_report *r)
     }
 }
 
+static const char *ats_name(tsvc_ats_version v)
+{
+    return v == TSVC_ATS_V3 ? "v3 (EN 319 122-1 B-LTA)"
+           : v == TSVC_ATS_V2 ? "v2 (JIS X 5092 ES-A)"
+                              : "unknown version";
+}
+
+/* tsvc verify --long-term: ETSI EN 319 102-1 validation in the past. */
+static int verify_long_term(const command *cmd, const opt_result *r, const char *sigp,
+                            const tsvc_buf *sig, const tsvc_buf *data, bool has_content,
+                            tsvc_store *store, const tsvc_algorithm_policy *algs, bool seal)
+{
+    tsvc_ltv_options lo = TSVC_LTV_OPTIONS_INIT;
+    const char *at = opt_get(cmd, r, "at");
+    if (at != NULL && !parse_time(at, &lo.when))
+        return usage_error(cmd, "bad --at '%s'", at);
+    lo.profile = seal ? TSVC_VERIFY_SEAL : TSVC_VERIFY_SIGNATURE;
+    lo.algorithm_policy = algs;
+    if (opt_flag(cmd, r, "fetch"))
+        lo.fetch = TSVC_REVOCATION_FETCH_WHEN_MISSING;
+    tsvc_ltv_report *rep = NULL;
+    tsvc_error *err = NULL;
+    tsvc_status st = tsvc_ltv_verify(cli_ctx(), &rep, sig->data, sig->len,
+                                     has_content ? data->data : NULL, data->len, store, &lo,
+                                     &err);
+    if (st != TSVC_OK)
+        return fail_lib(st, err, "cannot validate %s over the long term", sigp);
+    int ind = tsvc_ltv_report_indication(rep);
+    int rc = 0;
+    int64_t best = 0, renew = 0;
+    bool has_best = tsvc_ltv_report_best_signature_time(rep, &best) != 0;
+    bool has_renew = tsvc_ltv_report_renewal_date(rep, &renew) != 0;
+    if (g_json) {
+        tsvc_buf js = TSVC_BUF_INIT;
+        if ((st = tsvc_ltv_report_to_json(rep, &js, &err)) != TSVC_OK) {
+            tsvc_ltv_report_free(rep);
+            return fail_lib(st, err, "cannot write the report as JSON");
+        }
+        jw w = {0};
+        jw_obj(&w, NULL);
+        jw_str(&w, "file", sigp);
+        jw_str(&w, "profile", seal ? "seal" : "signature");
+        jw_str(&w, "indication", tsvc_indication_str(ind));
+        jw_raw(&w, "long_term_report", (const char *)js.data, js.len);
+        jw_end_obj(&w);
+        tsvc_buf_dispose(&js);
+        rc = jw_print(&w);
+    } else {
+        char when[40];
+        printf("%sLong-term validation: %s%s\n", c_bold(), sigp, c_off());
+        printf("  Indication:    %s%s%s%s", c_bold(), indication_colour(ind),
+               tsvc_indication_str(ind), c_off());
+        if (ind != TSVC_INDICATION_PASSED)
+            printf(" / %s", tsvc_subindication_str(tsvc_ltv_report_subindication(rep)));
+        printf("\n");
+        printf("  Level seen:    %s\n", tsvc_ltv_report_level(rep));
+        format_time(tsvc_ltv_report_time(rep), when, sizeof(when));
+        printf("  Validated at:  %s\n", when);
+        if (has_best) {
+            format_time(best, when, sizeof(when));
+            printf("  Signed before: %s (best signature time, proven)\n", when);
+        }
+        size_t na = tsvc_ltv_report_num_archive_timestamps(rep);
+        for (size_t i = 0; i < na; i++) {
+            int ai = tsvc_ltv_report_archive_timestamp_indication(rep, i);
+            format_time(tsvc_ltv_report_archive_timestamp_time(rep, i), when, sizeof(when));
+            printf("  Archive time-stamp %zu: %s, %s, %s%s%s\n", i + 1, when,
+                   ats_name(tsvc_ltv_report_archive_timestamp_version(rep, i)),
+                   indication_colour(ai), tsvc_indication_str(ai), c_off());
+        }
+        if (has_renew) {
+            format_time(renew, when, sizeof(when));
+            printf("  Renew before:  %s (add an archive time-stamp before this date)\n",
+                   when);
+        }
+        const tsvc_report *chk = tsvc_ltv_report_checks(rep);
+        if (ind != TSVC_INDICATION_PASSED) {
+            printf("  %sReason:        %s%s\n", indication_colour(ind),
+                   tsvc_ltv_report_reason(rep), c_off());
+            if (chk != NULL) {
+                printf("  Failed checks:\n");
+                print_checks(chk, "    ", true);
+            }
+        }
+    }
+    tsvc_ltv_report_free(rep);
+    if (rc != 0)
+        return rc;
+    return ind == TSVC_INDICATION_PASSED ? EXIT_OK : EXIT_INVALID;
+}
+
 int cmd_verify(int argc, char **argv)
 {
     opt_result r;
@@ -543,6 +637,11 @@ int cmd_verify(int argc, char **argv)
     if (content != NULL && (rc = read_file(content, &data)) != 0)
         goto out;
 
+    if (opt_flag(&verify_cmd, &r, "long-term")) {
+        rc = verify_long_term(&verify_cmd, &r, sigp, &sig, &data, content != NULL, store, algs,
+                              seal);
+        goto out;
+    }
     tsvc_verify_options vo = TSVC_VERIFY_OPTIONS_INIT;
     vo.profile = seal ? TSVC_VERIFY_SEAL : TSVC_VERIFY_SIGNATURE;
     vo.algorithm_policy = algs;
