@@ -376,14 +376,18 @@ static void consider(tsvc__lt_rev *best, const tsvc__rev_result *res, int64_t is
     }
 }
 
-static void evaluate(const tsvc_ctx *ctx, const tsvc__lt_material *m, const tsvc_cert *cert,
-                     const tsvc__rev_issuer *iss, int64_t when, tsvc__lt_rev *best)
+static tsvc_status evaluate(const tsvc_ctx *ctx, const tsvc__lt_material *m,
+                            const tsvc_cert *cert, const tsvc__rev_issuer *iss, int64_t when,
+                            tsvc__lt_rev *best)
 {
     for (size_t i = 0; i < m->num_crls; i++) {
         const tsvc_crl *crl = m->crls[i];
         tsvc__rev_result res;
         memset(&res, 0, sizeof(res));
-        if (tsvc__crl_check(ctx, crl, cert, iss, crl->this_update, SKEW, &res, NULL) != TSVC_OK)
+        tsvc_status cst = tsvc__crl_check(ctx, crl, cert, iss, crl->this_update, SKEW, &res, NULL);
+        if (cst == TSVC_ERR_NOMEM)
+            return cst;
+        if (cst != TSVC_OK)
             continue;
         consider(best, &res, crl->this_update, cert, when, false, i, crl->has_next_update,
                  crl->next_update);
@@ -396,11 +400,15 @@ static void evaluate(const tsvc_ctx *ctx, const tsvc__lt_material *m, const tsvc
             continue;
         memset(&res, 0, sizeof(res));
         tsvc_ocsp_verify_options_init(&o);
-        if (tsvc__ocsp_check(ctx, r, cert, iss, r->produced_at, &o, &res, NULL) != TSVC_OK)
+        tsvc_status cst = tsvc__ocsp_check(ctx, r, cert, iss, r->produced_at, &o, &res, NULL);
+        if (cst == TSVC_ERR_NOMEM)
+            return cst;
+        if (cst != TSVC_OK)
             continue;
         consider(best, &res, r->produced_at, cert, when, true, i, res.has_next_update,
                  res.next_update);
     }
+    return TSVC_OK;
 }
 
 static bool is_http(const char *url)
@@ -442,7 +450,9 @@ tsvc_status tsvc__lt_revocation(tsvc_ctx *ctx, tsvc__lt_material *m, const tsvc_
     iss.name = &issuer->subject;
     iss.key = issuer->pubkey;
     iss.cert = issuer;
-    evaluate(ctx, m, cert, &iss, when, out);
+    tsvc_status st = evaluate(ctx, m, cert, &iss, when, out);
+    if (st != TSVC_OK)
+        return st;
     if (out->state != TSVC__LT_REV_NONE || !fetch)
         goto done;
     for (size_t u = 0; u < cert->aia.num_ocsp && u < 4; u++) {
@@ -451,19 +461,19 @@ tsvc_status tsvc__lt_revocation(tsvc_ctx *ctx, tsvc__lt_material *m, const tsvc_
         if (tsvc_random(ctx, nonce, sizeof(nonce), NULL) == TSVC_OK &&
             tsvc__ocsp_request_build(ctx, &req, cert, issuer->pubkey, TSVC_HASH_SHA1, nonce,
                                      sizeof(nonce), NULL) == TSVC_OK) {
-            tsvc_status st =
-                fetch_one(ctx, m, cert->aia.ocsp[u], "application/ocsp-request", &req, true);
+            st = fetch_one(ctx, m, cert->aia.ocsp[u], "application/ocsp-request", &req, true);
             tsvc_buf_dispose(&req);
             if (st != TSVC_OK)
                 return st;
         }
     }
     for (size_t u = 0; u < cert->crldp.num_uris && u < 4; u++) {
-        tsvc_status st = fetch_one(ctx, m, cert->crldp.uris[u], NULL, NULL, false);
+        st = fetch_one(ctx, m, cert->crldp.uris[u], NULL, NULL, false);
         if (st != TSVC_OK)
             return st;
     }
-    evaluate(ctx, m, cert, &iss, when, out);
+    if ((st = evaluate(ctx, m, cert, &iss, when, out)) != TSVC_OK)
+        return st;
 done:
     if (out->state == TSVC__LT_REV_NONE && out->text[0] == '\0') {
         char wt[32];
@@ -531,6 +541,10 @@ static tsvc_status gather(tsvc_ctx *ctx, tsvc__lt_material *m, const tsvc_store 
     if (st != TSVC_OK)
         return st;
     size_t n = tsvc_report_chain_count(pr);
+    if (tsvc_report_status(pr) == TSVC_ERR_NOMEM) {
+        st = tsvc__err_code(err, TSVC_ERR_NOMEM);
+        goto out;
+    }
     if (n == 0 || tsvc_report_indication(pr) != TSVC_INDICATION_PASSED) {
         st = tsvc__err(err, TSVC_ERR_ADES_VALIDATION_DATA, "ades.lt.path", -1,
                        "no valid path for the %s's certificate: %s", what,
@@ -617,8 +631,9 @@ static void add_other_hash(tsvc__cbb *cbb, const tsvc_ctx *ctx, tsvc_hash_alg h,
                            const uint8_t *data, size_t len)
 {
     uint8_t md[TSVC_HASH_MAX_SIZE];
-    if (tsvc__hash_oneshot(ctx, h, data, len, md, NULL) != TSVC_OK) {
-        tsvc__cbb_fail(cbb, TSVC_ERR_NO_BACKEND);
+    tsvc_status st = tsvc__hash_oneshot(ctx, h, data, len, md, NULL);
+    if (st != TSVC_OK) {
+        tsvc__cbb_fail(cbb, st);
         return;
     }
     /* OtherHash: otherHash OtherHashAlgAndValue */
@@ -1063,6 +1078,8 @@ tsvc_status tsvc_ades_extend_lt(tsvc_ctx *ctx, tsvc_buf *out, const uint8_t *cms
                 goto out;
             }
             const tsvc_cert *tsa = tst->signer;
+            if (tsa == NULL && tst->cms->num_signers > 0)
+                tsa = signing_cert(m, &tst->cms->signers[0]); /* e.g. certReq was false */
             if (tsa != NULL) {
                 tsvc_cert *mine = NULL;
                 st = tsvc__lt_add_cert_der(m, tsa->der, tsa->der_len, &mine);

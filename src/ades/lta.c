@@ -105,8 +105,9 @@ tsvc_status tsvc__lta_hash_index_v3(const tsvc_ctx *ctx, const tsvc__cms *cms, s
     tsvc__cbb_close(&cbb);
     if (st != TSVC_OK) {
         tsvc__cbb_cleanup(&cbb);
-        return tsvc__err(err, st, "ades.lta.hash", -1, "cannot compute %s",
-                         "the hash index");
+        return st == TSVC_ERR_NOMEM ? tsvc__err_code(err, st)
+                                    : tsvc__err(err, st, "ades.lta.hash", -1,
+                                                "cannot compute the hash index");
     }
     st = tsvc__cbb_finish(&cbb, out);
     return st == TSVC_OK ? TSVC_OK : tsvc__err_code(err, st);
@@ -167,6 +168,7 @@ tsvc_status tsvc__lta_check_index_v3(const tsvc_ctx *ctx, const tsvc__cms *cms, 
 {
     tsvc__cbs lists[3];
     uint8_t md[TSVC_HASH_MAX_SIZE];
+    tsvc_status st;
     *ok = false;
     if (!read_index(index, index_len, hash, lists)) {
         snprintf(why, why_size, "malformed ats-hash-index-v3");
@@ -189,14 +191,14 @@ tsvc_status tsvc__lta_check_index_v3(const tsvc_ctx *ctx, const tsvc__cms *cms, 
             }
             if (k == 0) {
                 for (size_t i = 0; i < cms->num_certs && !found; i++) {
-                    if (hash2(ctx, *hash, &cms->certs[i], NULL, md) != TSVC_OK)
-                        return TSVC_ERR_NO_BACKEND;
+                    if ((st = hash2(ctx, *hash, &cms->certs[i], NULL, md)) != TSVC_OK)
+                        return st;
                     found = tsvc__cbs_equal(&os, md, hl);
                 }
             } else if (k == 1) {
                 for (size_t i = 0; i < cms->num_crls && !found; i++) {
-                    if (hash2(ctx, *hash, &cms->crls[i], NULL, md) != TSVC_OK)
-                        return TSVC_ERR_NO_BACKEND;
+                    if ((st = hash2(ctx, *hash, &cms->crls[i], NULL, md)) != TSVC_OK)
+                        return st;
                     found = tsvc__cbs_equal(&os, md, hl);
                 }
             } else {
@@ -208,8 +210,8 @@ tsvc_status tsvc__lta_check_index_v3(const tsvc_ctx *ctx, const tsvc__cms *cms, 
                         tsvc__cbs v;
                         if (tsvc__der_get_any(&values, NULL, NULL, &v, NULL) != TSVC_OK)
                             break;
-                        if (hash2(ctx, *hash, &type, &v, md) != TSVC_OK)
-                            return TSVC_ERR_NO_BACKEND;
+                        if ((st = hash2(ctx, *hash, &type, &v, md)) != TSVC_OK)
+                            return st;
                         found = tsvc__cbs_equal(&os, md, hl);
                     }
                 }

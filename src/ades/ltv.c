@@ -395,10 +395,11 @@ static tsvc_status verify_token(vctx *v, ts_info *t, tsvc_error **err)
         const tsvc__cms_signer *si = &v->cms->signers[v->signer];
         md_len = tsvc__hash_size(hash);
         if (t->kind == TS_SIG) {
-            st = tsvc__hash_oneshot(v->ctx, hash, si->sig_value.data, si->sig_value.len, md, err);
+            st = tsvc__hash_oneshot(v->ctx, hash, si->sig_value.data, si->sig_value.len, md,
+                                    NULL);
         } else if (t->kind == TS_ATS_V2) {
             st = tsvc__lta_imprint_v2(v->ctx, v->cms, v->signer, v->content, v->content_len, hash,
-                                      &t->value, t->gen_time, md, err);
+                                      &t->value, t->gen_time, md, NULL);
         } else {
             const tsvc__cms_signer *tsi =
                 t->tst->cms->num_signers > 0 ? &t->tst->cms->signers[0] : NULL;
@@ -417,7 +418,12 @@ static tsvc_status verify_token(vctx *v, ts_info *t, tsvc_error **err)
             } else if ((st = tsvc__lta_check_index_v3(v->ctx, v->cms, v->signer, ix->first.data,
                                                       ix->first.len, &ih, &ok, why,
                                                       sizeof(why))) != TSVC_OK) {
-                return tsvc__err(err, st, "ades.ltv.index", -1, "cannot hash the index");
+                if (st == TSVC_ERR_NOMEM)
+                    return tsvc__err_code(err, st);
+                t->ind = TSVC_INDICATION_INDETERMINATE;
+                t->sub = TSVC_SUB_CRYPTO_CONSTRAINTS_FAILURE;
+                snprintf(t->reason, sizeof(t->reason), "the hash index cannot be computed: %s",
+                         tsvc_status_str(st));
             } else if (!ok) {
                 t->ind = TSVC_INDICATION_FAILED;
                 t->sub = TSVC_SUB_HASH_FAILURE;
@@ -427,7 +433,7 @@ static tsvc_status verify_token(vctx *v, ts_info *t, tsvc_error **err)
                 t->index_len = ix->first.len;
                 st = tsvc__lta_imprint_v3(v->ctx, v->cms, v->signer, v->content,
                                           v->content_len, hash, ix->first.data, ix->first.len,
-                                          md, err);
+                                          md, NULL);
             }
             if (t->index == NULL) {
                 t->entry = tsvc__report_add(v->r->checks, -1, kind_name(t->kind),
@@ -435,8 +441,18 @@ static tsvc_status verify_token(vctx *v, ts_info *t, tsvc_error **err)
                 return TSVC_OK;
             }
         }
-        if (st != TSVC_OK)
-            return st;
+        if (st == TSVC_ERR_NOMEM)
+            return tsvc__err_code(err, st);
+        if (st != TSVC_OK) {
+            /* No backend for the hash, or the content is missing. */
+            t->ind = TSVC_INDICATION_INDETERMINATE;
+            t->sub = TSVC_SUB_CRYPTO_CONSTRAINTS_FAILURE;
+            snprintf(t->reason, sizeof(t->reason), "the imprint cannot be computed: %s",
+                     tsvc_status_str(st));
+            t->entry = tsvc__report_add(v->r->checks, -1, kind_name(t->kind), TSVC_CHECK_FAILED,
+                                        -1, "%s", t->reason);
+            return TSVC_OK;
+        }
     }
     if ((st = tsvc__report_new(v->ctx, "timestamp", &sub)) != TSVC_OK)
         return tsvc__err_code(err, st);
@@ -945,6 +961,8 @@ tsvc_status tsvc_ltv_verify(tsvc_ctx *ctx, tsvc_ltv_report **report, const uint8
     }
     tsvc_store_freeze(store);
     r = tsvc__calloc(ctx, 1, sizeof(*r));
+    if (r != NULL)
+        r->ctx = ctx;
     v = tsvc__calloc(ctx, 1, sizeof(*v));
     if (r == NULL || v == NULL) {
         st = tsvc__err_code(err, TSVC_ERR_NOMEM);

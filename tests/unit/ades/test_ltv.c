@@ -701,6 +701,119 @@ static void test_bad_input(void **state)
     tsvc_buf_dispose(&a);
 }
 
+/* ---- allocation failures: every one is reported, nothing leaks ---- */
+
+typedef struct counting {
+    long budget; /* allocations left; -1: unlimited */
+    long live;
+} counting;
+
+static void *c_alloc(void *opaque, size_t n)
+{
+    counting *c = opaque;
+    if (c->budget == 0)
+        return NULL;
+    if (c->budget > 0)
+        c->budget--;
+    void *p = malloc(n);
+    if (p != NULL)
+        c->live++;
+    return p;
+}
+
+static void c_free(void *opaque, void *p)
+{
+    counting *c = opaque;
+    if (p != NULL) {
+        c->live--;
+        free(p);
+    }
+}
+
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    counting cnt = {-1, 0};
+    tsvc_allocator al = {c_alloc, c_free, &cnt};
+    tsvc_ctx *ctx = NULL;
+    tsvc_buf a = TSVC_BUF_INIT, bt = TSVC_BUF_INIT;
+    int64_t now = T0 + 20 * YEAR;
+    make_archive(TSVC_ATS_V2, TSVC_LT_PROFILE_JIS, true, &a);
+    make_bt("allocations", &bt);
+    assert_int_equal(tsvc_ctx_new(&ctx, &al, NULL), TSVC_OK);
+    tsvc_ctx_set_clock(ctx, clock_cb, NULL);
+    tsvc_store *s = store_with(crl_at(now - DAY, NULL, 0), NULL);
+    tsvc_store *s_lt = store_with(crl_at(T1 + 2 * HOUR, NULL, 0), NULL);
+    tsvc_ltv_options o = TSVC_LTV_OPTIONS_INIT;
+    tsvc_lt_options lo = TSVC_LT_OPTIONS_INIT;
+    o.when = now;
+    lo.when = T1 + 2 * HOUR;
+    lo.profile = TSVC_LT_PROFILE_JIS;
+    g_now = now;
+
+    /* One full run first: lazy caches (context, store) are built on first use. */
+    {
+        tsvc_ltv_report *r = NULL;
+        tsvc_buf out = TSVC_BUF_INIT;
+        assert_int_equal(tsvc_ltv_verify(ctx, &r, a.data, a.len, NULL, 0, s, &o, NULL), TSVC_OK);
+        expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+        tsvc_ltv_report_free(r);
+        assert_int_equal(tsvc_ades_extend_lt(ctx, &out, bt.data, bt.len, 0, s_lt, &lo, NULL),
+                         TSVC_OK);
+        tsvc_buf_dispose(&out);
+    }
+
+    /* Long-term validation. */
+    bool done = false;
+    for (long n = 0; n < 100000 && !done; n++) {
+        tsvc_ltv_report *r = NULL;
+        long before = cnt.live;
+        cnt.budget = n;
+        tsvc_status st = tsvc_ltv_verify(ctx, &r, a.data, a.len, NULL, 0, s, &o, NULL);
+        cnt.budget = -1;
+        if (st == TSVC_OK && tsvc_ltv_report_indication(r) == TSVC_INDICATION_PASSED)
+            done = true;
+        else if (st != TSVC_OK)
+            assert_int_equal(st, TSVC_ERR_NOMEM);
+        tsvc_ltv_report_free(r);
+        if (cnt.live != before)
+            fail_msg("ltv: n=%ld st=%d live %ld before %ld", n, (int)st, cnt.live, before);
+    }
+    assert_true(done);
+
+    /* B-LT (ES-XL) and an archive time-stamp request. */
+    done = false;
+    for (long n = 0; n < 100000 && !done; n++) {
+        tsvc_buf out = TSVC_BUF_INIT;
+        tsvc_tsq *q = NULL;
+        long before = cnt.live;
+        cnt.budget = n;
+        tsvc_error *err = NULL;
+        tsvc_status st = tsvc_ades_extend_lt(ctx, &out, bt.data, bt.len, 0, s_lt, &lo, &err);
+        if (st == TSVC_OK)
+            st = tsvc_tsq_new_for_archive(ctx, &q, out.data, out.len, 0, NULL, 0, TSVC_ATS_V2,
+                                          TSVC_HASH_SHA256, NULL);
+        cnt.budget = -1;
+        if (st == TSVC_OK)
+            done = true;
+        else if (st != TSVC_ERR_NOMEM)
+            fail_msg("lt: n=%ld: %s: %s", n, tsvc_status_str(st),
+                     err ? tsvc_error_message(err) : "");
+        tsvc_error_free(err);
+        tsvc_tsq_free(q);
+        tsvc_buf_dispose(&out);
+        if (cnt.live != before)
+            fail_msg("lt: n=%ld st=%d live %ld before %ld", n, (int)st, cnt.live, before);
+    }
+    assert_true(done);
+    tsvc_store_free(s);
+    tsvc_store_free(s_lt);
+    tsvc_ctx_free(ctx);
+    assert_int_equal(cnt.live, 0);
+    tsvc_buf_dispose(&bt);
+    tsvc_buf_dispose(&a);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -763,6 +876,7 @@ int main(void)
         cmocka_unit_test(test_timestamp_order),
         cmocka_unit_test(test_ocsp_values),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
