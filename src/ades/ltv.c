@@ -669,6 +669,30 @@ out:
     return st;
 }
 
+/* Copies the basic signature checks under @p parent, leaving out those
+ * made at the validation time that the long-term rules judge again at the
+ * best signature time (the signer's path, algorithms). */
+static void copy_basic(tsvc_report *dst, int parent, const tsvc_report *src)
+{
+    size_t n = tsvc_report_num_checks(src);
+    int map[TSVC__REPORT_MAX_CHECKS];
+    if (n > TSVC__REPORT_MAX_CHECKS)
+        n = TSVC__REPORT_MAX_CHECKS;
+    for (size_t k = 0; k < n; k++) {
+        int p = tsvc_report_check_parent(src, k);
+        const char *name = tsvc_report_check_name(src, k);
+        map[k] = -1;
+        if (p < 0 && (strcmp(name, "certificate-validation") == 0 ||
+                      strcmp(name, "crypto-constraints") == 0))
+            continue;
+        if (p >= 0 && ((size_t)p >= k || map[p] < 0))
+            continue;
+        const char *msg = tsvc_report_check_message(src, k);
+        map[k] = tsvc__report_add(dst, p < 0 ? parent : map[p], name,
+                                  tsvc_report_check_result(src, k), -1, "%s", msg ? msg : "");
+    }
+}
+
 static bool entry_passed(const tsvc_report *r, const char *name)
 {
     size_t n = tsvc_report_num_checks(r);
@@ -716,7 +740,7 @@ static tsvc_status run(vctx *v, tsvc_error **err)
                                          "signature value verified"
                                        : tsvc_sig_report_signer_reason(sr, v->signer));
     if (g >= 0)
-        tsvc__report_merge(r->checks, g, bc, -1);
+        copy_basic(r->checks, g, bc);
     if (!crypto_ok) {
         decide(v, tsvc_sig_report_signer_indication(sr, v->signer),
                tsvc_sig_report_signer_subindication(sr, v->signer), "%s",

@@ -661,6 +661,73 @@ static void test_ocsp_values(void **state)
     tsvc_buf_dispose(&bt);
 }
 
+/* Detached content: the archive time-stamps hash the content given. */
+static void test_detached(void **state)
+{
+    (void)state;
+    static const char text[] = "detached contract";
+    tsvc_buf bb = TSVC_BUF_INIT, bt = TSVC_BUF_INIT, lt = TSVC_BUF_INIT, a3 = TSVC_BUF_INIT,
+             a2 = TSVC_BUF_INIT;
+    tsvc_signer_options so = TSVC_SIGNER_OPTIONS_INIT;
+    tsvc_error *err = NULL;
+    so.detached = 1;
+    g_now = T0;
+    assert_int_equal(tsvc_sign(g_ctx, &bb, g_signer_key, g_signer, text, strlen(text), &so, NULL),
+                     TSVC_OK);
+    g_now = g_tsa_time = T1;
+    assert_int_equal(tsvc_tst_timestamp_signature(g_ctx, &bt, bb.data, bb.len, 0, "http://tsa1/",
+                                                  TSVC_HASH_SHA256, NULL),
+                     TSVC_OK);
+    tsvc_store *s = store_with(crl_at(T1 + 2 * HOUR, NULL, 0), NULL);
+    extend_lt(&bt, &lt, T1 + 2 * HOUR, s, TSVC_LT_PROFILE_EN);
+    tsvc_store_free(s);
+    g_now = g_tsa_time = T1 + 3 * HOUR;
+    /* Without the content no archive time-stamp can be computed. */
+    assert_int_equal(tsvc_ats_timestamp_signature(g_ctx, &a3, lt.data, lt.len, 0, NULL, 0,
+                                                  TSVC_ATS_V3, "http://tsa1/", TSVC_HASH_SHA256,
+                                                  NULL),
+                     TSVC_ERR_CMS_NO_CONTENT);
+    if (tsvc_ats_timestamp_signature(g_ctx, &a3, lt.data, lt.len, 0, (const uint8_t *)text,
+                                     strlen(text), TSVC_ATS_V3, "http://tsa1/",
+                                     TSVC_HASH_SHA384, &err) != TSVC_OK)
+        fail_msg("v3: %s", tsvc_error_message(err));
+    g_now = g_tsa_time = T1 + 4 * HOUR;
+    assert_int_equal(tsvc_ats_timestamp_signature(g_ctx, &a2, a3.data, a3.len, 0,
+                                                  (const uint8_t *)text, strlen(text),
+                                                  TSVC_ATS_V2, "http://tsa1/", TSVC_HASH_SHA512,
+                                                  NULL),
+                     TSVC_OK);
+    int64_t now = T0 + YEAR;
+    s = store_with(crl_at(now - DAY, NULL, 0), NULL);
+    tsvc_ltv_options o = TSVC_LTV_OPTIONS_INIT;
+    tsvc_ltv_report *r = NULL;
+    o.when = now;
+    g_now = now;
+    assert_int_equal(tsvc_ltv_verify(g_ctx, &r, a2.data, a2.len, (const uint8_t *)text,
+                                     strlen(text), s, &o, NULL),
+                     TSVC_OK);
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    /* Both versions seen, in genTime order. */
+    assert_int_equal(tsvc_ltv_report_num_archive_timestamps(r), 2);
+    assert_int_equal(tsvc_ltv_report_archive_timestamp_version(r, 0), TSVC_ATS_V3);
+    assert_int_equal(tsvc_ltv_report_archive_timestamp_version(r, 1), TSVC_ATS_V2);
+    tsvc_ltv_report_free(r);
+    assert_int_equal(tsvc_ltv_verify(g_ctx, &r, a2.data, a2.len, NULL, 0, s, &o, NULL), TSVC_OK);
+    expect(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_SIGNED_DATA_NOT_FOUND);
+    tsvc_ltv_report_free(r);
+    assert_int_equal(tsvc_ltv_verify(g_ctx, &r, a2.data, a2.len, (const uint8_t *)"other", 5, s,
+                                     &o, NULL),
+                     TSVC_OK);
+    expect(r, TSVC_INDICATION_FAILED, TSVC_SUB_HASH_FAILURE);
+    tsvc_ltv_report_free(r);
+    tsvc_store_free(s);
+    tsvc_buf_dispose(&a2);
+    tsvc_buf_dispose(&a3);
+    tsvc_buf_dispose(&lt);
+    tsvc_buf_dispose(&bt);
+    tsvc_buf_dispose(&bb);
+}
+
 /* Bad input: garbage, truncations, a wrong signer index, limits. */
 static void test_bad_input(void **state)
 {
@@ -875,6 +942,7 @@ int main(void)
         cmocka_unit_test(test_algorithm_expiry),
         cmocka_unit_test(test_timestamp_order),
         cmocka_unit_test(test_ocsp_values),
+        cmocka_unit_test(test_detached),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_allocation_failures),
     };
