@@ -15,6 +15,7 @@
 #include "ades/lt.h"
 #include "cms/tst.h"
 #include "crypto/algpolicy.h"
+#include "revoke/revoke.h"
 #include "tsp/tsp.h"
 #include "x509/x509.h"
 
@@ -581,6 +582,122 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
+/* ES-C references (JIS X 5092 ES-XL, ETSI TS 101 733)                 */
+/* ------------------------------------------------------------------ */
+
+/* Whether an OtherHash names @p data (SHA-1 octets, or an algorithm and a value). */
+static bool other_hash_names(const tsvc_ctx *ctx, tsvc__cbs oh, const uint8_t *data, size_t len)
+{
+    tsvc__cbs c, alg, value;
+    tsvc_hash_alg h = TSVC_HASH_SHA1;
+    uint8_t md[TSVC_HASH_MAX_SIZE];
+    if (tsvc__der_peek_tag(&oh, TSVC__TAG_OCTET_STRING)) {
+        if (tsvc__der_get(&oh, TSVC__TAG_OCTET_STRING, &value, NULL) != TSVC_OK)
+            return false;
+    } else if (tsvc__der_get(&oh, TSVC__TAG_SEQUENCE, &c, NULL) != TSVC_OK ||
+               tsvc__der_get_element(&c, TSVC__TAG_SEQUENCE, &alg, NULL) != TSVC_OK ||
+               tsvc__hash_alg_parse(&alg, &h, NULL) != TSVC_OK ||
+               tsvc__der_get(&c, TSVC__TAG_OCTET_STRING, &value, NULL) != TSVC_OK) {
+        return false;
+    }
+    return tsvc__hash_oneshot(ctx, h, data, len, md, NULL) == TSVC_OK &&
+           tsvc__cbs_equal(&value, md, tsvc__hash_size(h));
+}
+
+/* Counts the references that name nothing in the material. */
+static size_t missing_refs(const vctx *v, tsvc__cbs refs, bool revocation, size_t *total)
+{
+    size_t missing = 0;
+    const tsvc__lt_material *m = v->m;
+    while (refs.len > 0) {
+        tsvc__cbs item, oh;
+        if (tsvc__der_get(&refs, TSVC__TAG_SEQUENCE, &item, NULL) != TSVC_OK)
+            return missing + 1;
+        if (!revocation) {
+            bool found = false;
+            (*total)++;
+            if (tsvc__der_get_any(&item, NULL, NULL, &oh, NULL) != TSVC_OK)
+                return missing + 1;
+            for (size_t i = 0; i < m->num_certs && !found; i++)
+                found = other_hash_names(v->ctx, oh, m->certs[i]->der, m->certs[i]->der_len);
+            missing += !found;
+            continue;
+        }
+        /* CrlOcspRef: [0] CRLListID, [1] OcspListID (EXPLICIT). */
+        for (uint32_t k = 0; k < 2; k++) {
+            tsvc__cbs tagged, list, ids;
+            bool present = false;
+            if (tsvc__der_get_optional(&item, TSVC__TAG_CONTEXT_C(k), &tagged, &present, NULL) !=
+                TSVC_OK)
+                return missing + 1;
+            if (!present)
+                continue;
+            if (tsvc__der_get(&tagged, TSVC__TAG_SEQUENCE, &list, NULL) != TSVC_OK ||
+                tsvc__der_get(&list, TSVC__TAG_SEQUENCE, &ids, NULL) != TSVC_OK)
+                return missing + 1;
+            while (ids.len > 0) {
+                tsvc__cbs id, first;
+                bool found = false;
+                if (tsvc__der_get(&ids, TSVC__TAG_SEQUENCE, &id, NULL) != TSVC_OK ||
+                    tsvc__der_get_any(&id, NULL, NULL, &first, NULL) != TSVC_OK)
+                    return missing + 1;
+                (*total)++;
+                if (k == 0) { /* CrlValidatedID: crlHash first */
+                    for (size_t i = 0; i < m->num_crls && !found; i++)
+                        found = other_hash_names(v->ctx, first, m->crls[i]->der,
+                                                 m->crls[i]->der_len);
+                } else { /* OcspResponsesID: OcspIdentifier, then ocspRepHash (optional) */
+                    tsvc__cbs h;
+                    if (id.len == 0) {
+                        found = true; /* no hash to check */
+                    } else if (tsvc__der_get_any(&id, NULL, NULL, &h, NULL) == TSVC_OK) {
+                        for (size_t i = 0; i < m->num_ocsp && !found; i++)
+                            found = other_hash_names(v->ctx, h, m->ocsp[i]->der,
+                                                     m->ocsp[i]->der_len);
+                    }
+                }
+                missing += !found;
+            }
+        }
+    }
+    return missing;
+}
+
+/* Reports whether the ES-C references name values the signature (or the
+ * store) holds. Informational: the values themselves are what validation uses. */
+static void check_es_c(vctx *v)
+{
+    const tsvc__cms_signer *si = &v->cms->signers[v->signer];
+    for (int which = 0; which < 2; which++) {
+        size_t count = 0, total = 0;
+        const tsvc__cms_attr *a = tsvc__cms_find_attr(
+            si->uattrs, si->num_uattrs,
+            which == 0 ? (const uint8_t *)TSVC__OID_AA_COMPLETE_CERT_REFS
+                       : (const uint8_t *)TSVC__OID_AA_COMPLETE_REV_REFS,
+            which == 0 ? sizeof(TSVC__OID_AA_COMPLETE_CERT_REFS) - 1
+                       : sizeof(TSVC__OID_AA_COMPLETE_REV_REFS) - 1,
+            &count);
+        if (a == NULL)
+            continue;
+        tsvc__cbs refs, f = a->first;
+        size_t missing = 1;
+        if (count == 1 && a->num_values == 1 &&
+            tsvc__der_get(&f, TSVC__TAG_SEQUENCE, &refs, NULL) == TSVC_OK)
+            missing = missing_refs(v, refs, which == 1, &total);
+        const char *name =
+            which == 0 ? "complete-certificate-references" : "complete-revocation-references";
+        if (missing == 0)
+            tsvc__report_add(v->r->checks, -1, name, TSVC_CHECK_PASSED, -1,
+                             "each of the %zu references names a value present", total);
+        else
+            tsvc__report_add(v->r->checks, -1, name, TSVC_CHECK_FAILED, -1,
+                             "%zu of the references name no value present (or the attribute is "
+                             "malformed or repeated)",
+                             missing);
+    }
+}
+
+/* ------------------------------------------------------------------ */
 /* The signer at the best signature time                               */
 /* ------------------------------------------------------------------ */
 
@@ -780,6 +897,7 @@ static tsvc_status run(vctx *v, tsvc_error **err)
         st = tsvc__err_code(err, st);
         goto out;
     }
+    check_es_c(v);
     for (size_t i = 0; i < v->num_ts; i++)
         if ((st = verify_token(v, &v->ts[i], err)) != TSVC_OK)
             goto out;

@@ -496,6 +496,14 @@ static void test_jis_es_a_v2(void **state)
     tsvc_ltv_report *r = ltv(&xl, T0 + YEAR, s, NULL);
     expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
     assert_string_equal(tsvc_ltv_report_level(r), "B-LT");
+    /* The ES-C references name the values carried. */
+    const tsvc_report *ck = tsvc_ltv_report_checks(r);
+    int refs_ok = 0;
+    for (size_t k = 0; k < tsvc_report_num_checks(ck); k++)
+        if (strncmp(tsvc_report_check_name(ck, k), "complete-", 9) == 0 &&
+            tsvc_report_check_result(ck, k) == TSVC_CHECK_PASSED)
+            refs_ok++;
+    assert_int_equal(refs_ok, 2);
     tsvc_ltv_report_free(r);
     tsvc_store_free(s);
 
