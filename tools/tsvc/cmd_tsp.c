@@ -380,12 +380,14 @@ static const command tsa_cmd = {
     "content types 415, oversized bodies 413.",
     tsa_opts, 0, 0};
 
+#ifdef TSVC_CLI_HTTP
 static volatile sig_atomic_t g_stop;
 static void on_signal(int sig)
 {
     (void)sig;
     g_stop = 1;
 }
+#endif
 
 int cmd_tsa(int argc, char **argv)
 {
