@@ -8,7 +8,10 @@
  *     the signatures with the shared public keys (and a wrong message);
  *   - validates the shared leaf against ONE shared frozen store and ONE
  *     shared policy, and checks the indication and the chain length;
- *   - serialises the report to JSON and prints the leaf's subject.
+ *   - serialises the report to JSON and prints the leaf's subject;
+ *   - builds an RFC 3161 request, has ONE shared time-stamp authority
+ *     (tsvc_tsa_respond) answer it, parses the response and verifies it
+ *     against one shared frozen store of TSA anchors.
  * Run under ThreadSanitizer by .ci/sanitizers.sh (build-tsan). Failures
  * inside threads are counted and asserted by the main thread (cmocka's
  * assertions are not thread-safe). TSVC_THREAD_ITERATIONS (default 20)
@@ -41,10 +44,15 @@ typedef struct shared {
     tsvc_cert *leaf;
     tsvc_store *store;
     tsvc_policy *policy;
+    tsvc_key *tsa_key;
+    tsvc_cert *tsa_cert;
+    tsvc_tsa *tsa;
+    tsvc_store *tsa_store;
     unsigned iterations;
     atomic_uint failures;
     atomic_uint validations;
     atomic_uint signatures;
+    atomic_uint timestamps;
 } shared;
 
 static uint8_t *read_file(const char *dir, const char *name, size_t *len)
@@ -62,10 +70,10 @@ static uint8_t *read_file(const char *dir, const char *name, size_t *len)
     return buf;
 }
 
-static tsvc_cert *load_cert(tsvc_ctx *ctx, const char *name)
+static tsvc_cert *load_cert_from(tsvc_ctx *ctx, const char *dir, const char *name)
 {
     size_t len = 0;
-    uint8_t *buf = read_file("path", name, &len);
+    uint8_t *buf = read_file(dir, name, &len);
     tsvc_cert *cert = NULL;
     tsvc_error *err = NULL;
     if (tsvc_cert_parse(ctx, &cert, buf, len, &err) != TSVC_OK)
@@ -74,10 +82,15 @@ static tsvc_cert *load_cert(tsvc_ctx *ctx, const char *name)
     return cert;
 }
 
-static tsvc_key *load_key(tsvc_ctx *ctx, const char *name)
+static tsvc_cert *load_cert(tsvc_ctx *ctx, const char *name)
+{
+    return load_cert_from(ctx, "path", name);
+}
+
+static tsvc_key *load_key(tsvc_ctx *ctx, const char *dir, const char *name)
 {
     size_t len = 0;
-    uint8_t *buf = read_file("x509", name, &len);
+    uint8_t *buf = read_file(dir, name, &len);
     tsvc_key *key = NULL;
     tsvc_error *err = NULL;
     if (tsvc_key_import(ctx, &key, buf, len, &err) != TSVC_OK)
@@ -137,6 +150,42 @@ static void validate(shared *s)
     tsvc_buf_dispose(&text);
 }
 
+static void timestamp(shared *s, unsigned thread, unsigned i)
+{
+    char msg[64];
+    const int n = snprintf(msg, sizeof(msg), "time-stamp %u/%u", thread, i);
+    tsvc_tsq *tsq = NULL;
+    tsvc_tsr *tsr = NULL;
+    tsvc_report *report = NULL;
+    tsvc_buf req = TSVC_BUF_INIT, resp = TSVC_BUF_INIT;
+    bool ok = tsvc_tsq_new_data(s->ctx, &tsq, TSVC_HASH_SHA256, msg, (size_t)n, NULL) == TSVC_OK;
+    note_failure(s, !ok, "time-stamp request");
+    if (!ok)
+        goto out;
+    tsvc_tsq_set_cert_req(tsq, 1);
+    ok = tsvc_tsq_encode(tsq, &req, NULL) == TSVC_OK &&
+         tsvc_tsa_respond(s->tsa, &resp, req.data, req.len, NULL) == TSVC_OK &&
+         tsvc_tsr_parse(s->ctx, &tsr, resp.data, resp.len, NULL) == TSVC_OK;
+    note_failure(s, !ok, "time-stamp response");
+    if (!ok)
+        goto out;
+    note_failure(s, tsvc_tsr_status(tsr) != 0, "time-stamp granted");
+    ok = tsvc_tsr_verify(s->ctx, &report, tsr, tsq, s->tsa_store, NULL, NULL) == TSVC_OK &&
+         report != NULL;
+    note_failure(s, !ok, "time-stamp verification ran");
+    if (ok) {
+        note_failure(s, tsvc_report_indication(report) != TSVC_INDICATION_PASSED,
+                     "time-stamp PASSED");
+        atomic_fetch_add(&s->timestamps, 1u);
+    }
+out:
+    tsvc_report_free(report);
+    tsvc_tsr_free(tsr);
+    tsvc_tsq_free(tsq);
+    tsvc_buf_dispose(&req);
+    tsvc_buf_dispose(&resp);
+}
+
 typedef struct worker {
     shared *s;
     unsigned index;
@@ -148,6 +197,7 @@ static void *run(void *arg)
     for (unsigned i = 0; i < w->s->iterations; i++) {
         sign_verify(w->s, w->index, i);
         validate(w->s);
+        timestamp(w->s, w->index, i);
     }
     return NULL;
 }
@@ -165,10 +215,10 @@ static void test_shared_objects(void **state)
     assert_int_equal(tsvc_init(), TSVC_OK);
     assert_int_equal(tsvc_ctx_new(&s.ctx, NULL, NULL), TSVC_OK);
 
-    s.keys[0] = load_key(s.ctx, "ec-leaf.key");
+    s.keys[0] = load_key(s.ctx, "x509", "ec-leaf.key");
     s.schemes[0] = TSVC_SIG_ECDSA;
     s.hashes[0] = TSVC_HASH_SHA256;
-    s.keys[1] = load_key(s.ctx, "ed25519-leaf.key");
+    s.keys[1] = load_key(s.ctx, "x509", "ed25519-leaf.key");
     s.schemes[1] = TSVC_SIG_ED25519;
     s.hashes[1] = TSVC_HASH_NONE;
     for (size_t k = 0; k < 2; k++)
@@ -189,6 +239,18 @@ static void test_shared_objects(void **state)
     assert_int_equal(tsvc_policy_add_peer_name(s.policy, TSVC_PEER_DNS, "example.com", NULL),
                      TSVC_OK);
 
+    /* One time-stamp authority and one store of its anchors, shared. */
+    s.tsa_key = load_key(s.ctx, "tsp", "tsa-ec.key");
+    s.tsa_cert = load_cert_from(s.ctx, "tsp", "tsa-ec.pem");
+    tsvc_cert *tsa_root = load_cert_from(s.ctx, "tsp", "root.pem");
+    assert_int_equal(tsvc_tsa_new(s.ctx, &s.tsa, s.tsa_key, s.tsa_cert, "1.3.6.1.4.1.55555.7.1",
+                                  NULL),
+                     TSVC_OK);
+    assert_int_equal(tsvc_store_new(s.ctx, &s.tsa_store, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_anchor(s.tsa_store, tsa_root, NULL), TSVC_OK);
+    tsvc_store_freeze(s.tsa_store);
+    tsvc_cert_free(tsa_root);
+
     pthread_t threads[NUM_THREADS];
     worker workers[NUM_THREADS];
     for (unsigned i = 0; i < NUM_THREADS; i++) {
@@ -199,12 +261,20 @@ static void test_shared_objects(void **state)
     for (unsigned i = 0; i < NUM_THREADS; i++)
         assert_int_equal(pthread_join(threads[i], NULL), 0);
 
-    printf("threads: %u threads x %u iterations: %u signatures, %u validations, %u failures\n",
+    printf("threads: %u threads x %u iterations: %u signatures, %u validations, "
+           "%u time-stamps, %u failures\n",
            NUM_THREADS, s.iterations, atomic_load(&s.signatures), atomic_load(&s.validations),
-           atomic_load(&s.failures));
+           atomic_load(&s.timestamps), atomic_load(&s.failures));
     assert_int_equal(atomic_load(&s.failures), 0);
     assert_int_equal(atomic_load(&s.validations), NUM_THREADS * s.iterations);
     assert_int_equal(atomic_load(&s.signatures), 2 * NUM_THREADS * s.iterations);
+    assert_int_equal(atomic_load(&s.timestamps), NUM_THREADS * s.iterations);
+    assert_int_equal(tsvc_tsa_num_issued(s.tsa), NUM_THREADS * s.iterations);
+
+    tsvc_tsa_free(s.tsa);
+    tsvc_store_free(s.tsa_store);
+    tsvc_cert_free(s.tsa_cert);
+    tsvc_key_free(s.tsa_key);
 
     tsvc_policy_free(s.policy);
     tsvc_store_free(s.store);
