@@ -355,6 +355,11 @@ static int do_sign(const command *cmd, int argc, char **argv, bool seal)
                    info.token_label ? info.token_label : "", info.token_label ? "'" : "");
         if (bt)
             printf("  signature time-stamp from %s\n", tsa != NULL ? tsa : "the local TSA");
+        if (lt)
+            printf("  validation data embedded: the certificates and CRLs/OCSP responses of "
+                   "the signer's and the TSA's paths\n");
+        if (lta)
+            printf("  archive time-stamp (v3) from %s\n", tsa != NULL ? tsa : "the local TSA");
     }
     tsvc_buf_dispose(&org);
     tsvc_buf_dispose(&orgid);
