@@ -77,6 +77,34 @@ static int find_short(const command *cmd, char c)
     return -1;
 }
 
+/* "  LEFT  text..." with the text wrapped at 79 columns under itself. */
+static void print_wrapped(FILE *f, const char *left, const char *text)
+{
+    const size_t indent = 31, width = 79;
+    fprintf(f, "  %-28s ", left);
+    size_t col = indent;
+    if (strlen(left) > 28) {
+        fprintf(f, "\n%*s", (int)indent, "");
+    }
+    const char *p = text;
+    while (*p != '\0') {
+        size_t w = strcspn(p, " ");
+        if (col > indent && col + 1 + w > width) {
+            fprintf(f, "\n%*s", (int)indent, "");
+            col = indent;
+        } else if (col > indent) {
+            fputc(' ', f);
+            col++;
+        }
+        fwrite(p, 1, w, f);
+        col += w;
+        p += w;
+        while (*p == ' ')
+            p++;
+    }
+    fputc('\n', f);
+}
+
 void print_help(const command *cmd, FILE *f)
 {
     fprintf(f, "usage: tsvc %s %s\n\n%s\n", cmd->name, cmd->synopsis, cmd->summary);
@@ -92,7 +120,9 @@ void print_help(const command *cmd, FILE *f)
         else
             snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->metavar ? " " : "",
                      o->metavar ? o->metavar : "");
-        fprintf(f, "  %-28s %s%s\n", left, o->help, o->kind == OPT_MULTI ? " (repeatable)" : "");
+        char text[512];
+        snprintf(text, sizeof(text), "%s%s", o->help, o->kind == OPT_MULTI ? " (repeatable)" : "");
+        print_wrapped(f, left, text);
     }
     fprintf(f, "  %-28s %s\n", "    --json", "machine-readable output (JSON on standard output)");
     fprintf(f, "  %-28s %s\n", "-h, --help", "show this help");

@@ -22,7 +22,7 @@ typedef struct subcommand {
 static const subcommand subcommands[] = {
     {"keygen", cmd_keygen, "generate a private key (file or PKCS#11 token)"},
     {"csr", cmd_csr, "make a PKCS#10 certificate request"},
-    {"pki", cmd_pki, "pki init DIR: make a test PKI to try things with"},
+    {"pki", cmd_pki, "pki init DIR: a test PKI to try things with; pki issue: certify a request"},
     {"sign", cmd_sign, "sign a file (CAdES B-B or B-T)"},
     {"seal", cmd_seal, "seal a file with an organisation's e-seal (CAdES, e-seal profile)"},
     {"verify", cmd_verify, "verify a signature or seal and print its validation report"},
