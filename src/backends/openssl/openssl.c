@@ -444,23 +444,25 @@ out:
 
 static tsvc_status sign_probe_check(ossl_key *k);
 
-static tsvc_status rsa_import(ossl_key *k, const tsvc_key_part *parts, size_t n, int priv)
-{
-    static const tsvc_key_part_id ids[8] = {TSVC_PART_RSA_N,  TSVC_PART_RSA_E,
+/* The RSA key parts and OpenSSL's names for them, public ones first. */
+static const tsvc_key_part_id rsa_ids[8] = {TSVC_PART_RSA_N,  TSVC_PART_RSA_E,
                                             TSVC_PART_RSA_D,  TSVC_PART_RSA_P,
                                             TSVC_PART_RSA_Q,  TSVC_PART_RSA_DP,
                                             TSVC_PART_RSA_DQ, TSVC_PART_RSA_QINV};
-    static const char *const names[8] = {
-        OSSL_PKEY_PARAM_RSA_N,         OSSL_PKEY_PARAM_RSA_E,         OSSL_PKEY_PARAM_RSA_D,
-        OSSL_PKEY_PARAM_RSA_FACTOR1,   OSSL_PKEY_PARAM_RSA_FACTOR2,   OSSL_PKEY_PARAM_RSA_EXPONENT1,
-        OSSL_PKEY_PARAM_RSA_EXPONENT2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1};
+static const char *const rsa_names[8] = {
+    OSSL_PKEY_PARAM_RSA_N,         OSSL_PKEY_PARAM_RSA_E,         OSSL_PKEY_PARAM_RSA_D,
+    OSSL_PKEY_PARAM_RSA_FACTOR1,   OSSL_PKEY_PARAM_RSA_FACTOR2,   OSSL_PKEY_PARAM_RSA_EXPONENT1,
+    OSSL_PKEY_PARAM_RSA_EXPONENT2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1};
+
+static tsvc_status rsa_import(ossl_key *k, const tsvc_key_part *parts, size_t n, int priv)
+{
     size_t count = priv ? 8 : 2;
     BIGNUM *v[8] = {NULL};
     OSSL_PARAM_BLD *bld = NULL;
     OSSL_PARAM *params = NULL;
     tsvc_status st = TSVC_ERR_KEY_FORMAT;
     for (size_t i = 0; i < count; i++) {
-        const tsvc_key_part *p = find_part(parts, n, ids[i]);
+        const tsvc_key_part *p = find_part(parts, n, rsa_ids[i]);
         if (p == NULL || p->len > OSSL_RSA_MAX_BYTES + 1)
             goto out;
         if ((v[i] = part_bn(p, i >= 2)) == NULL) {
@@ -482,7 +484,7 @@ static tsvc_status rsa_import(ossl_key *k, const tsvc_key_part *parts, size_t n,
         goto out;
     }
     for (size_t i = 0; i < count; i++)
-        if (OSSL_PARAM_BLD_push_BN(bld, names[i], v[i]) != 1) {
+        if (OSSL_PARAM_BLD_push_BN(bld, rsa_names[i], v[i]) != 1) {
             st = TSVC_ERR_NOMEM;
             goto out;
         }
@@ -554,31 +556,54 @@ out:
     return st;
 }
 
-static tsvc_status os_key_import(void *state, tsvc_key_type type, const tsvc_key_part *parts,
-                                 size_t num_parts, void **key)
+/* An EC public key from an uncompressed point, through the curve's template. */
+static tsvc_status ec_import_public(const ossl_state *s, ossl_key *k, const tsvc_key_part *p)
 {
-    ossl_state *s = state;
-    ossl_key *k = key_new(s, type, 1);
+    if (p == NULL || p->len != 1 + 2 * coord_len(k->type) || p->data[0] != 0x04)
+        return TSVC_ERR_KEY_FORMAT;
+    k->pkey = EVP_PKEY_dup(s->ec_template[ec_index(k->type)]);
+    if (k->pkey == NULL)
+        return TSVC_ERR_NOMEM;
+    /* The point is checked on the curve again by OpenSSL. */
+    return EVP_PKEY_set1_encoded_public_key(k->pkey, p->data, p->len) == 1
+               ? TSVC_OK
+               : TSVC_ERR_KEY_FORMAT;
+}
+
+/* Private (@p priv) or public key import, for key_import and pubkey_import. */
+static tsvc_status import_key(ossl_state *s, tsvc_key_type type, const tsvc_key_part *parts,
+                              size_t num_parts, int priv, void **out)
+{
+    ossl_key *k = key_new(s, type, priv);
     if (k == NULL)
         return TSVC_ERR_NOMEM;
     tsvc_status st = TSVC_ERR_KEY_FORMAT;
     if (type == TSVC_KEY_RSA) {
-        st = rsa_import(k, parts, num_parts, 1);
+        st = rsa_import(k, parts, num_parts, priv);
     } else if (type == TSVC_KEY_ED25519) {
-        const tsvc_key_part *p = find_part(parts, num_parts, TSVC_PART_ED25519_SEED);
+        const tsvc_key_part *p = find_part(
+            parts, num_parts, priv ? TSVC_PART_ED25519_SEED : TSVC_PART_ED25519_PUBLIC);
         if (p != NULL && p->len == 32) {
-            k->pkey = EVP_PKEY_new_raw_private_key_ex(NULL, "ED25519", NULL, p->data, 32);
+            k->pkey = priv ? EVP_PKEY_new_raw_private_key_ex(NULL, "ED25519", NULL, p->data, 32)
+                           : EVP_PKEY_new_raw_public_key_ex(NULL, "ED25519", NULL, p->data, 32);
             st = k->pkey != NULL ? TSVC_OK : TSVC_ERR_KEY_FORMAT;
         }
     } else if (is_ec(type)) {
-        st = ec_import_private(k, find_part(parts, num_parts, TSVC_PART_EC_PRIVATE));
+        st = priv ? ec_import_private(k, find_part(parts, num_parts, TSVC_PART_EC_PRIVATE))
+                  : ec_import_public(s, k, find_part(parts, num_parts, TSVC_PART_EC_POINT));
     }
     if (st != TSVC_OK) {
         key_release(s, k);
         return st;
     }
-    *key = k;
+    *out = k;
     return TSVC_OK;
+}
+
+static tsvc_status os_key_import(void *state, tsvc_key_type type, const tsvc_key_part *parts,
+                                 size_t num_parts, void **key)
+{
+    return import_key(state, type, parts, num_parts, 1, key);
 }
 
 /* Sends a BIGNUM parameter of the key, as unsigned big-endian (padded to
@@ -613,21 +638,12 @@ static tsvc_status os_key_export(void *state, void *key, int include_private,
     uint8_t buf[1 + 2 * 66];
     size_t len = 0;
     if (k->type == TSVC_KEY_RSA) {
-        static const char *const names[8] = {
-            OSSL_PKEY_PARAM_RSA_N,         OSSL_PKEY_PARAM_RSA_E,
-            OSSL_PKEY_PARAM_RSA_D,         OSSL_PKEY_PARAM_RSA_FACTOR1,
-            OSSL_PKEY_PARAM_RSA_FACTOR2,   OSSL_PKEY_PARAM_RSA_EXPONENT1,
-            OSSL_PKEY_PARAM_RSA_EXPONENT2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1};
-        static const tsvc_key_part_id ids[8] = {TSVC_PART_RSA_N,  TSVC_PART_RSA_E,
-                                                TSVC_PART_RSA_D,  TSVC_PART_RSA_P,
-                                                TSVC_PART_RSA_Q,  TSVC_PART_RSA_DP,
-                                                TSVC_PART_RSA_DQ, TSVC_PART_RSA_QINV};
         size_t count = include_private ? 8 : 2;
         if (include_private && !k->is_private)
             return TSVC_ERR_UNSUPPORTED;
         st = TSVC_OK;
         for (size_t i = 0; i < count && st == TSVC_OK; i++)
-            st = emit_bn(k->pkey, names[i], sink, opaque, ids[i], 0);
+            st = emit_bn(k->pkey, rsa_names[i], sink, opaque, rsa_ids[i], 0);
     } else if (k->type == TSVC_KEY_ED25519) {
         len = 32;
         if (EVP_PKEY_get_raw_public_key(k->pkey, buf, &len) == 1 && len == 32)
@@ -899,36 +915,7 @@ static tsvc_status os_sign_message(void *state, void *key, const tsvc_backend_si
 static tsvc_status os_pubkey_import(void *state, tsvc_key_type type, const tsvc_key_part *parts,
                                     size_t num_parts, void **pub)
 {
-    ossl_state *s = state;
-    ossl_key *k = key_new(s, type, 0);
-    if (k == NULL)
-        return TSVC_ERR_NOMEM;
-    tsvc_status st = TSVC_ERR_KEY_FORMAT;
-    if (type == TSVC_KEY_RSA) {
-        st = rsa_import(k, parts, num_parts, 0);
-    } else if (type == TSVC_KEY_ED25519) {
-        const tsvc_key_part *p = find_part(parts, num_parts, TSVC_PART_ED25519_PUBLIC);
-        if (p != NULL && p->len == 32) {
-            k->pkey = EVP_PKEY_new_raw_public_key_ex(NULL, "ED25519", NULL, p->data, 32);
-            st = k->pkey != NULL ? TSVC_OK : TSVC_ERR_KEY_FORMAT;
-        }
-    } else if (is_ec(type)) {
-        const tsvc_key_part *p = find_part(parts, num_parts, TSVC_PART_EC_POINT);
-        if (p != NULL && p->len == 1 + 2 * coord_len(type) && p->data[0] == 0x04) {
-            /* The point is checked on the curve again by OpenSSL. */
-            k->pkey = EVP_PKEY_dup(s->ec_template[ec_index(type)]);
-            if (k->pkey == NULL)
-                st = TSVC_ERR_NOMEM;
-            else if (EVP_PKEY_set1_encoded_public_key(k->pkey, p->data, p->len) == 1)
-                st = TSVC_OK;
-        }
-    }
-    if (st != TSVC_OK) {
-        key_release(s, k);
-        return st;
-    }
-    *pub = k;
-    return TSVC_OK;
+    return import_key(state, type, parts, num_parts, 0, pub);
 }
 
 static void os_pubkey_free(void *state, void *pub)
