@@ -636,7 +636,8 @@ def go_ident(s: str) -> str:
            "Qc": "QC", "Iot": "IoT", "Pkcs11": "PKCS11", "Ed25519": "Ed25519", "Pki": "PKI", "Gn": "GN",
            "Id": "ID", "Nc": "NC", "Edi": "EDI", "Sscd": "SSCD", "Poe": "POE", "Json": "JSON",
            "Io": "IO", "Ber": "BER", "Ca": "CA", "Ec": "EC", "Pin": "PIN", "Tsq": "TSQ", "Tsr": "TSR",
-           "Tst": "TST", "San": "SAN", "Ids": "IDs", "Aa": "AA"}
+           "Tst": "TST", "San": "SAN", "Ids": "IDs", "Aa": "AA", "Ltv": "LTV", "Lt": "LT",
+           "Ats": "ATS", "Ades": "AdES", "En": "EN", "Jis": "JIS"}
     return "".join(fix.get(w, w) for w in re.findall(r"[A-Z][a-z0-9]*|[0-9]+", s))
 
 
@@ -661,8 +662,8 @@ def go_gen(api: dict) -> str:
                 gn = tn + gn
             used_names.add(gn)
             gonames[v["name"]] = gn
-            if v["doc"]:
-                out.append(f"\t// {gn}: {go_comment(v['doc'])}")
+            # A comment before every value keeps the block gofmt-clean (no alignment).
+            out.append(f"\t// {gn}: {go_comment(v['doc'])}" if v["doc"] else f"\t// {gn} is {v['name']}.")
             out.append(f"\t{gn} {tn} = {v['value']}")
         out.append(")")
         out.append("")
@@ -691,8 +692,7 @@ def go_gen(api: dict) -> str:
         if gn in used_names:
             gn = "Const" + gn
         used_names.add(gn)
-        if c["doc"]:
-            out.append(f"\t// {gn}: {go_comment(c['doc'])}")
+        out.append(f"\t// {gn}: {go_comment(c['doc'])}" if c["doc"] else f"\t// {gn} is {c['name']}.")
         val = json.dumps(c["value"]) if c["kind"] == "string" else str(c["value"])
         out.append(f"\t{gn} = {val}")
     out.append(")")

@@ -35,5 +35,13 @@ export GOPATH="${GOPATH:-$build/bindings/go-path}"
 export TSVC_TEST_DATA="${TSVC_TEST_DATA:-$here/../../tests/data}"
 cd "$here"
 "$go" version
+gofmt="$(dirname "$go")/gofmt"
+if [ -x "$gofmt" ]; then
+  unformatted=$("$gofmt" -l .)
+  if [ -n "$unformatted" ]; then
+    echo "gofmt: not formatted: $unformatted" >&2
+    exit 1
+  fi
+fi
 "$go" vet ./...
 exec "$go" test -count=1 "$@" ./...

@@ -446,16 +446,16 @@ func (a *TSA) NumIssued() uint64 {
 
 // CertificateTemplate describes a certificate for NewCertificate.
 type CertificateTemplate struct {
-	Subject    string // RFC 4514 text
-	Issuer     *Certificate
-	Serial     int64
-	NotBefore  time.Time
-	NotAfter   time.Time
-	PublicKey  *PublicKey
-	CA         bool
-	KeyUsage   KeyUsage
-	EKUs       []string
-	SelfSigned bool
+	Subject     string // RFC 4514 text
+	Issuer      *Certificate
+	Serial      int64
+	NotBefore   time.Time
+	NotAfter    time.Time
+	PublicKey   *PublicKey
+	CA          bool
+	KeyUsage    KeyUsage
+	EKUs        []string
+	CriticalEKU bool // mark extendedKeyUsage critical (a TSA's certificate)
 }
 
 // NewCertificate builds and signs a certificate (test PKIs, private CAs).
@@ -500,6 +500,9 @@ func (c *Context) NewCertificate(t *CertificateTemplate, issuerKey *Key) (*Certi
 	for _, e := range t.EKUs {
 		e := e
 		steps = append(steps, func() error { return cCertBuilderAddEKU(b, cs.str(e)) })
+	}
+	if t.CriticalEKU {
+		steps = append(steps, func() error { cCertBuilderSetEKUCritical(b, 1); return nil })
 	}
 	for _, s := range steps {
 		if err := s(); err != nil {

@@ -10,6 +10,7 @@ package trustsvc
 #include <trustsvc/crypto.h>
 #include <trustsvc/csr.h>
 #include <trustsvc/fetch.h>
+#include <trustsvc/ltv.h>
 #include <trustsvc/pkcs11.h>
 #include <trustsvc/revoke.h>
 #include <trustsvc/seal.h>
@@ -211,10 +212,10 @@ const (
 	ErrSealCert Status = -720
 	// ErrOrgIdentifier: Malformed organizationIdentifier, or a corporate number with a wrong check digit.
 	ErrOrgIdentifier Status = -721
-	// ErrAdesLevel: The signature lacks the level an upgrade builds on (e.g. B-LT without a signature time-stamp).
-	ErrAdesLevel Status = -730
-	// ErrAdesValidationData: Validation data (a certificate chain, CRL or OCSP response) could not be gathered for a long-term level.
-	ErrAdesValidationData Status = -731
+	// ErrAdESLevel: The signature lacks the level an upgrade builds on (e.g. B-LT without a signature time-stamp).
+	ErrAdESLevel Status = -730
+	// ErrAdESValidationData: Validation data (a certificate chain, CRL or OCSP response) could not be gathered for a long-term level.
+	ErrAdESValidationData Status = -731
 	// ErrTSPFormat: Malformed TimeStampReq, TimeStampResp or TSTInfo.
 	ErrTSPFormat Status = -800
 	// ErrTSPVersion: Unsupported TimeStampReq or TSTInfo version.
@@ -444,9 +445,9 @@ func (v Status) String() string {
 		return "TSVC_ERR_SEAL_CERT"
 	case ErrOrgIdentifier:
 		return "TSVC_ERR_ORG_IDENTIFIER"
-	case ErrAdesLevel:
+	case ErrAdESLevel:
 		return "TSVC_ERR_ADES_LEVEL"
-	case ErrAdesValidationData:
+	case ErrAdESValidationData:
 		return "TSVC_ERR_ADES_VALIDATION_DATA"
 	case ErrTSPFormat:
 		return "TSVC_ERR_TSP_FORMAT"
@@ -499,7 +500,7 @@ func (v Status) String() string {
 }
 
 // StatusValues lists every value of Status.
-var StatusValues = []Status{Ok, ErrInvalidArg, ErrNomem, ErrUnsupported, ErrInternal, ErrNotInitialised, ErrBadVersion, ErrState, ErrClock, ErrIO, ErrNotFound, ErrLimitInputSize, ErrLimitDERDepth, ErrLimitChainDepth, ErrLimitSigChecks, ErrLimitPathAttempts, ErrLimitNCComparisons, ErrLimitCount, ErrDERTruncated, ErrDERLength, ErrDERIndefinite, ErrDERTag, ErrDERBoolean, ErrDERInteger, ErrDERBitString, ErrDERSetOrder, ErrDEROID, ErrDERTime, ErrDERTrailing, ErrDERConstructed, ErrDERString, ErrPEM, ErrBase64, ErrBER, ErrNoBackend, ErrBackend, ErrAlgorithm, ErrKeyFormat, ErrKeySize, ErrKeyMismatch, ErrSignatureInvalid, ErrRandom, ErrBackendVersion, ErrBufferTooSmall, ErrCertFormat, ErrCertVersion, ErrCertSigalgMismatch, ErrCertDuplicateExtension, ErrCertExtension, ErrName, ErrStoreFrozen, ErrAnchorFingerprint, ErrPolicyFrozen, ErrPeerName, ErrCRLFormat, ErrCRLIssuer, ErrCRLKeyUsage, ErrCRLSignature, ErrCRLExpired, ErrCRLNotYetValid, ErrCRLUnknownCritical, ErrCRLIndirect, ErrCRLDelta, ErrCRLScope, ErrCRLNumber, ErrCRLDuplicateEntry, ErrCRLStale, ErrOCSPFormat, ErrOCSPStatus, ErrOCSPResponder, ErrOCSPResponderID, ErrOCSPSignature, ErrOCSPCertMismatch, ErrOCSPNonce, ErrOCSPStale, ErrOCSPNotYetValid, ErrOCSPUnknownCritical, ErrFetch, ErrCMSFormat, ErrCMSContentType, ErrCMSVersion, ErrCMSNoContent, ErrCMSAttribute, ErrCMSSignerIndex, ErrSignerCert, ErrSignerState, ErrAlgorithmPolicy, ErrSealCert, ErrOrgIdentifier, ErrAdesLevel, ErrAdesValidationData, ErrTSPFormat, ErrTSPVersion, ErrTSPNotGranted, ErrTSPNoToken, ErrTSPHash, ErrTSACert, ErrTSAPolicy, ErrTSASerial, ErrPKCS11Module, ErrPKCS11URI, ErrPKCS11TokenNotFound, ErrPKCS11ObjectNotFound, ErrPKCS11Ambiguous, ErrPKCS11PINIncorrect, ErrPKCS11PINLocked, ErrPKCS11PINRequired, ErrPKCS11Mechanism, ErrPKCS11Device, ErrPKCS11TokenStatus, ErrKeyAssurance, ErrActivationRefused, ErrCSRFormat, ErrCSRSignature}
+var StatusValues = []Status{Ok, ErrInvalidArg, ErrNomem, ErrUnsupported, ErrInternal, ErrNotInitialised, ErrBadVersion, ErrState, ErrClock, ErrIO, ErrNotFound, ErrLimitInputSize, ErrLimitDERDepth, ErrLimitChainDepth, ErrLimitSigChecks, ErrLimitPathAttempts, ErrLimitNCComparisons, ErrLimitCount, ErrDERTruncated, ErrDERLength, ErrDERIndefinite, ErrDERTag, ErrDERBoolean, ErrDERInteger, ErrDERBitString, ErrDERSetOrder, ErrDEROID, ErrDERTime, ErrDERTrailing, ErrDERConstructed, ErrDERString, ErrPEM, ErrBase64, ErrBER, ErrNoBackend, ErrBackend, ErrAlgorithm, ErrKeyFormat, ErrKeySize, ErrKeyMismatch, ErrSignatureInvalid, ErrRandom, ErrBackendVersion, ErrBufferTooSmall, ErrCertFormat, ErrCertVersion, ErrCertSigalgMismatch, ErrCertDuplicateExtension, ErrCertExtension, ErrName, ErrStoreFrozen, ErrAnchorFingerprint, ErrPolicyFrozen, ErrPeerName, ErrCRLFormat, ErrCRLIssuer, ErrCRLKeyUsage, ErrCRLSignature, ErrCRLExpired, ErrCRLNotYetValid, ErrCRLUnknownCritical, ErrCRLIndirect, ErrCRLDelta, ErrCRLScope, ErrCRLNumber, ErrCRLDuplicateEntry, ErrCRLStale, ErrOCSPFormat, ErrOCSPStatus, ErrOCSPResponder, ErrOCSPResponderID, ErrOCSPSignature, ErrOCSPCertMismatch, ErrOCSPNonce, ErrOCSPStale, ErrOCSPNotYetValid, ErrOCSPUnknownCritical, ErrFetch, ErrCMSFormat, ErrCMSContentType, ErrCMSVersion, ErrCMSNoContent, ErrCMSAttribute, ErrCMSSignerIndex, ErrSignerCert, ErrSignerState, ErrAlgorithmPolicy, ErrSealCert, ErrOrgIdentifier, ErrAdESLevel, ErrAdESValidationData, ErrTSPFormat, ErrTSPVersion, ErrTSPNotGranted, ErrTSPNoToken, ErrTSPHash, ErrTSACert, ErrTSAPolicy, ErrTSASerial, ErrPKCS11Module, ErrPKCS11URI, ErrPKCS11TokenNotFound, ErrPKCS11ObjectNotFound, ErrPKCS11Ambiguous, ErrPKCS11PINIncorrect, ErrPKCS11PINLocked, ErrPKCS11PINRequired, ErrPKCS11Mechanism, ErrPKCS11Device, ErrPKCS11TokenStatus, ErrKeyAssurance, ErrActivationRefused, ErrCSRFormat, ErrCSRSignature}
 
 // Limit mirrors the C enum tsvc_limit: Configurable limits of a context. Each limit, when exceeded, makes the operation fail with its own status.
 type Limit int32
@@ -1125,106 +1126,6 @@ func (v OCSPResponseStatus) String() string {
 // OCSPResponseStatusValues lists every value of OCSPResponseStatus.
 var OCSPResponseStatusValues = []OCSPResponseStatus{OCSPSuccessful, OCSPMalformedRequest, OCSPInternalError, OCSPTryLater, OCSPSigRequired, OCSPUnauthorized}
 
-// SignerID mirrors the C enum tsvc_signer_id: How the SignerInfo names the signer's certificate.
-type SignerID int32
-
-const (
-	// SignerIDIssuerSerial: issuerAndSerialNumber (SignerInfo version 1).
-	SignerIDIssuerSerial SignerID = 0
-	// SignerIDSKI: subjectKeyIdentifier (SignerInfo version 3).
-	SignerIDSKI SignerID = 1
-)
-
-// String returns the C name of the value.
-func (v SignerID) String() string {
-	switch v {
-	case SignerIDIssuerSerial:
-		return "TSVC_SIGNER_ID_ISSUER_SERIAL"
-	case SignerIDSKI:
-		return "TSVC_SIGNER_ID_SKI"
-	}
-	return "tsvc_signer_id(" + strconv.Itoa(int(v)) + ")"
-}
-
-// SignerIDValues lists every value of SignerID.
-var SignerIDValues = []SignerID{SignerIDIssuerSerial, SignerIDSKI}
-
-// SignCerts mirrors the C enum tsvc_sign_certs: Which certificates go into the SignedData.
-type SignCerts int32
-
-const (
-	// SignCertsChain: The signer's certificate and the chain given (default).
-	SignCertsChain SignCerts = 0
-	// SignCertsSigner: The signer's certificate only.
-	SignCertsSigner SignCerts = 1
-	// SignCertsNone: No certificates.
-	SignCertsNone SignCerts = 2
-)
-
-// String returns the C name of the value.
-func (v SignCerts) String() string {
-	switch v {
-	case SignCertsChain:
-		return "TSVC_SIGN_CERTS_CHAIN"
-	case SignCertsSigner:
-		return "TSVC_SIGN_CERTS_SIGNER"
-	case SignCertsNone:
-		return "TSVC_SIGN_CERTS_NONE"
-	}
-	return "tsvc_sign_certs(" + strconv.Itoa(int(v)) + ")"
-}
-
-// SignCertsValues lists every value of SignCerts.
-var SignCertsValues = []SignCerts{SignCertsChain, SignCertsSigner, SignCertsNone}
-
-// QCFlag mirrors the C enum tsvc_qc_flag: QC statement facts of a certificate (bit mask).
-type QCFlag int32
-
-const (
-	// QCPresent: A qcStatements extension is present.
-	QCPresent QCFlag = 1
-	// QCCompliance: QcCompliance (0.4.0.1862.1.1).
-	QCCompliance QCFlag = 2
-	// QCSSCD: QcSSCD (0.4.0.1862.1.4).
-	QCSSCD QCFlag = 4
-	// QCTypeEsign: QcType esign (0.4.0.1862.1.6.1).
-	QCTypeEsign QCFlag = 8
-	// QCTypeEseal: QcType eseal (0.4.0.1862.1.6.2).
-	QCTypeEseal QCFlag = 16
-	// QCTypeWeb: QcType web (0.4.0.1862.1.6.3).
-	QCTypeWeb QCFlag = 32
-	// QCNaturalPerson: Semantics id-etsi-qcs-semanticsId-Natural (0.4.0.194121.1.1).
-	QCNaturalPerson QCFlag = 64
-	// QCLegalPerson: Semantics id-etsi-qcs-semanticsId-Legal (0.4.0.194121.1.2).
-	QCLegalPerson QCFlag = 128
-)
-
-// String returns the C name of the value.
-func (v QCFlag) String() string {
-	switch v {
-	case QCPresent:
-		return "TSVC_QC_PRESENT"
-	case QCCompliance:
-		return "TSVC_QC_COMPLIANCE"
-	case QCSSCD:
-		return "TSVC_QC_SSCD"
-	case QCTypeEsign:
-		return "TSVC_QC_TYPE_ESIGN"
-	case QCTypeEseal:
-		return "TSVC_QC_TYPE_ESEAL"
-	case QCTypeWeb:
-		return "TSVC_QC_TYPE_WEB"
-	case QCNaturalPerson:
-		return "TSVC_QC_NATURAL_PERSON"
-	case QCLegalPerson:
-		return "TSVC_QC_LEGAL_PERSON"
-	}
-	return "tsvc_qc_flag(" + strconv.Itoa(int(v)) + ")"
-}
-
-// QCFlagValues lists every value of QCFlag.
-var QCFlagValues = []QCFlag{QCPresent, QCCompliance, QCSSCD, QCTypeEsign, QCTypeEseal, QCTypeWeb, QCNaturalPerson, QCLegalPerson}
-
 // Indication mirrors the C enum tsvc_indication: Main outcome of a validation (ETSI EN 319 102-1 section 5.1.3).
 type Indication int32
 
@@ -1373,8 +1274,11 @@ var SubindicationValues = []Subindication{SubNone, SubFormatFailure, SubHashFail
 type Profile int32
 
 const (
+	// ProfileGeneric is TSVC_PROFILE_GENERIC.
 	ProfileGeneric Profile = 0
+	// ProfileServer is TSVC_PROFILE_SERVER.
 	ProfileServer Profile = 1
+	// ProfileClient is TSVC_PROFILE_CLIENT.
 	ProfileClient Profile = 2
 )
 
@@ -1498,8 +1402,11 @@ var PeerKindValues = []PeerKind{PeerDNS, PeerIP, PeerEmail}
 type RevocationMode int32
 
 const (
+	// RevocationNone is TSVC_REVOCATION_NONE.
 	RevocationNone RevocationMode = 0
+	// RevocationSoftFail is TSVC_REVOCATION_SOFT_FAIL.
 	RevocationSoftFail RevocationMode = 1
+	// RevocationHardFail is TSVC_REVOCATION_HARD_FAIL.
 	RevocationHardFail RevocationMode = 2
 )
 
@@ -1555,8 +1462,11 @@ var RevocationSourceValues = []RevocationSource{RevocationOCSPFirst, RevocationC
 type RevocationFetch int32
 
 const (
+	// RevocationFetchNever is TSVC_REVOCATION_FETCH_NEVER.
 	RevocationFetchNever RevocationFetch = 0
+	// RevocationFetchWhenMissing is TSVC_REVOCATION_FETCH_WHEN_MISSING.
 	RevocationFetchWhenMissing RevocationFetch = 1
+	// RevocationFetchAlways is TSVC_REVOCATION_FETCH_ALWAYS.
 	RevocationFetchAlways RevocationFetch = 2
 )
 
@@ -1580,7 +1490,9 @@ var RevocationFetchValues = []RevocationFetch{RevocationFetchNever, RevocationFe
 type RevocationFlag int32
 
 const (
+	// RevocationLeafOnly is TSVC_REVOCATION_LEAF_ONLY.
 	RevocationLeafOnly RevocationFlag = 1
+	// RevocationTimeIsPOE is TSVC_REVOCATION_TIME_IS_POE.
 	RevocationTimeIsPOE RevocationFlag = 2
 )
 
@@ -1742,6 +1654,158 @@ func (v VerifyProfile) String() string {
 // VerifyProfileValues lists every value of VerifyProfile.
 var VerifyProfileValues = []VerifyProfile{VerifySignature, VerifySeal}
 
+// LTProfile mirrors the C enum tsvc_lt_profile: Where B-LT validation data is written.
+type LTProfile int32
+
+const (
+	// LTProfileEN: ETSI EN 319 122-1 B-LT: SignedData.certificates and crls.
+	LTProfileEN LTProfile = 0
+	// LTProfileJIS: JIS X 5092 ES-XL: ES-C references and value attributes.
+	LTProfileJIS LTProfile = 1
+)
+
+// String returns the C name of the value.
+func (v LTProfile) String() string {
+	switch v {
+	case LTProfileEN:
+		return "TSVC_LT_PROFILE_EN"
+	case LTProfileJIS:
+		return "TSVC_LT_PROFILE_JIS"
+	}
+	return "tsvc_lt_profile(" + strconv.Itoa(int(v)) + ")"
+}
+
+// LTProfileValues lists every value of LTProfile.
+var LTProfileValues = []LTProfile{LTProfileEN, LTProfileJIS}
+
+// ATSVersion mirrors the C enum tsvc_ats_version: Archive time-stamp versions.
+type ATSVersion int32
+
+const (
+	// ATSNone: None / unknown.
+	ATSNone ATSVersion = 0
+	// ATSV2: archive-time-stamp v2 (ETSI TS 101 733, JIS X 5092 ES-A).
+	ATSV2 ATSVersion = 2
+	// ATSV3: archive-time-stamp-v3 with ats-hash-index-v3 (EN 319 122-1 B-LTA).
+	ATSV3 ATSVersion = 3
+)
+
+// String returns the C name of the value.
+func (v ATSVersion) String() string {
+	switch v {
+	case ATSNone:
+		return "TSVC_ATS_NONE"
+	case ATSV2:
+		return "TSVC_ATS_V2"
+	case ATSV3:
+		return "TSVC_ATS_V3"
+	}
+	return "tsvc_ats_version(" + strconv.Itoa(int(v)) + ")"
+}
+
+// ATSVersionValues lists every value of ATSVersion.
+var ATSVersionValues = []ATSVersion{ATSNone, ATSV2, ATSV3}
+
+// SignerID mirrors the C enum tsvc_signer_id: How the SignerInfo names the signer's certificate.
+type SignerID int32
+
+const (
+	// SignerIDIssuerSerial: issuerAndSerialNumber (SignerInfo version 1).
+	SignerIDIssuerSerial SignerID = 0
+	// SignerIDSKI: subjectKeyIdentifier (SignerInfo version 3).
+	SignerIDSKI SignerID = 1
+)
+
+// String returns the C name of the value.
+func (v SignerID) String() string {
+	switch v {
+	case SignerIDIssuerSerial:
+		return "TSVC_SIGNER_ID_ISSUER_SERIAL"
+	case SignerIDSKI:
+		return "TSVC_SIGNER_ID_SKI"
+	}
+	return "tsvc_signer_id(" + strconv.Itoa(int(v)) + ")"
+}
+
+// SignerIDValues lists every value of SignerID.
+var SignerIDValues = []SignerID{SignerIDIssuerSerial, SignerIDSKI}
+
+// SignCerts mirrors the C enum tsvc_sign_certs: Which certificates go into the SignedData.
+type SignCerts int32
+
+const (
+	// SignCertsChain: The signer's certificate and the chain given (default).
+	SignCertsChain SignCerts = 0
+	// SignCertsSigner: The signer's certificate only.
+	SignCertsSigner SignCerts = 1
+	// SignCertsNone: No certificates.
+	SignCertsNone SignCerts = 2
+)
+
+// String returns the C name of the value.
+func (v SignCerts) String() string {
+	switch v {
+	case SignCertsChain:
+		return "TSVC_SIGN_CERTS_CHAIN"
+	case SignCertsSigner:
+		return "TSVC_SIGN_CERTS_SIGNER"
+	case SignCertsNone:
+		return "TSVC_SIGN_CERTS_NONE"
+	}
+	return "tsvc_sign_certs(" + strconv.Itoa(int(v)) + ")"
+}
+
+// SignCertsValues lists every value of SignCerts.
+var SignCertsValues = []SignCerts{SignCertsChain, SignCertsSigner, SignCertsNone}
+
+// QCFlag mirrors the C enum tsvc_qc_flag: QC statement facts of a certificate (bit mask).
+type QCFlag int32
+
+const (
+	// QCPresent: A qcStatements extension is present.
+	QCPresent QCFlag = 1
+	// QCCompliance: QcCompliance (0.4.0.1862.1.1).
+	QCCompliance QCFlag = 2
+	// QCSSCD: QcSSCD (0.4.0.1862.1.4).
+	QCSSCD QCFlag = 4
+	// QCTypeEsign: QcType esign (0.4.0.1862.1.6.1).
+	QCTypeEsign QCFlag = 8
+	// QCTypeEseal: QcType eseal (0.4.0.1862.1.6.2).
+	QCTypeEseal QCFlag = 16
+	// QCTypeWeb: QcType web (0.4.0.1862.1.6.3).
+	QCTypeWeb QCFlag = 32
+	// QCNaturalPerson: Semantics id-etsi-qcs-semanticsId-Natural (0.4.0.194121.1.1).
+	QCNaturalPerson QCFlag = 64
+	// QCLegalPerson: Semantics id-etsi-qcs-semanticsId-Legal (0.4.0.194121.1.2).
+	QCLegalPerson QCFlag = 128
+)
+
+// String returns the C name of the value.
+func (v QCFlag) String() string {
+	switch v {
+	case QCPresent:
+		return "TSVC_QC_PRESENT"
+	case QCCompliance:
+		return "TSVC_QC_COMPLIANCE"
+	case QCSSCD:
+		return "TSVC_QC_SSCD"
+	case QCTypeEsign:
+		return "TSVC_QC_TYPE_ESIGN"
+	case QCTypeEseal:
+		return "TSVC_QC_TYPE_ESEAL"
+	case QCTypeWeb:
+		return "TSVC_QC_TYPE_WEB"
+	case QCNaturalPerson:
+		return "TSVC_QC_NATURAL_PERSON"
+	case QCLegalPerson:
+		return "TSVC_QC_LEGAL_PERSON"
+	}
+	return "tsvc_qc_flag(" + strconv.Itoa(int(v)) + ")"
+}
+
+// QCFlagValues lists every value of QCFlag.
+var QCFlagValues = []QCFlag{QCPresent, QCCompliance, QCSSCD, QCTypeEsign, QCTypeEseal, QCTypeWeb, QCNaturalPerson, QCLegalPerson}
+
 // Constants of the C headers.
 const (
 	// VersionMajor: Major version of the headers.
@@ -1762,6 +1826,14 @@ const (
 	SignOptionsVersion = 1
 	// KeyRequirementsVersion: Current version of tsvc_key_requirements.
 	KeyRequirementsVersion = 1
+	// LTVMaxArchiveTimestamps: Most archive time-stamps one signature may carry.
+	LTVMaxArchiveTimestamps = 32
+	// LTVMaxRevocationValues: Most CRLs plus OCSP responses gathered for one signature.
+	LTVMaxRevocationValues = 128
+	// LTOptionsVersion: Current version of tsvc_lt_options.
+	LTOptionsVersion = 1
+	// LTVOptionsVersion: Current version of tsvc_ltv_options.
+	LTVOptionsVersion = 1
 	// CRLMaxEntries: Most entries one CRL may hold (TSVC_ERR_LIMIT_COUNT beyond).
 	CRLMaxEntries = 16777216
 	// OCSPMaxNonce: Longest OCSP nonce accepted or built, in bytes (RFC 8954: 1 .. 32).
@@ -2780,82 +2852,6 @@ func cFetchResponseSet(ctx *C.tsvc_ctx, response *C.tsvc_buf, data *C.uint8_t, l
 	return C.tsvc_fetch_response_set(ctx, response, data, len_)
 }
 
-// cPKCS11Available calls tsvc_pkcs11_available: Whether the library was built with PKCS#11 support.
-func cPKCS11Available() C.int {
-	return C.tsvc_pkcs11_available()
-}
-
-// cPKCS11ModuleLoad calls tsvc_pkcs11_module_load: Loads a PKCS#11 module with dlopen and initialises it (C_Initialize with OS locking). Loading the same library twice, from one or several contexts, initialises it once; it is finalised when the last module object using it is released.
-func cPKCS11ModuleLoad(ctx *C.tsvc_ctx, out **C.tsvc_pkcs11_module, path *C.char) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_pkcs11_module_load(ctx, out, path, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cPKCS11ModuleRef calls tsvc_pkcs11_module_ref: Takes another reference to a module.
-func cPKCS11ModuleRef(mod *C.tsvc_pkcs11_module) *C.tsvc_pkcs11_module {
-	return C.tsvc_pkcs11_module_ref(mod)
-}
-
-// cPKCS11ModuleFree calls tsvc_pkcs11_module_free: Drops a reference to a module. Keys opened from it hold their own references, so the module stays loaded until they are released.
-func cPKCS11ModuleFree(mod *C.tsvc_pkcs11_module) {
-	C.tsvc_pkcs11_module_free(mod)
-}
-
-// cPKCS11ModuleSetPINCallback calls tsvc_pkcs11_module_set_pin_callback: Sets the callback asked for PINs (see tsvc_pkcs11_pin_fn).
-func cPKCS11ModuleSetPINCallback(mod *C.tsvc_pkcs11_module, fn C.tsvc_pkcs11_pin_fn, opaque unsafe.Pointer) C.tsvc_status {
-	return C.tsvc_pkcs11_module_set_pin_callback(mod, fn, opaque)
-}
-
-// cPKCS11ModuleSetCertification calls tsvc_pkcs11_module_set_certification: Records the certification of the tokens a URI matches (for example "FIPS 140-2 Level 3, certificate #4321"), with its status. Keys on those tokens report it in tsvc_key_get_info() and in the evidence of every signature; tsvc_pkcs11_key_generate() refuses a token whose status is TSVC_HSM_CERT_HISTORICAL or TSVC_HSM_CERT_REVOKED. A later call for the same URI replaces the earlier one; the first matching entry applies. Keys opened before the call keep the status they were opened with.
-func cPKCS11ModuleSetCertification(mod *C.tsvc_pkcs11_module, token_uri *C.char, status C.tsvc_hsm_certification, text *C.char) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_pkcs11_module_set_certification(mod, token_uri, status, text, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cPKCS11KeyOpen calls tsvc_pkcs11_key_open: Opens the private key a URI names on a token of mod (the URI's module-path, if any, is ignored). Logs in when the token needs it. The public key is read from the token (the key object, the public key object or the certificate with the same CKA_ID).
-func cPKCS11KeyOpen(mod *C.tsvc_pkcs11_module, out **C.tsvc_key, uri *C.char) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_pkcs11_key_open(mod, out, uri, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cKeyFromURI calls tsvc_key_from_uri: Opens a key from a URI that names its module (module-path): the module is loaded for the key and released with it. Use tsvc_pkcs11_module_load() and tsvc_pkcs11_key_open() to share one module, its sessions, PIN callback and certification settings between keys.
-func cKeyFromURI(ctx *C.tsvc_ctx, out **C.tsvc_key, uri *C.char) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_key_from_uri(ctx, out, uri, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cPKCS11KeyGenerate calls tsvc_pkcs11_key_generate: Generates a key pair inside a token: the private key is a token object, private, sensitive and not extractable, usable only to sign; the public key is a token object too. The URI names the token and gives the new key's label (object, required) and optionally its id (else 16 random bytes).
-func cPKCS11KeyGenerate(mod *C.tsvc_pkcs11_module, out **C.tsvc_key, uri *C.char, type_ C.tsvc_key_type, bits C.uint) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_pkcs11_key_generate(mod, out, uri, type_, bits, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cPKCS11KeyCertificate calls tsvc_pkcs11_key_certificate: The certificate stored on the token next to the key (same CKA_ID).
-func cPKCS11KeyCertificate(key *C.tsvc_key, out *C.tsvc_buf) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_pkcs11_key_certificate(key, out, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cPKCS11KeyStoreCertificate calls tsvc_pkcs11_key_store_certificate: Stores a certificate on the token next to the key (a token object with the key's CKA_ID and label), as in the remote-signing flow once the CA has answered the key's certificate request.
-func cPKCS11KeyStoreCertificate(key *C.tsvc_key, der *C.uint8_t, len_ C.size_t) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_pkcs11_key_store_certificate(key, der, len_, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cPKCS11KeyURI calls tsvc_pkcs11_key_uri: The RFC 7512 URI of a key (token, manufacturer, model, serial, object, id, type=private; never a PIN).
-func cPKCS11KeyURI(key *C.tsvc_key, out *C.tsvc_buf) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_pkcs11_key_uri(key, out, &cerr)
-	return newError(Status(st), cerr)
-}
-
 // cCRLReasonStr calls tsvc_crl_reason_str: Name of a reason ("keyCompromise", ...; "none" for TSVC_REASON_NONE).
 func cCRLReasonStr(reason C.int) *C.char {
 	return C.tsvc_crl_reason_str(reason)
@@ -3096,136 +3092,6 @@ func cOCSPResponseBuilderFinish(b *C.tsvc_ocsp_response_builder, out *C.tsvc_buf
 func cOCSPErrorResponseBuild(ctx *C.tsvc_ctx, out *C.tsvc_buf, status C.tsvc_ocsp_response_status) error {
 	var cerr *C.tsvc_error
 	st := C.tsvc_ocsp_error_response_build(ctx, out, status, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cSignerOptionsInit calls tsvc_signer_options_init: Function twin of TSVC_SIGNER_OPTIONS_INIT.
-func cSignerOptionsInit(opts *C.tsvc_signer_options) {
-	C.tsvc_signer_options_init(opts)
-}
-
-// cSignerNew calls tsvc_signer_new: Creates a signer.
-func cSignerNew(ctx *C.tsvc_ctx, out **C.tsvc_signer, key *C.tsvc_key, cert *C.tsvc_cert, opts *C.tsvc_signer_options) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_signer_new(ctx, out, key, cert, opts, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cSignerAddCert calls tsvc_signer_add_cert: Adds a chain certificate to embed (issuer first or not: order is kept).
-func cSignerAddCert(signer *C.tsvc_signer, cert *C.tsvc_cert) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_signer_add_cert(signer, cert, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cSignerUpdate calls tsvc_signer_update: Feeds content. May be called any number of times.
-func cSignerUpdate(signer *C.tsvc_signer, data unsafe.Pointer, len_ C.size_t) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_signer_update(signer, data, len_, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cSignerSetDigest calls tsvc_signer_set_digest: Gives the message digest of the content directly, instead of tsvc_signer_update() (PDF byte ranges). The signature is then detached whatever the options say.
-func cSignerSetDigest(signer *C.tsvc_signer, digest *C.uint8_t, digest_len C.size_t) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_signer_set_digest(signer, digest, digest_len, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cSignerDataToSign calls tsvc_signer_data_to_sign: External flow, step 1: the DER signed attributes (the bytes the signature covers). Ends the content.
-func cSignerDataToSign(signer *C.tsvc_signer, out *C.tsvc_buf) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_signer_data_to_sign(signer, out, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cSignerDigestToSign calls tsvc_signer_digest_to_sign: External flow, step 1 for services that sign a hash: the digest of the data to be signed, with the hash of the signature scheme.
-func cSignerDigestToSign(signer *C.tsvc_signer, out *C.tsvc_buf, hash *C.tsvc_hash_alg) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_signer_digest_to_sign(signer, out, hash, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cSignerSetSignature calls tsvc_signer_set_signature: External flow, step 2: injects the signature value made elsewhere (ECDSA in DER form). It is verified with the certificate's public key before it is accepted.
-func cSignerSetSignature(signer *C.tsvc_signer, sig *C.uint8_t, sig_len C.size_t) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_signer_set_signature(signer, sig, sig_len, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cSignerFinish calls tsvc_signer_finish: Signs (unless a signature was injected) and writes the ContentInfo/SignedData (DER).
-func cSignerFinish(signer *C.tsvc_signer, out *C.tsvc_buf) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_signer_finish(signer, out, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cSignerFree calls tsvc_signer_free: Releases a signer (wiping its buffers).
-func cSignerFree(signer *C.tsvc_signer) {
-	C.tsvc_signer_free(signer)
-}
-
-// cSign calls tsvc_sign: One-shot convenience: signs data with default options.
-func cSign(ctx *C.tsvc_ctx, out *C.tsvc_buf, key *C.tsvc_key, cert *C.tsvc_cert, data unsafe.Pointer, len_ C.size_t, opts *C.tsvc_signer_options) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_sign(ctx, out, key, cert, data, len_, opts, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cSignerSetLabel calls tsvc_signer_set_label: Sets the label of the signature: the caller's description of what is signed (e.g. "contract 2026-0042"). The key's activation callback sees it (tsvc_activation_request_label()) and the evidence carries it (tsvc_sign_evidence_label()). It is not part of the signature. Without one the label is "cades" (a signer made by tsvc_sealer_new(): "e-seal").
-func cSignerSetLabel(signer *C.tsvc_signer, label *C.char) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_signer_set_label(signer, label, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cSignerSetKeyRequirements calls tsvc_signer_set_key_requirements: Sets the assurance the signer's key must have (a signing or sealing policy: HSM-held, non-extractable, on an actively certified token, guarded by an activation callback). The key is checked with tsvc_key_check_requirements() now and again in tsvc_signer_finish() before it signs. The requirements stay set even when the key falls short, so such a signer never signs; an injected signature (tsvc_signer_set_signature()) is refused while requirements that demand anything are set, since it carries no key assurance.
-func cSignerSetKeyRequirements(signer *C.tsvc_signer, req *C.tsvc_key_requirements) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_signer_set_key_requirements(signer, req, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cSignerEvidence calls tsvc_signer_evidence: The evidence of the signature the signer's key made: the activation callback's approval and evidence string, the label, and the key's assurance (storage, token, sensitivity, certification status); tsvc_sign_evidence_to_json() gives it as JSON for a report or an audit log.
-func cSignerEvidence(signer *C.tsvc_signer) *C.tsvc_sign_evidence {
-	return C.tsvc_signer_evidence(signer)
-}
-
-// cCorporateNumberValid calls tsvc_corporate_number_valid: Checks a Japanese corporate number (法人番号): 13 ASCII digits, the first being the check digit 9 - (sum of P(n) * Q(n), n = 1..12, mod 9), P(n) the n-th base digit counted from the right, Q(n) 1 for odd n and 2 for even n.
-func cCorporateNumberValid(number *C.char, len_ C.size_t) C.int {
-	return C.tsvc_corporate_number_valid(number, len_)
-}
-
-// cOrgIdentifierCheck calls tsvc_org_identifier_check: Checks an organizationIdentifier value in ETSI EN 319 412-1 form: three letters of type (VAT, NTR, PSD, LEI, or two letters and a colon for national schemes), two letters of country, '-', the identifier. For NTRJP the identifier must be a valid corporate number.
-func cOrgIdentifierCheck(id *C.char, len_ C.size_t) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_org_identifier_check(id, len_, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cCertOrganization calls tsvc_cert_organization: The organisation attributes of a certificate's subject.
-func cCertOrganization(cert *C.tsvc_cert, name *C.tsvc_buf, identifier *C.tsvc_buf) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_cert_organization(cert, name, identifier, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cCertQCFlags calls tsvc_cert_qc_flags: The QC statement facts of a certificate.
-func cCertQCFlags(cert *C.tsvc_cert) C.uint32_t {
-	return C.tsvc_cert_qc_flags(cert)
-}
-
-// cSealCheckCert calls tsvc_seal_check_cert: Checks a certificate against the seal profile (see the file comment).
-func cSealCheckCert(cert *C.tsvc_cert, key_usage C.uint32_t) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_seal_check_cert(cert, key_usage, &cerr)
-	return newError(Status(st), cerr)
-}
-
-// cSealerNew calls tsvc_sealer_new: Creates a signer under the seal profile: tsvc_signer_new() after tsvc_seal_check_cert().
-func cSealerNew(ctx *C.tsvc_ctx, out **C.tsvc_signer, key *C.tsvc_key, cert *C.tsvc_cert, opts *C.tsvc_signer_options, key_usage C.uint32_t) error {
-	var cerr *C.tsvc_error
-	st := C.tsvc_sealer_new(ctx, out, key, cert, opts, key_usage, &cerr)
 	return newError(Status(st), cerr)
 }
 
@@ -4015,5 +3881,338 @@ func cSigReportSignerChecks(r *C.tsvc_sig_report, i C.size_t) *C.tsvc_report {
 func cSigReportToJSON(r *C.tsvc_sig_report, out *C.tsvc_buf) error {
 	var cerr *C.tsvc_error
 	st := C.tsvc_sig_report_to_json(r, out, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cLTVMaxArchiveTimestamps calls tsvc_ltv_max_archive_timestamps: Function twin of TSVC_LTV_MAX_ARCHIVE_TIMESTAMPS.
+func cLTVMaxArchiveTimestamps() C.size_t {
+	return C.tsvc_ltv_max_archive_timestamps()
+}
+
+// cLTVMaxRevocationValues calls tsvc_ltv_max_revocation_values: Function twin of TSVC_LTV_MAX_REVOCATION_VALUES.
+func cLTVMaxRevocationValues() C.size_t {
+	return C.tsvc_ltv_max_revocation_values()
+}
+
+// cLTOptionsInit calls tsvc_lt_options_init: Function twin of TSVC_LT_OPTIONS_INIT.
+func cLTOptionsInit(opts *C.tsvc_lt_options) {
+	C.tsvc_lt_options_init(opts)
+}
+
+// cAdESExtendLT calls tsvc_ades_extend_lt: Extends a B-T signature to B-LT (or ES-XL): builds the paths of the signer's certificate and of the TSA of every time-stamp (signature and archive time-stamps) to trust anchors of store, gathers for every certificate of those paths but the trust anchors a CRL or OCSP response (from store, and through the context's fetch callback when opts allows), and writes them as the file comment says. Certificates and revocation values already present are not written twice. Every byte the extension does not touch is kept.
+func cAdESExtendLT(ctx *C.tsvc_ctx, out *C.tsvc_buf, cms *C.uint8_t, cms_len C.size_t, signer_index C.size_t, store *C.tsvc_store, opts *C.tsvc_lt_options) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_ades_extend_lt(ctx, out, cms, cms_len, signer_index, store, opts, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cTSQNewForArchive calls tsvc_tsq_new_for_archive: Creates the request for an archive time-stamp over one SignerInfo (random nonce, certReq true). v3: the message imprint is the hash of eContentType, the hash of the signed content, the SignerInfo fields version .. signature, and the ATSHashIndexV3 of the certificates, CRLs and unsigned attribute values present now. v2: the hash of encapContentInfo, the detached content (if any), the certificates and crls fields, and every SignerInfo field including the unsigned attributes.
+func cTSQNewForArchive(ctx *C.tsvc_ctx, out **C.tsvc_tsq, cms *C.uint8_t, cms_len C.size_t, signer_index C.size_t, content *C.uint8_t, content_len C.size_t, version C.tsvc_ats_version, hash C.tsvc_hash_alg) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_tsq_new_for_archive(ctx, out, cms, cms_len, signer_index, content, content_len, version, hash, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cATSAddToSignature calls tsvc_ats_add_to_signature: Adds an archive time-stamp from a response: checks that it was granted and that its imprint is the one tsvc_tsq_new_for_archive() computes for the same signature now (and the nonce of tsq), adds ats-hash-index-v3 to the token (v3), and adds the token as an unsigned attribute of the SignerInfo.
+func cATSAddToSignature(ctx *C.tsvc_ctx, out *C.tsvc_buf, cms *C.uint8_t, cms_len C.size_t, signer_index C.size_t, content *C.uint8_t, content_len C.size_t, version C.tsvc_ats_version, tsr *C.uint8_t, tsr_len C.size_t, tsq *C.tsvc_tsq) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_ats_add_to_signature(ctx, out, cms, cms_len, signer_index, content, content_len, version, tsr, tsr_len, tsq, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cATSTimestampSignature calls tsvc_ats_timestamp_signature: Adds an archive time-stamp through the context's fetch callback: tsvc_tsq_new_for_archive(), tsvc_tsq_fetch() to url, then tsvc_ats_add_to_signature().
+func cATSTimestampSignature(ctx *C.tsvc_ctx, out *C.tsvc_buf, cms *C.uint8_t, cms_len C.size_t, signer_index C.size_t, content *C.uint8_t, content_len C.size_t, version C.tsvc_ats_version, url *C.char, hash C.tsvc_hash_alg) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_ats_timestamp_signature(ctx, out, cms, cms_len, signer_index, content, content_len, version, url, hash, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cLTVOptionsInit calls tsvc_ltv_options_init: Function twin of TSVC_LTV_OPTIONS_INIT.
+func cLTVOptionsInit(opts *C.tsvc_ltv_options) {
+	C.tsvc_ltv_options_init(opts)
+}
+
+// cLTVVerify calls tsvc_ltv_verify: Validates a signature over the long term (ETSI EN 319 102-1 section 5.6, simplified as described here):
+func cLTVVerify(ctx *C.tsvc_ctx, report **C.tsvc_ltv_report, cms *C.uint8_t, cms_len C.size_t, content *C.uint8_t, content_len C.size_t, store *C.tsvc_store, opts *C.tsvc_ltv_options) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_ltv_verify(ctx, report, cms, cms_len, content, content_len, store, opts, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cLTVReportFree calls tsvc_ltv_report_free: Releases a report.
+func cLTVReportFree(r *C.tsvc_ltv_report) {
+	C.tsvc_ltv_report_free(r)
+}
+
+// cLTVReportIndication calls tsvc_ltv_report_indication: The indication.
+func cLTVReportIndication(r *C.tsvc_ltv_report) C.tsvc_indication {
+	return C.tsvc_ltv_report_indication(r)
+}
+
+// cLTVReportSubindication calls tsvc_ltv_report_subindication: The sub-indication.
+func cLTVReportSubindication(r *C.tsvc_ltv_report) C.tsvc_subindication {
+	return C.tsvc_ltv_report_subindication(r)
+}
+
+// cLTVReportReason calls tsvc_ltv_report_reason: The reason (empty when PASSED).
+func cLTVReportReason(r *C.tsvc_ltv_report) *C.char {
+	return C.tsvc_ltv_report_reason(r)
+}
+
+// cLTVReportTime calls tsvc_ltv_report_time: The validation time used.
+func cLTVReportTime(r *C.tsvc_ltv_report) C.int64_t {
+	return C.tsvc_ltv_report_time(r)
+}
+
+// cLTVReportBestSignatureTime calls tsvc_ltv_report_best_signature_time: The best signature time: the time the signature is proven to have existed.
+func cLTVReportBestSignatureTime(r *C.tsvc_ltv_report, when *C.int64_t) C.int {
+	return C.tsvc_ltv_report_best_signature_time(r, when)
+}
+
+// cLTVReportLevel calls tsvc_ltv_report_level: The level the signature was seen at: "B-B", "B-T", "B-LT" (validation data present) or "B-LTA" (an archive time-stamp).
+func cLTVReportLevel(r *C.tsvc_ltv_report) *C.char {
+	return C.tsvc_ltv_report_level(r)
+}
+
+// cLTVReportNumArchiveTimestamps calls tsvc_ltv_report_num_archive_timestamps: Number of archive time-stamps seen (in genTime order).
+func cLTVReportNumArchiveTimestamps(r *C.tsvc_ltv_report) C.size_t {
+	return C.tsvc_ltv_report_num_archive_timestamps(r)
+}
+
+// cLTVReportArchiveTimestampVersion calls tsvc_ltv_report_archive_timestamp_version: The version of an archive time-stamp.
+func cLTVReportArchiveTimestampVersion(r *C.tsvc_ltv_report, i C.size_t) C.tsvc_ats_version {
+	return C.tsvc_ltv_report_archive_timestamp_version(r, i)
+}
+
+// cLTVReportArchiveTimestampTime calls tsvc_ltv_report_archive_timestamp_time: The genTime of an archive time-stamp.
+func cLTVReportArchiveTimestampTime(r *C.tsvc_ltv_report, i C.size_t) C.int64_t {
+	return C.tsvc_ltv_report_archive_timestamp_time(r, i)
+}
+
+// cLTVReportArchiveTimestampIndication calls tsvc_ltv_report_archive_timestamp_indication: Whether an archive time-stamp verified and was usable.
+func cLTVReportArchiveTimestampIndication(r *C.tsvc_ltv_report, i C.size_t) C.tsvc_indication {
+	return C.tsvc_ltv_report_archive_timestamp_indication(r, i)
+}
+
+// cLTVReportRenewalDate calls tsvc_ltv_report_renewal_date: The renewal date: the earliest of the expiry of the certificates of the path of the TSA of the newest usable time-stamp and the first time the algorithm policy refuses its algorithms (hash of the imprint, token signature, TSA key). A further archive time-stamp must be added before it.
+func cLTVReportRenewalDate(r *C.tsvc_ltv_report, when *C.int64_t) C.int {
+	return C.tsvc_ltv_report_renewal_date(r, when)
+}
+
+// cLTVReportChecks calls tsvc_ltv_report_checks: Every check made, as a tree (kind "long-term-validation"): the basic signature checks, each time-stamp, the signer's path at the best signature time, revocation evidence, algorithms.
+func cLTVReportChecks(r *C.tsvc_ltv_report) *C.tsvc_report {
+	return C.tsvc_ltv_report_checks(r)
+}
+
+// cLTVReportToJSON calls tsvc_ltv_report_to_json: Writes the report as JSON (UTF-8, NUL-terminated; len excludes the NUL): indication, subindication, reason, time, best_signature_time, level, archive_timestamps [{version, time, indication}], renewal_date, checks.
+func cLTVReportToJSON(r *C.tsvc_ltv_report, out *C.tsvc_buf) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_ltv_report_to_json(r, out, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cPKCS11Available calls tsvc_pkcs11_available: Whether the library was built with PKCS#11 support.
+func cPKCS11Available() C.int {
+	return C.tsvc_pkcs11_available()
+}
+
+// cPKCS11ModuleLoad calls tsvc_pkcs11_module_load: Loads a PKCS#11 module with dlopen and initialises it (C_Initialize with OS locking). Loading the same library twice, from one or several contexts, initialises it once; it is finalised when the last module object using it is released.
+func cPKCS11ModuleLoad(ctx *C.tsvc_ctx, out **C.tsvc_pkcs11_module, path *C.char) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_pkcs11_module_load(ctx, out, path, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cPKCS11ModuleRef calls tsvc_pkcs11_module_ref: Takes another reference to a module.
+func cPKCS11ModuleRef(mod *C.tsvc_pkcs11_module) *C.tsvc_pkcs11_module {
+	return C.tsvc_pkcs11_module_ref(mod)
+}
+
+// cPKCS11ModuleFree calls tsvc_pkcs11_module_free: Drops a reference to a module. Keys opened from it hold their own references, so the module stays loaded until they are released.
+func cPKCS11ModuleFree(mod *C.tsvc_pkcs11_module) {
+	C.tsvc_pkcs11_module_free(mod)
+}
+
+// cPKCS11ModuleSetPINCallback calls tsvc_pkcs11_module_set_pin_callback: Sets the callback asked for PINs (see tsvc_pkcs11_pin_fn).
+func cPKCS11ModuleSetPINCallback(mod *C.tsvc_pkcs11_module, fn C.tsvc_pkcs11_pin_fn, opaque unsafe.Pointer) C.tsvc_status {
+	return C.tsvc_pkcs11_module_set_pin_callback(mod, fn, opaque)
+}
+
+// cPKCS11ModuleSetCertification calls tsvc_pkcs11_module_set_certification: Records the certification of the tokens a URI matches (for example "FIPS 140-2 Level 3, certificate #4321"), with its status. Keys on those tokens report it in tsvc_key_get_info() and in the evidence of every signature; tsvc_pkcs11_key_generate() refuses a token whose status is TSVC_HSM_CERT_HISTORICAL or TSVC_HSM_CERT_REVOKED. A later call for the same URI replaces the earlier one; the first matching entry applies. Keys opened before the call keep the status they were opened with.
+func cPKCS11ModuleSetCertification(mod *C.tsvc_pkcs11_module, token_uri *C.char, status C.tsvc_hsm_certification, text *C.char) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_pkcs11_module_set_certification(mod, token_uri, status, text, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cPKCS11KeyOpen calls tsvc_pkcs11_key_open: Opens the private key a URI names on a token of mod (the URI's module-path, if any, is ignored). Logs in when the token needs it. The public key is read from the token (the key object, the public key object or the certificate with the same CKA_ID).
+func cPKCS11KeyOpen(mod *C.tsvc_pkcs11_module, out **C.tsvc_key, uri *C.char) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_pkcs11_key_open(mod, out, uri, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cKeyFromURI calls tsvc_key_from_uri: Opens a key from a URI that names its module (module-path): the module is loaded for the key and released with it. Use tsvc_pkcs11_module_load() and tsvc_pkcs11_key_open() to share one module, its sessions, PIN callback and certification settings between keys.
+func cKeyFromURI(ctx *C.tsvc_ctx, out **C.tsvc_key, uri *C.char) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_key_from_uri(ctx, out, uri, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cPKCS11KeyGenerate calls tsvc_pkcs11_key_generate: Generates a key pair inside a token: the private key is a token object, private, sensitive and not extractable, usable only to sign; the public key is a token object too. The URI names the token and gives the new key's label (object, required) and optionally its id (else 16 random bytes).
+func cPKCS11KeyGenerate(mod *C.tsvc_pkcs11_module, out **C.tsvc_key, uri *C.char, type_ C.tsvc_key_type, bits C.uint) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_pkcs11_key_generate(mod, out, uri, type_, bits, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cPKCS11KeyCertificate calls tsvc_pkcs11_key_certificate: The certificate stored on the token next to the key (same CKA_ID).
+func cPKCS11KeyCertificate(key *C.tsvc_key, out *C.tsvc_buf) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_pkcs11_key_certificate(key, out, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cPKCS11KeyStoreCertificate calls tsvc_pkcs11_key_store_certificate: Stores a certificate on the token next to the key (a token object with the key's CKA_ID and label), as in the remote-signing flow once the CA has answered the key's certificate request.
+func cPKCS11KeyStoreCertificate(key *C.tsvc_key, der *C.uint8_t, len_ C.size_t) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_pkcs11_key_store_certificate(key, der, len_, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cPKCS11KeyURI calls tsvc_pkcs11_key_uri: The RFC 7512 URI of a key (token, manufacturer, model, serial, object, id, type=private; never a PIN).
+func cPKCS11KeyURI(key *C.tsvc_key, out *C.tsvc_buf) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_pkcs11_key_uri(key, out, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cSignerOptionsInit calls tsvc_signer_options_init: Function twin of TSVC_SIGNER_OPTIONS_INIT.
+func cSignerOptionsInit(opts *C.tsvc_signer_options) {
+	C.tsvc_signer_options_init(opts)
+}
+
+// cSignerNew calls tsvc_signer_new: Creates a signer.
+func cSignerNew(ctx *C.tsvc_ctx, out **C.tsvc_signer, key *C.tsvc_key, cert *C.tsvc_cert, opts *C.tsvc_signer_options) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_signer_new(ctx, out, key, cert, opts, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cSignerAddCert calls tsvc_signer_add_cert: Adds a chain certificate to embed (issuer first or not: order is kept).
+func cSignerAddCert(signer *C.tsvc_signer, cert *C.tsvc_cert) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_signer_add_cert(signer, cert, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cSignerUpdate calls tsvc_signer_update: Feeds content. May be called any number of times.
+func cSignerUpdate(signer *C.tsvc_signer, data unsafe.Pointer, len_ C.size_t) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_signer_update(signer, data, len_, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cSignerSetDigest calls tsvc_signer_set_digest: Gives the message digest of the content directly, instead of tsvc_signer_update() (PDF byte ranges). The signature is then detached whatever the options say.
+func cSignerSetDigest(signer *C.tsvc_signer, digest *C.uint8_t, digest_len C.size_t) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_signer_set_digest(signer, digest, digest_len, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cSignerDataToSign calls tsvc_signer_data_to_sign: External flow, step 1: the DER signed attributes (the bytes the signature covers). Ends the content.
+func cSignerDataToSign(signer *C.tsvc_signer, out *C.tsvc_buf) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_signer_data_to_sign(signer, out, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cSignerDigestToSign calls tsvc_signer_digest_to_sign: External flow, step 1 for services that sign a hash: the digest of the data to be signed, with the hash of the signature scheme.
+func cSignerDigestToSign(signer *C.tsvc_signer, out *C.tsvc_buf, hash *C.tsvc_hash_alg) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_signer_digest_to_sign(signer, out, hash, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cSignerSetSignature calls tsvc_signer_set_signature: External flow, step 2: injects the signature value made elsewhere (ECDSA in DER form). It is verified with the certificate's public key before it is accepted.
+func cSignerSetSignature(signer *C.tsvc_signer, sig *C.uint8_t, sig_len C.size_t) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_signer_set_signature(signer, sig, sig_len, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cSignerFinish calls tsvc_signer_finish: Signs (unless a signature was injected) and writes the ContentInfo/SignedData (DER).
+func cSignerFinish(signer *C.tsvc_signer, out *C.tsvc_buf) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_signer_finish(signer, out, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cSignerFree calls tsvc_signer_free: Releases a signer (wiping its buffers).
+func cSignerFree(signer *C.tsvc_signer) {
+	C.tsvc_signer_free(signer)
+}
+
+// cSign calls tsvc_sign: One-shot convenience: signs data with default options.
+func cSign(ctx *C.tsvc_ctx, out *C.tsvc_buf, key *C.tsvc_key, cert *C.tsvc_cert, data unsafe.Pointer, len_ C.size_t, opts *C.tsvc_signer_options) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_sign(ctx, out, key, cert, data, len_, opts, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cSignerSetLabel calls tsvc_signer_set_label: Sets the label of the signature: the caller's description of what is signed (e.g. "contract 2026-0042"). The key's activation callback sees it (tsvc_activation_request_label()) and the evidence carries it (tsvc_sign_evidence_label()). It is not part of the signature. Without one the label is "cades" (a signer made by tsvc_sealer_new(): "e-seal").
+func cSignerSetLabel(signer *C.tsvc_signer, label *C.char) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_signer_set_label(signer, label, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cSignerSetKeyRequirements calls tsvc_signer_set_key_requirements: Sets the assurance the signer's key must have (a signing or sealing policy: HSM-held, non-extractable, on an actively certified token, guarded by an activation callback). The key is checked with tsvc_key_check_requirements() now and again in tsvc_signer_finish() before it signs. The requirements stay set even when the key falls short, so such a signer never signs; an injected signature (tsvc_signer_set_signature()) is refused while requirements that demand anything are set, since it carries no key assurance.
+func cSignerSetKeyRequirements(signer *C.tsvc_signer, req *C.tsvc_key_requirements) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_signer_set_key_requirements(signer, req, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cSignerEvidence calls tsvc_signer_evidence: The evidence of the signature the signer's key made: the activation callback's approval and evidence string, the label, and the key's assurance (storage, token, sensitivity, certification status); tsvc_sign_evidence_to_json() gives it as JSON for a report or an audit log.
+func cSignerEvidence(signer *C.tsvc_signer) *C.tsvc_sign_evidence {
+	return C.tsvc_signer_evidence(signer)
+}
+
+// cCorporateNumberValid calls tsvc_corporate_number_valid: Checks a Japanese corporate number (法人番号): 13 ASCII digits, the first being the check digit 9 - (sum of P(n) * Q(n), n = 1..12, mod 9), P(n) the n-th base digit counted from the right, Q(n) 1 for odd n and 2 for even n.
+func cCorporateNumberValid(number *C.char, len_ C.size_t) C.int {
+	return C.tsvc_corporate_number_valid(number, len_)
+}
+
+// cOrgIdentifierCheck calls tsvc_org_identifier_check: Checks an organizationIdentifier value in ETSI EN 319 412-1 form: three letters of type (VAT, NTR, PSD, LEI, or two letters and a colon for national schemes), two letters of country, '-', the identifier. For NTRJP the identifier must be a valid corporate number.
+func cOrgIdentifierCheck(id *C.char, len_ C.size_t) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_org_identifier_check(id, len_, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cCertOrganization calls tsvc_cert_organization: The organisation attributes of a certificate's subject.
+func cCertOrganization(cert *C.tsvc_cert, name *C.tsvc_buf, identifier *C.tsvc_buf) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_cert_organization(cert, name, identifier, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cCertQCFlags calls tsvc_cert_qc_flags: The QC statement facts of a certificate.
+func cCertQCFlags(cert *C.tsvc_cert) C.uint32_t {
+	return C.tsvc_cert_qc_flags(cert)
+}
+
+// cSealCheckCert calls tsvc_seal_check_cert: Checks a certificate against the seal profile (see the file comment).
+func cSealCheckCert(cert *C.tsvc_cert, key_usage C.uint32_t) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_seal_check_cert(cert, key_usage, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cSealerNew calls tsvc_sealer_new: Creates a signer under the seal profile: tsvc_signer_new() after tsvc_seal_check_cert().
+func cSealerNew(ctx *C.tsvc_ctx, out **C.tsvc_signer, key *C.tsvc_key, cert *C.tsvc_cert, opts *C.tsvc_signer_options, key_usage C.uint32_t) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_sealer_new(ctx, out, key, cert, opts, key_usage, &cerr)
 	return newError(Status(st), cerr)
 }

@@ -8,6 +8,7 @@ HEADERS = [
     "trustsvc/crypto.h",
     "trustsvc/csr.h",
     "trustsvc/fetch.h",
+    "trustsvc/ltv.h",
     "trustsvc/pkcs11.h",
     "trustsvc/revoke.h",
     "trustsvc/seal.h",
@@ -33,12 +34,10 @@ typedef struct tsvc_cert_list tsvc_cert_list;
 typedef struct tsvc_cert_builder tsvc_cert_builder;
 typedef struct tsvc_csr_builder tsvc_csr_builder;
 typedef struct tsvc_csr tsvc_csr;
-typedef struct tsvc_pkcs11_module tsvc_pkcs11_module;
 typedef struct tsvc_crl tsvc_crl;
 typedef struct tsvc_crl_builder tsvc_crl_builder;
 typedef struct tsvc_ocsp_response tsvc_ocsp_response;
 typedef struct tsvc_ocsp_response_builder tsvc_ocsp_response_builder;
-typedef struct tsvc_signer tsvc_signer;
 typedef struct tsvc_store tsvc_store;
 typedef struct tsvc_policy tsvc_policy;
 typedef struct tsvc_report tsvc_report;
@@ -48,6 +47,9 @@ typedef struct tsvc_tsr tsvc_tsr;
 typedef struct tsvc_tsa tsvc_tsa;
 typedef struct tsvc_sig_report tsvc_sig_report;
 typedef struct tsvc_verifier tsvc_verifier;
+typedef struct tsvc_ltv_report tsvc_ltv_report;
+typedef struct tsvc_pkcs11_module tsvc_pkcs11_module;
+typedef struct tsvc_signer tsvc_signer;
 typedef enum tsvc_status {
     TSVC_OK = 0,
     TSVC_ERR_INVALID_ARG = -1,
@@ -288,25 +290,6 @@ typedef enum tsvc_ocsp_response_status {
     TSVC_OCSP_SIG_REQUIRED = 5,
     TSVC_OCSP_UNAUTHORIZED = 6
 } tsvc_ocsp_response_status;
-typedef enum tsvc_signer_id {
-    TSVC_SIGNER_ID_ISSUER_SERIAL = 0,
-    TSVC_SIGNER_ID_SKI = 1
-} tsvc_signer_id;
-typedef enum tsvc_sign_certs {
-    TSVC_SIGN_CERTS_CHAIN = 0,
-    TSVC_SIGN_CERTS_SIGNER = 1,
-    TSVC_SIGN_CERTS_NONE = 2
-} tsvc_sign_certs;
-typedef enum tsvc_qc_flag {
-    TSVC_QC_PRESENT = 1,
-    TSVC_QC_COMPLIANCE = 2,
-    TSVC_QC_SSCD = 4,
-    TSVC_QC_TYPE_ESIGN = 8,
-    TSVC_QC_TYPE_ESEAL = 16,
-    TSVC_QC_TYPE_WEB = 32,
-    TSVC_QC_NATURAL_PERSON = 64,
-    TSVC_QC_LEGAL_PERSON = 128
-} tsvc_qc_flag;
 typedef enum tsvc_indication {
     TSVC_INDICATION_NONE = 0,
     TSVC_INDICATION_PASSED = 1,
@@ -411,6 +394,34 @@ typedef enum tsvc_verify_profile {
     TSVC_VERIFY_SIGNATURE = 0,
     TSVC_VERIFY_SEAL = 1
 } tsvc_verify_profile;
+typedef enum tsvc_lt_profile {
+    TSVC_LT_PROFILE_EN = 0,
+    TSVC_LT_PROFILE_JIS = 1
+} tsvc_lt_profile;
+typedef enum tsvc_ats_version {
+    TSVC_ATS_NONE = 0,
+    TSVC_ATS_V2 = 2,
+    TSVC_ATS_V3 = 3
+} tsvc_ats_version;
+typedef enum tsvc_signer_id {
+    TSVC_SIGNER_ID_ISSUER_SERIAL = 0,
+    TSVC_SIGNER_ID_SKI = 1
+} tsvc_signer_id;
+typedef enum tsvc_sign_certs {
+    TSVC_SIGN_CERTS_CHAIN = 0,
+    TSVC_SIGN_CERTS_SIGNER = 1,
+    TSVC_SIGN_CERTS_NONE = 2
+} tsvc_sign_certs;
+typedef enum tsvc_qc_flag {
+    TSVC_QC_PRESENT = 1,
+    TSVC_QC_COMPLIANCE = 2,
+    TSVC_QC_SSCD = 4,
+    TSVC_QC_TYPE_ESIGN = 8,
+    TSVC_QC_TYPE_ESEAL = 16,
+    TSVC_QC_TYPE_WEB = 32,
+    TSVC_QC_NATURAL_PERSON = 64,
+    TSVC_QC_LEGAL_PERSON = 128
+} tsvc_qc_flag;
 typedef struct tsvc_buf {
     uint8_t *data;
     size_t len;
@@ -462,6 +473,38 @@ typedef struct tsvc_ocsp_verify_options {
     const uint8_t *nonce;
     size_t nonce_len;
 } tsvc_ocsp_verify_options;
+typedef struct tsvc_tsp_verify_options {
+    uint32_t version;
+    const char * const *policies;
+    size_t num_policies;
+    const tsvc_cert_list *certs;
+    const uint8_t *nonce;
+    size_t nonce_len;
+    int64_t now;
+} tsvc_tsp_verify_options;
+typedef struct tsvc_verify_options {
+    uint32_t version;
+    tsvc_verify_profile profile;
+    const tsvc_algorithm_policy *algorithm_policy;
+    uint32_t seal_key_usage;
+} tsvc_verify_options;
+typedef struct tsvc_lt_options {
+    uint32_t version;
+    tsvc_lt_profile profile;
+    tsvc_revocation_fetch fetch;
+    tsvc_hash_alg ref_hash;
+    int64_t when;
+} tsvc_lt_options;
+typedef struct tsvc_ltv_options {
+    uint32_t version;
+    size_t signer_index;
+    int64_t when;
+    tsvc_verify_profile profile;
+    const tsvc_algorithm_policy *algorithm_policy;
+    tsvc_revocation_fetch fetch;
+    const char * const *tsa_policies;
+    size_t num_tsa_policies;
+} tsvc_ltv_options;
 typedef struct tsvc_signer_options {
     uint32_t version;
     tsvc_hash_alg digest;
@@ -480,27 +523,12 @@ typedef struct tsvc_signer_options {
     size_t policy_hash_len;
     const tsvc_algorithm_policy *algorithm_policy;
 } tsvc_signer_options;
-typedef struct tsvc_tsp_verify_options {
-    uint32_t version;
-    const char * const *policies;
-    size_t num_policies;
-    const tsvc_cert_list *certs;
-    const uint8_t *nonce;
-    size_t nonce_len;
-    int64_t now;
-} tsvc_tsp_verify_options;
-typedef struct tsvc_verify_options {
-    uint32_t version;
-    tsvc_verify_profile profile;
-    const tsvc_algorithm_policy *algorithm_policy;
-    uint32_t seal_key_usage;
-} tsvc_verify_options;
 typedef tsvc_status (*tsvc_clock_fn)(void *opaque, int64_t *now);
 typedef tsvc_status (*tsvc_activation_fn)(void *opaque, tsvc_activation_request *req);
 typedef tsvc_status (*tsvc_fetch_fn)(void *opaque, const char *url, const char *content_type, const uint8_t *body, size_t body_len, tsvc_buf *response, tsvc_error **err);
-typedef tsvc_status (*tsvc_pkcs11_pin_fn)(void *opaque, const char *token_label, const char *token_serial, int context_specific, char *pin, size_t pin_size, size_t *pin_len);
 typedef tsvc_status (*tsvc_tsa_serial_fn)(void *opaque, uint8_t out[20], size_t *len);
 typedef tsvc_status (*tsvc_tsa_clock_fn)(void *opaque, int64_t *secs, uint32_t *nanos);
+typedef tsvc_status (*tsvc_pkcs11_pin_fn)(void *opaque, const char *token_label, const char *token_serial, int context_specific, char *pin, size_t pin_size, size_t *pin_len);
 #define TSVC_VERSION_MAJOR 0
 #define TSVC_VERSION_MINOR 1
 #define TSVC_VERSION_PATCH 0
@@ -509,6 +537,10 @@ typedef tsvc_status (*tsvc_tsa_clock_fn)(void *opaque, int64_t *secs, uint32_t *
 #define TSVC_KEY_INFO_VERSION 2
 #define TSVC_SIGN_OPTIONS_VERSION 1
 #define TSVC_KEY_REQUIREMENTS_VERSION 1
+#define TSVC_LTV_MAX_ARCHIVE_TIMESTAMPS 32
+#define TSVC_LTV_MAX_REVOCATION_VALUES 128
+#define TSVC_LT_OPTIONS_VERSION 1
+#define TSVC_LTV_OPTIONS_VERSION 1
 #define TSVC_CRL_MAX_ENTRIES 16777216
 #define TSVC_OCSP_MAX_NONCE 32
 #define TSVC_OCSP_MAX_SINGLE 4096
@@ -691,18 +723,6 @@ size_t tsvc_csr_num_sans(const tsvc_csr *csr);
 tsvc_status tsvc_csr_san(const tsvc_csr *csr, size_t index, tsvc_general_name_type *type, const uint8_t **value, size_t *value_len);
 void tsvc_ctx_set_fetch(tsvc_ctx *ctx, tsvc_fetch_fn fetch, void *opaque);
 tsvc_status tsvc_fetch_response_set(const tsvc_ctx *ctx, tsvc_buf *response, const uint8_t *data, size_t len);
-int tsvc_pkcs11_available(void);
-tsvc_status tsvc_pkcs11_module_load(tsvc_ctx *ctx, tsvc_pkcs11_module **out, const char *path, tsvc_error **err);
-tsvc_pkcs11_module *tsvc_pkcs11_module_ref(tsvc_pkcs11_module *mod);
-void tsvc_pkcs11_module_free(tsvc_pkcs11_module *mod);
-tsvc_status tsvc_pkcs11_module_set_pin_callback(tsvc_pkcs11_module *mod, tsvc_pkcs11_pin_fn fn, void *opaque);
-tsvc_status tsvc_pkcs11_module_set_certification(tsvc_pkcs11_module *mod, const char *token_uri, tsvc_hsm_certification status, const char *text, tsvc_error **err);
-tsvc_status tsvc_pkcs11_key_open(tsvc_pkcs11_module *mod, tsvc_key **out, const char *uri, tsvc_error **err);
-tsvc_status tsvc_key_from_uri(tsvc_ctx *ctx, tsvc_key **out, const char *uri, tsvc_error **err);
-tsvc_status tsvc_pkcs11_key_generate(tsvc_pkcs11_module *mod, tsvc_key **out, const char *uri, tsvc_key_type type, unsigned bits, tsvc_error **err);
-tsvc_status tsvc_pkcs11_key_certificate(const tsvc_key *key, tsvc_buf *out, tsvc_error **err);
-tsvc_status tsvc_pkcs11_key_store_certificate(const tsvc_key *key, const uint8_t *der, size_t len, tsvc_error **err);
-tsvc_status tsvc_pkcs11_key_uri(const tsvc_key *key, tsvc_buf *out, tsvc_error **err);
 const char *tsvc_crl_reason_str(int reason);
 const char *tsvc_cert_status_str(int status);
 size_t tsvc_crl_max_entries(void);
@@ -744,26 +764,6 @@ tsvc_status tsvc_ocsp_response_builder_set_nonce(tsvc_ocsp_response_builder *b, 
 tsvc_status tsvc_ocsp_response_builder_add(tsvc_ocsp_response_builder *b, const uint8_t *serial, size_t serial_len, tsvc_cert_status status, int64_t revocation_time, tsvc_crl_reason reason, tsvc_error **err);
 tsvc_status tsvc_ocsp_response_builder_finish(tsvc_ocsp_response_builder *b, tsvc_buf *out, tsvc_error **err);
 tsvc_status tsvc_ocsp_error_response_build(const tsvc_ctx *ctx, tsvc_buf *out, tsvc_ocsp_response_status status, tsvc_error **err);
-void tsvc_signer_options_init(tsvc_signer_options *opts);
-tsvc_status tsvc_signer_new(tsvc_ctx *ctx, tsvc_signer **out, const tsvc_key *key, tsvc_cert *cert, const tsvc_signer_options *opts, tsvc_error **err);
-tsvc_status tsvc_signer_add_cert(tsvc_signer *signer, tsvc_cert *cert, tsvc_error **err);
-tsvc_status tsvc_signer_update(tsvc_signer *signer, const void *data, size_t len, tsvc_error **err);
-tsvc_status tsvc_signer_set_digest(tsvc_signer *signer, const uint8_t *digest, size_t digest_len, tsvc_error **err);
-tsvc_status tsvc_signer_data_to_sign(tsvc_signer *signer, tsvc_buf *out, tsvc_error **err);
-tsvc_status tsvc_signer_digest_to_sign(tsvc_signer *signer, tsvc_buf *out, tsvc_hash_alg *hash, tsvc_error **err);
-tsvc_status tsvc_signer_set_signature(tsvc_signer *signer, const uint8_t *sig, size_t sig_len, tsvc_error **err);
-tsvc_status tsvc_signer_finish(tsvc_signer *signer, tsvc_buf *out, tsvc_error **err);
-void tsvc_signer_free(tsvc_signer *signer);
-tsvc_status tsvc_sign(tsvc_ctx *ctx, tsvc_buf *out, const tsvc_key *key, tsvc_cert *cert, const void *data, size_t len, const tsvc_signer_options *opts, tsvc_error **err);
-tsvc_status tsvc_signer_set_label(tsvc_signer *signer, const char *label, tsvc_error **err);
-tsvc_status tsvc_signer_set_key_requirements(tsvc_signer *signer, const tsvc_key_requirements *req, tsvc_error **err);
-const tsvc_sign_evidence *tsvc_signer_evidence(const tsvc_signer *signer);
-int tsvc_corporate_number_valid(const char *number, size_t len);
-tsvc_status tsvc_org_identifier_check(const char *id, size_t len, tsvc_error **err);
-tsvc_status tsvc_cert_organization(const tsvc_cert *cert, tsvc_buf *name, tsvc_buf *identifier, tsvc_error **err);
-uint32_t tsvc_cert_qc_flags(const tsvc_cert *cert);
-tsvc_status tsvc_seal_check_cert(const tsvc_cert *cert, uint32_t key_usage, tsvc_error **err);
-tsvc_status tsvc_sealer_new(tsvc_ctx *ctx, tsvc_signer **out, const tsvc_key *key, tsvc_cert *cert, const tsvc_signer_options *opts, uint32_t key_usage, tsvc_error **err);
 size_t tsvc_fingerprint_size(void);
 tsvc_status tsvc_store_new(tsvc_ctx *ctx, tsvc_store **out, tsvc_error **err);
 tsvc_store *tsvc_store_ref(tsvc_store *store);
@@ -899,10 +899,65 @@ const char *tsvc_sig_report_signer_organization(const tsvc_sig_report *r, size_t
 const char *tsvc_sig_report_signer_organization_id(const tsvc_sig_report *r, size_t i);
 const tsvc_report *tsvc_sig_report_signer_checks(const tsvc_sig_report *r, size_t i);
 tsvc_status tsvc_sig_report_to_json(const tsvc_sig_report *r, tsvc_buf *out, tsvc_error **err);
+size_t tsvc_ltv_max_archive_timestamps(void);
+size_t tsvc_ltv_max_revocation_values(void);
+void tsvc_lt_options_init(tsvc_lt_options *opts);
+tsvc_status tsvc_ades_extend_lt(tsvc_ctx *ctx, tsvc_buf *out, const uint8_t *cms, size_t cms_len, size_t signer_index, tsvc_store *store, const tsvc_lt_options *opts, tsvc_error **err);
+tsvc_status tsvc_tsq_new_for_archive(tsvc_ctx *ctx, tsvc_tsq **out, const uint8_t *cms, size_t cms_len, size_t signer_index, const uint8_t *content, size_t content_len, tsvc_ats_version version, tsvc_hash_alg hash, tsvc_error **err);
+tsvc_status tsvc_ats_add_to_signature(tsvc_ctx *ctx, tsvc_buf *out, const uint8_t *cms, size_t cms_len, size_t signer_index, const uint8_t *content, size_t content_len, tsvc_ats_version version, const uint8_t *tsr, size_t tsr_len, const tsvc_tsq *tsq, tsvc_error **err);
+tsvc_status tsvc_ats_timestamp_signature(tsvc_ctx *ctx, tsvc_buf *out, const uint8_t *cms, size_t cms_len, size_t signer_index, const uint8_t *content, size_t content_len, tsvc_ats_version version, const char *url, tsvc_hash_alg hash, tsvc_error **err);
+void tsvc_ltv_options_init(tsvc_ltv_options *opts);
+tsvc_status tsvc_ltv_verify(tsvc_ctx *ctx, tsvc_ltv_report **report, const uint8_t *cms, size_t cms_len, const uint8_t *content, size_t content_len, tsvc_store *store, const tsvc_ltv_options *opts, tsvc_error **err);
+void tsvc_ltv_report_free(tsvc_ltv_report *r);
+tsvc_indication tsvc_ltv_report_indication(const tsvc_ltv_report *r);
+tsvc_subindication tsvc_ltv_report_subindication(const tsvc_ltv_report *r);
+const char *tsvc_ltv_report_reason(const tsvc_ltv_report *r);
+int64_t tsvc_ltv_report_time(const tsvc_ltv_report *r);
+int tsvc_ltv_report_best_signature_time(const tsvc_ltv_report *r, int64_t *when);
+const char *tsvc_ltv_report_level(const tsvc_ltv_report *r);
+size_t tsvc_ltv_report_num_archive_timestamps(const tsvc_ltv_report *r);
+tsvc_ats_version tsvc_ltv_report_archive_timestamp_version(const tsvc_ltv_report *r, size_t i);
+int64_t tsvc_ltv_report_archive_timestamp_time(const tsvc_ltv_report *r, size_t i);
+tsvc_indication tsvc_ltv_report_archive_timestamp_indication(const tsvc_ltv_report *r, size_t i);
+int tsvc_ltv_report_renewal_date(const tsvc_ltv_report *r, int64_t *when);
+const tsvc_report *tsvc_ltv_report_checks(const tsvc_ltv_report *r);
+tsvc_status tsvc_ltv_report_to_json(const tsvc_ltv_report *r, tsvc_buf *out, tsvc_error **err);
+int tsvc_pkcs11_available(void);
+tsvc_status tsvc_pkcs11_module_load(tsvc_ctx *ctx, tsvc_pkcs11_module **out, const char *path, tsvc_error **err);
+tsvc_pkcs11_module *tsvc_pkcs11_module_ref(tsvc_pkcs11_module *mod);
+void tsvc_pkcs11_module_free(tsvc_pkcs11_module *mod);
+tsvc_status tsvc_pkcs11_module_set_pin_callback(tsvc_pkcs11_module *mod, tsvc_pkcs11_pin_fn fn, void *opaque);
+tsvc_status tsvc_pkcs11_module_set_certification(tsvc_pkcs11_module *mod, const char *token_uri, tsvc_hsm_certification status, const char *text, tsvc_error **err);
+tsvc_status tsvc_pkcs11_key_open(tsvc_pkcs11_module *mod, tsvc_key **out, const char *uri, tsvc_error **err);
+tsvc_status tsvc_key_from_uri(tsvc_ctx *ctx, tsvc_key **out, const char *uri, tsvc_error **err);
+tsvc_status tsvc_pkcs11_key_generate(tsvc_pkcs11_module *mod, tsvc_key **out, const char *uri, tsvc_key_type type, unsigned bits, tsvc_error **err);
+tsvc_status tsvc_pkcs11_key_certificate(const tsvc_key *key, tsvc_buf *out, tsvc_error **err);
+tsvc_status tsvc_pkcs11_key_store_certificate(const tsvc_key *key, const uint8_t *der, size_t len, tsvc_error **err);
+tsvc_status tsvc_pkcs11_key_uri(const tsvc_key *key, tsvc_buf *out, tsvc_error **err);
+void tsvc_signer_options_init(tsvc_signer_options *opts);
+tsvc_status tsvc_signer_new(tsvc_ctx *ctx, tsvc_signer **out, const tsvc_key *key, tsvc_cert *cert, const tsvc_signer_options *opts, tsvc_error **err);
+tsvc_status tsvc_signer_add_cert(tsvc_signer *signer, tsvc_cert *cert, tsvc_error **err);
+tsvc_status tsvc_signer_update(tsvc_signer *signer, const void *data, size_t len, tsvc_error **err);
+tsvc_status tsvc_signer_set_digest(tsvc_signer *signer, const uint8_t *digest, size_t digest_len, tsvc_error **err);
+tsvc_status tsvc_signer_data_to_sign(tsvc_signer *signer, tsvc_buf *out, tsvc_error **err);
+tsvc_status tsvc_signer_digest_to_sign(tsvc_signer *signer, tsvc_buf *out, tsvc_hash_alg *hash, tsvc_error **err);
+tsvc_status tsvc_signer_set_signature(tsvc_signer *signer, const uint8_t *sig, size_t sig_len, tsvc_error **err);
+tsvc_status tsvc_signer_finish(tsvc_signer *signer, tsvc_buf *out, tsvc_error **err);
+void tsvc_signer_free(tsvc_signer *signer);
+tsvc_status tsvc_sign(tsvc_ctx *ctx, tsvc_buf *out, const tsvc_key *key, tsvc_cert *cert, const void *data, size_t len, const tsvc_signer_options *opts, tsvc_error **err);
+tsvc_status tsvc_signer_set_label(tsvc_signer *signer, const char *label, tsvc_error **err);
+tsvc_status tsvc_signer_set_key_requirements(tsvc_signer *signer, const tsvc_key_requirements *req, tsvc_error **err);
+const tsvc_sign_evidence *tsvc_signer_evidence(const tsvc_signer *signer);
+int tsvc_corporate_number_valid(const char *number, size_t len);
+tsvc_status tsvc_org_identifier_check(const char *id, size_t len, tsvc_error **err);
+tsvc_status tsvc_cert_organization(const tsvc_cert *cert, tsvc_buf *name, tsvc_buf *identifier, tsvc_error **err);
+uint32_t tsvc_cert_qc_flags(const tsvc_cert *cert);
+tsvc_status tsvc_seal_check_cert(const tsvc_cert *cert, uint32_t key_usage, tsvc_error **err);
+tsvc_status tsvc_sealer_new(tsvc_ctx *ctx, tsvc_signer **out, const tsvc_key *key, tsvc_cert *cert, const tsvc_signer_options *opts, uint32_t key_usage, tsvc_error **err);
 extern "Python" tsvc_status _tsvc_py_clock_fn(void *opaque, int64_t *now);
 extern "Python" tsvc_status _tsvc_py_activation_fn(void *opaque, tsvc_activation_request *req);
 extern "Python" tsvc_status _tsvc_py_fetch_fn(void *opaque, const char *url, const char *content_type, const uint8_t *body, size_t body_len, tsvc_buf *response, tsvc_error **err);
-extern "Python" tsvc_status _tsvc_py_pkcs11_pin_fn(void *opaque, const char *token_label, const char *token_serial, int context_specific, char *pin, size_t pin_size, size_t *pin_len);
 extern "Python" tsvc_status _tsvc_py_tsa_serial_fn(void *opaque, uint8_t out[20], size_t *len);
 extern "Python" tsvc_status _tsvc_py_tsa_clock_fn(void *opaque, int64_t *secs, uint32_t *nanos);
+extern "Python" tsvc_status _tsvc_py_pkcs11_pin_fn(void *opaque, const char *token_label, const char *token_serial, int context_specific, char *pin, size_t pin_size, size_t *pin_len);
 """

@@ -10,7 +10,7 @@ import os
 import threading
 from typing import IO, Any, Callable, Iterable, Optional, Sequence, Union
 
-from ._enums import (CheckResult, CertStatus, CrlReason, Eku, GeneralNameType, HashAlg, Indication,
+from ._enums import (AtsVersion, LtProfile, CheckResult, CertStatus, CrlReason, Eku, GeneralNameType, HashAlg, Indication,
                      KeyFormat, KeyStorage, KeyType, Limit, PkiStatus, Profile, RevocationFetch,
                      RevocationMode, RevocationSource, SigScheme, SignCerts, SignerId, Status,
                      Subindication, VerifyProfile, AlgpolPreset, AlgpolKey, PeerKind, HsmCertification,
@@ -30,7 +30,10 @@ __all__ = [
     "validate", "Signer", "sign", "seal", "verify", "Verifier", "hash_data", "random_bytes",
     "Crl", "OcspResponse", "TimeStampRequest", "TimeStampToken", "TimeStampResponse",
     "TimeStampAuthority", "Pkcs11Module", "CertificateBuilder", "version", "status_str",
-    "corporate_number_valid", "check_org_identifier",
+    "corporate_number_valid", "check_org_identifier", "CrlBuilder", "LongTermReport",
+    "add_signature_timestamp", "timestamp_signature", "verify_signature_timestamps",
+    "extend_lt", "archive_timestamp", "add_archive_timestamp", "verify_long_term",
+    "signature_timestamp_request", "archive_timestamp_request",
 ]
 
 
@@ -149,29 +152,91 @@ def status_str(code: int) -> str:
 # handles
 # --------------------------------------------------------------------------
 
-def _destructor(free: Any, keep: list) -> Callable[[Any], None]:
-    """A destructor that keeps ``keep`` (the context, borrowed objects,
-    callback handles) alive until the C object itself is released, whatever
-    order the garbage collector finds things in."""
-    def destroy(p: Any) -> None:
-        free(p)
-        keep.clear()
-    return destroy
+# Lifetimes. The garbage collector may release objects of a reference cycle
+# in any order, so the order C needs (a context after everything made with
+# it, a key after the signer that borrows it, callback handles as long as
+# the C object that calls them) is kept here, by address, outside any
+# object the collector could clear: a C object that others still depend on
+# is released only when the last of them has been.
+_reg_lock = threading.RLock()
+_dependents: dict[int, int] = {}                   # address -> live objects that keep it
+_deferred: dict[int, list] = {}                    # address -> [(free, raw)] waiting for them
+_kept_by: dict[tuple[int, int], list] = {}         # (free id, address) -> stack of kept addresses
+_callbacks: dict[int, list] = {}                   # address -> callback handles it may call
+
+
+def _addr(p: Any) -> int:
+    return int(ffi.cast("uintptr_t", p))
+
+
+def _register(free: Any, raw: Any, kept: Iterable[Any]) -> None:
+    ks = [_addr(k) for k in kept]
+    with _reg_lock:
+        for k in ks:
+            _dependents[k] = _dependents.get(k, 0) + 1
+        _kept_by.setdefault((id(free), _addr(raw)), []).append(ks)
+
+
+def _release(free: Any, raw: Any) -> None:
+    """Releases one reference, now or when nothing depends on it any more."""
+    with _reg_lock:
+        a = _addr(raw)
+        if _dependents.get(a, 0) > 0:
+            _deferred.setdefault(a, []).append((free, raw))
+            return
+    _really_free(free, raw)
+
+
+def _really_free(free: Any, raw: Any) -> None:
+    a = _addr(raw)
+    free(raw)
+    later: list = []
+    with _reg_lock:
+        stack = _kept_by.get((id(free), a))
+        ks = stack.pop() if stack else []
+        if not stack:
+            # the last handle of this object: its callbacks can go
+            _kept_by.pop((id(free), a), None)
+            _callbacks.pop(a, None)
+        for k in ks:
+            n = _dependents.get(k, 1) - 1
+            if n <= 0:
+                _dependents.pop(k, None)
+                later += _deferred.pop(k, [])
+            else:
+                _dependents[k] = n
+    for f, r in later:
+        _really_free(f, r)
+
+
+def _keep_callback(owner: Any, handle: Any) -> None:
+    """Keeps a cffi handle alive as long as the C object owner."""
+    with _reg_lock:
+        _callbacks.setdefault(_addr(owner), []).append(handle)
 
 
 class _Handle:
     """An owned C object released by close(), by ``with`` or by the GC."""
 
     _free: Any = None
+    _destroy: Any = None
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        free = cls.__dict__.get("_free")
+        if free is not None:
+            cls._destroy = staticmethod(lambda p, _f=free: _release(_f, p))
 
     def __init__(self, ptr: Any, ctx: Optional["Context"] = None, owner: Any = None,
                  owned: bool = True, keep: Iterable[Any] = ()) -> None:
-        self._keep: list = [ctx._p] if ctx is not None else []
-        self._keep += [k._p for k in keep if k is not None]
+        kept = [ctx._p] if ctx is not None else []
+        kept += [k._p for k in keep if k is not None]
         if owner is not None:
-            self._keep.append(owner._p)
+            kept.append(owner._p)
+        self._keep: list = kept
         if owned and self._free is not None:
-            ptr = ffi.gc(ptr, _destructor(self._free, self._keep))
+            _register(self._free, ptr, kept)
+            ptr = ffi.gc(ptr, self._destroy)
         self._ptr = ptr
         self._ctx = ctx        # the Python context (for objects made from this one)
         self._owner = owner    # keeps a parent alive for borrowed objects
@@ -219,11 +284,6 @@ class Context(_Handle):
         call(lib.tsvc_ctx_new, out, ffi.NULL)
         super().__init__(out[0])
 
-    def close(self) -> None:
-        """Drops this reference: the C context is released once every object
-        made with it has been released too."""
-        self._ptr = None
-
     def set_limit(self, limit: Limit, value: int) -> None:
         call(lib.tsvc_ctx_set_limit, self._p, int(limit), int(value))
 
@@ -255,7 +315,7 @@ class Context(_Handle):
             lib.tsvc_ctx_set_clock(self._p, ffi.NULL, ffi.NULL)
             return
         h = ffi.new_handle(clock)
-        self._keep.append(h)
+        _keep_callback(self._p, h)
         lib.tsvc_ctx_set_clock(self._p, lib._tsvc_py_clock_fn, h)
 
     def set_fetch(self, fetch: Optional[Callable[[str, str, bytes], bytes]]) -> None:
@@ -266,8 +326,8 @@ class Context(_Handle):
         if fetch is None:
             lib.tsvc_ctx_set_fetch(self._p, ffi.NULL, ffi.NULL)
             return
-        h = ffi.new_handle((self._p, fetch))
-        self._keep.append(h)
+        h = ffi.new_handle((ffi.cast("tsvc_ctx *", self._p), fetch))
+        _keep_callback(self._p, h)
         lib.tsvc_ctx_set_fetch(self._p, lib._tsvc_py_fetch_fn, h)
 
 
@@ -534,7 +594,7 @@ class Key(_Handle):
             check(lib.tsvc_key_set_activation(self._p, ffi.NULL, ffi.NULL))
             return
         h = ffi.new_handle(fn)
-        self._keep.append(h)
+        _keep_callback(self._p, h)
         check(lib.tsvc_key_set_activation(self._p, lib._tsvc_py_activation_fn, h))
 
     def check_requirements(self, *, hsm: bool = False, non_extractable: bool = False,
@@ -596,7 +656,7 @@ class Pkcs11Module(_Handle):
     def set_pin_callback(self, fn: Callable[[Optional[str], Optional[str], bool], Optional[str]]) -> None:
         """fn(token_label, token_serial, context_specific) -> PIN (str) or None."""
         h = ffi.new_handle(fn)
-        self._keep.append(h)
+        _keep_callback(self._p, h)
         check(lib.tsvc_pkcs11_module_set_pin_callback(self._p, lib._tsvc_py_pkcs11_pin_fn, h))
 
     def set_certification(self, token_uri: str, status: HsmCertification, text: str = "") -> None:
@@ -1643,11 +1703,11 @@ class TimeStampAuthority(_Handle):
             call(lib.tsvc_tsa_set_signer_hash, self._p, int(signer_hash))
         if clock is not None:
             h = ffi.new_handle(clock)
-            self._keep.append(h)
+            _keep_callback(self._p, h)
             call(lib.tsvc_tsa_set_clock, self._p, lib._tsvc_py_tsa_clock_fn, h)
         if serial is not None:
             h = ffi.new_handle(serial)
-            self._keep.append(h)
+            _keep_callback(self._p, h)
             call(lib.tsvc_tsa_set_serial_fn, self._p, lib._tsvc_py_tsa_serial_fn, h)
 
     def add_policy(self, policy: str) -> None:
@@ -1717,8 +1777,10 @@ class CertificateBuilder(_Handle):
         call(lib.tsvc_cert_builder_set_key_usage, self._p, bits, int(critical))
         return self
 
-    def eku(self, oid: str) -> "CertificateBuilder":
+    def eku(self, oid: str, critical: bool = False) -> "CertificateBuilder":
         call(lib.tsvc_cert_builder_add_eku, self._p, oid.encode())
+        if critical:
+            lib.tsvc_cert_builder_set_eku_critical(self._p, 1)
         return self
 
     def sign(self, issuer_key: Key, scheme: SigScheme = SigScheme.NONE,
@@ -1726,3 +1788,256 @@ class CertificateBuilder(_Handle):
         der = _buf_call(lib.tsvc_cert_builder_sign, self._p, issuer_key._p, int(scheme), int(hash),
                         int(KeyFormat.DER), at=5)
         return Certificate.load(der, self._ctx)
+
+
+def _serial_bytes(serial: int) -> bytes:
+    return serial.to_bytes(max(1, (serial.bit_length() + 8) // 8), "big")
+
+
+class CrlBuilder(_Handle):
+    """Issues a CRL (the issuing side: a CA, or test data)."""
+
+    _free = lib.tsvc_crl_builder_free
+
+    def __init__(self, issuer: Certificate, key: Key, ctx: Optional[Context] = None) -> None:
+        c = _ctx(ctx)
+        out = ffi.new("tsvc_crl_builder **")
+        call(lib.tsvc_crl_builder_new, c._p, out, issuer._p, key._p)
+        super().__init__(out[0], c, keep=(key,))
+
+    def times(self, this_update: Time, next_update: Time) -> "CrlBuilder":
+        call(lib.tsvc_crl_builder_set_times, self._p, _epoch(this_update), _epoch(next_update))
+        return self
+
+    def number(self, n: int) -> "CrlBuilder":
+        call(lib.tsvc_crl_builder_set_number, self._p, n)
+        return self
+
+    def revoke(self, serial: int, when: Time,
+               reason: CrlReason = CrlReason.UNSPECIFIED) -> "CrlBuilder":
+        p, n = _buf_in(_serial_bytes(serial))
+        call(lib.tsvc_crl_builder_add, self._p, p, n, _epoch(when), int(reason))
+        return self
+
+    def finish(self) -> Crl:
+        return Crl.load(_buf_call(lib.tsvc_crl_builder_finish, self._p), self._ctx)
+
+
+# --------------------------------------------------------------------------
+# CAdES B-T, B-LT, B-LTA and long-term validation
+# --------------------------------------------------------------------------
+
+def _content(content: Optional[BytesLike]) -> tuple[Any, int]:
+    return _buf_in(content) if content is not None else (ffi.NULL, 0)
+
+
+def _request_for(fn: Any, ctx: Optional[Context], *args: Any) -> TimeStampRequest:
+    c = _ctx(ctx)
+    out = ffi.new("tsvc_tsq **")
+    call(fn, c._p, out, *args)
+    return TimeStampRequest(ctx=c, _ptr=out[0])
+
+
+def signature_timestamp_request(cms: BytesLike, signer_index: int = 0,
+                                hash: HashAlg = HashAlg.SHA256,
+                                ctx: Optional[Context] = None) -> TimeStampRequest:
+    """A request whose imprint is the hash of a SignerInfo's signature value (for B-T)."""
+    p, n = _buf_in(cms)
+    return _request_for(lib.tsvc_tsq_new_for_signature, ctx, p, n, signer_index, int(hash))
+
+
+def add_signature_timestamp(cms: BytesLike, response: Union[BytesLike, TimeStampResponse, None] = None,
+                            request: Optional[TimeStampRequest] = None, signer_index: int = 0,
+                            tsa: Optional["TimeStampAuthority"] = None,
+                            ctx: Optional[Context] = None) -> bytes:
+    """Makes a B-B signature B-T with a time-stamp response over its signature value.
+
+    Give the response bytes (and the request, for the nonce), or an in-process
+    ``tsa`` to ask directly.
+    """
+    c = _ctx(ctx)
+    if tsa is not None:
+        request = signature_timestamp_request(cms, signer_index, ctx=c)
+        response = tsa.respond(request)
+    if response is None:
+        raise TypeError("give response= or tsa=")
+    if isinstance(response, TimeStampResponse):
+        raise TypeError("give the response bytes")
+    p, n = _buf_in(cms)
+    rp, rn = _buf_in(response)
+    return _buf_call(lib.tsvc_tst_add_to_signature, c._p, p, n, signer_index, rp, rn,
+                     request._p if request is not None else ffi.NULL, at=1)
+
+
+def timestamp_signature(cms: BytesLike, url: str, signer_index: int = 0,
+                        hash: HashAlg = HashAlg.SHA256, ctx: Optional[Context] = None) -> bytes:
+    """B-B to B-T through the context's fetch callback and the TSA at url."""
+    c = _ctx(ctx)
+    p, n = _buf_in(cms)
+    return _buf_call(lib.tsvc_tst_timestamp_signature, c._p, p, n, signer_index, url.encode(),
+                     int(hash), at=1)
+
+
+def verify_signature_timestamps(cms: BytesLike, store: Store, signer_index: int = 0, *,
+                                policies: Sequence[str] = (), certs: Sequence[Certificate] = (),
+                                now: Time | None = None, ctx: Optional[Context] = None) -> Report:
+    """Verifies the signature time-stamps of a SignerInfo; the report's time is
+    the earliest genTime (PASSED), or INDETERMINATE / NO_POE without any."""
+    c = _ctx(ctx)
+    keep: list = []
+    cl = _CertList(c, certs) if certs else None
+    opts = _tsp_opts(policies, cl, None, now, keep)
+    p, n = _buf_in(cms)
+    out = ffi.new("tsvc_report **")
+    call(lib.tsvc_tst_verify_signature, c._p, out, p, n, signer_index, store._p, opts)
+    return Report(out[0], c)
+
+
+def extend_lt(cms: BytesLike, store: Store, signer_index: int = 0, *,
+              profile: LtProfile = LtProfile.EN, fetch: RevocationFetch = RevocationFetch.NEVER,
+              ref_hash: HashAlg = HashAlg.NONE, when: Time | None = None,
+              ctx: Optional[Context] = None) -> bytes:
+    """B-T to B-LT (or ES-XL with profile=LtProfile.JIS): embeds the paths and
+    revocation data of the signer and of every TSA, from the store (and the
+    fetch callback when allowed)."""
+    c = _ctx(ctx)
+    opts = ffi.new("tsvc_lt_options *")
+    lib.tsvc_lt_options_init(opts)
+    opts.profile, opts.fetch, opts.ref_hash, opts.when = int(profile), int(fetch), int(ref_hash), _epoch(when)
+    p, n = _buf_in(cms)
+    return _buf_call(lib.tsvc_ades_extend_lt, c._p, p, n, signer_index, store._p, opts, at=1)
+
+
+def archive_timestamp_request(cms: BytesLike, content: Optional[BytesLike] = None,
+                              version: AtsVersion = AtsVersion.V3, signer_index: int = 0,
+                              hash: HashAlg = HashAlg.SHA256,
+                              ctx: Optional[Context] = None) -> TimeStampRequest:
+    """The request for an archive time-stamp (B-LTA v3, or ES-A v2)."""
+    p, n = _buf_in(cms)
+    cp, cn = _content(content)
+    return _request_for(lib.tsvc_tsq_new_for_archive, ctx, p, n, signer_index, cp, cn,
+                        int(version), int(hash))
+
+
+def add_archive_timestamp(cms: BytesLike, response: BytesLike, request: Optional[TimeStampRequest],
+                          content: Optional[BytesLike] = None, version: AtsVersion = AtsVersion.V3,
+                          signer_index: int = 0, ctx: Optional[Context] = None) -> bytes:
+    """Adds an archive time-stamp from a response to archive_timestamp_request()."""
+    c = _ctx(ctx)
+    p, n = _buf_in(cms)
+    cp, cn = _content(content)
+    rp, rn = _buf_in(response)
+    return _buf_call(lib.tsvc_ats_add_to_signature, c._p, p, n, signer_index, cp, cn, int(version),
+                     rp, rn, request._p if request is not None else ffi.NULL, at=1)
+
+
+def archive_timestamp(cms: BytesLike, url: Optional[str] = None, *,
+                      tsa: Optional["TimeStampAuthority"] = None, content: Optional[BytesLike] = None,
+                      version: AtsVersion = AtsVersion.V3, signer_index: int = 0,
+                      hash: HashAlg = HashAlg.SHA256, ctx: Optional[Context] = None) -> bytes:
+    """B-LT to B-LTA (archive time-stamp v3; v2 for ES-A) from the TSA at url
+    (through the fetch callback) or an in-process tsa."""
+    c = _ctx(ctx)
+    if tsa is not None:
+        q = archive_timestamp_request(cms, content, version, signer_index, hash, c)
+        return add_archive_timestamp(cms, tsa.respond(q), q, content, version, signer_index, c)
+    if url is None:
+        raise TypeError("give url= or tsa=")
+    p, n = _buf_in(cms)
+    cp, cn = _content(content)
+    return _buf_call(lib.tsvc_ats_timestamp_signature, c._p, p, n, signer_index, cp, cn,
+                     int(version), url.encode(), int(hash), at=1)
+
+
+class LongTermReport(_Handle):
+    """The report of a long-term validation (validation in the past)."""
+
+    _free = lib.tsvc_ltv_report_free
+
+    @property
+    def indication(self) -> Indication:
+        return Indication(lib.tsvc_ltv_report_indication(self._p))
+
+    @property
+    def subindication(self) -> Subindication:
+        return Subindication(lib.tsvc_ltv_report_subindication(self._p))
+
+    @property
+    def passed(self) -> bool:
+        return self.indication == Indication.PASSED
+
+    @property
+    def reason(self) -> str | None:
+        return _str(lib.tsvc_ltv_report_reason(self._p))
+
+    @property
+    def time(self) -> _dt.datetime:
+        return _dt_of(lib.tsvc_ltv_report_time(self._p))
+
+    @property
+    def best_signature_time(self) -> _dt.datetime | None:
+        t = ffi.new("int64_t *")
+        return _dt_of(t[0]) if lib.tsvc_ltv_report_best_signature_time(self._p, t) else None
+
+    @property
+    def level(self) -> str | None:
+        """"B-B", "B-T", "B-LT", "B-LTA", "ES-XL", "ES-A", ..."""
+        return _str(lib.tsvc_ltv_report_level(self._p))
+
+    @property
+    def archive_timestamps(self) -> list[dict[str, Any]]:
+        return [{"version": AtsVersion(lib.tsvc_ltv_report_archive_timestamp_version(self._p, i)),
+                 "time": _dt_of(lib.tsvc_ltv_report_archive_timestamp_time(self._p, i)),
+                 "indication": Indication(lib.tsvc_ltv_report_archive_timestamp_indication(self._p, i))}
+                for i in range(lib.tsvc_ltv_report_num_archive_timestamps(self._p))]
+
+    @property
+    def renewal_date(self) -> _dt.datetime | None:
+        """When a further archive time-stamp should be added."""
+        t = ffi.new("int64_t *")
+        return _dt_of(t[0]) if lib.tsvc_ltv_report_renewal_date(self._p, t) else None
+
+    @property
+    def checks(self) -> Report | None:
+        p = lib.tsvc_ltv_report_checks(self._p)
+        if p == ffi.NULL:
+            return None
+        return Report(ffi.cast("tsvc_report *", p), self._ctx, owner=self, owned=False)
+
+    def to_json(self) -> str:
+        return _buf_call(lib.tsvc_ltv_report_to_json, self._p).decode()
+
+    def to_dict(self) -> dict[str, Any]:
+        return json.loads(self.to_json())
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return f"<LongTermReport {self.level} {self.indication.name} {self.subindication.name}>"
+
+
+def verify_long_term(cms: BytesLike, store: Store, *, content: Optional[BytesLike] = None,
+                     when: Time | None = None, signer_index: int = 0,
+                     profile: VerifyProfile = VerifyProfile.SIGNATURE,
+                     algorithm_policy: Optional[AlgorithmPolicy] = None,
+                     fetch: RevocationFetch = RevocationFetch.NEVER,
+                     tsa_policies: Sequence[str] = (), ctx: Optional[Context] = None) -> LongTermReport:
+    """Validates a B-T/B-LT/B-LTA (ES-T/ES-XL/ES-A) signature at when (default:
+    now), using the time-stamps as proofs of existence."""
+    c = _ctx(ctx)
+    keep: list = []
+    opts = ffi.new("tsvc_ltv_options *")
+    lib.tsvc_ltv_options_init(opts)
+    opts.signer_index, opts.when, opts.profile, opts.fetch = signer_index, _epoch(when), int(profile), int(fetch)
+    if algorithm_policy is not None:
+        opts.algorithm_policy = algorithm_policy._p
+    if tsa_policies:
+        arr = ffi.new("char *[]", [_cstr(x, keep) for x in tsa_policies])
+        keep.append(arr)
+        opts.tsa_policies, opts.num_tsa_policies = arr, len(tsa_policies)
+    p, n = _buf_in(cms)
+    cp, cn = _content(content)
+    out = ffi.new("tsvc_ltv_report **")
+    call(lib.tsvc_ltv_verify, c._p, out, p, n, cp, cn, store._p, opts)
+    return LongTermReport(out[0], c)

@@ -502,47 +502,6 @@ class OcspResponseStatus(enum.IntEnum):
     """unauthorized."""
 
 
-class SignerId(enum.IntEnum):
-    """How the SignerInfo names the signer's certificate. (C: ``tsvc_signer_id``)."""
-
-    ISSUER_SERIAL = 0
-    """issuerAndSerialNumber (SignerInfo version 1)."""
-    SKI = 1
-    """subjectKeyIdentifier (SignerInfo version 3)."""
-
-
-class SignCerts(enum.IntEnum):
-    """Which certificates go into the SignedData. (C: ``tsvc_sign_certs``)."""
-
-    CHAIN = 0
-    """The signer's certificate and the chain given (default)."""
-    SIGNER = 1
-    """The signer's certificate only."""
-    NONE = 2
-    """No certificates."""
-
-
-class QcFlag(enum.IntFlag):
-    """QC statement facts of a certificate (bit mask). (C: ``tsvc_qc_flag``)."""
-
-    PRESENT = 1
-    """A qcStatements extension is present."""
-    COMPLIANCE = 2
-    """QcCompliance (0.4.0.1862.1.1)."""
-    SSCD = 4
-    """QcSSCD (0.4.0.1862.1.4)."""
-    TYPE_ESIGN = 8
-    """QcType esign (0.4.0.1862.1.6.1)."""
-    TYPE_ESEAL = 16
-    """QcType eseal (0.4.0.1862.1.6.2)."""
-    TYPE_WEB = 32
-    """QcType web (0.4.0.1862.1.6.3)."""
-    NATURAL_PERSON = 64
-    """Semantics id-etsi-qcs-semanticsId-Natural (0.4.0.194121.1.1)."""
-    LEGAL_PERSON = 128
-    """Semantics id-etsi-qcs-semanticsId-Legal (0.4.0.194121.1.2)."""
-
-
 class Indication(enum.IntEnum):
     """Main outcome of a validation (ETSI EN 319 102-1 section 5.1.3). (C: ``tsvc_indication``)."""
 
@@ -754,6 +713,67 @@ class VerifyProfile(enum.IntEnum):
     """E-seal: also the seal-certificate profile (see seal.h)."""
 
 
+class LtProfile(enum.IntEnum):
+    """Where B-LT validation data is written. (C: ``tsvc_lt_profile``)."""
+
+    EN = 0
+    """ETSI EN 319 122-1 B-LT: SignedData.certificates and crls."""
+    JIS = 1
+    """JIS X 5092 ES-XL: ES-C references and value attributes."""
+
+
+class AtsVersion(enum.IntEnum):
+    """Archive time-stamp versions. (C: ``tsvc_ats_version``)."""
+
+    NONE = 0
+    """None / unknown."""
+    V2 = 2
+    """archive-time-stamp v2 (ETSI TS 101 733, JIS X 5092 ES-A)."""
+    V3 = 3
+    """archive-time-stamp-v3 with ats-hash-index-v3 (EN 319 122-1 B-LTA)."""
+
+
+class SignerId(enum.IntEnum):
+    """How the SignerInfo names the signer's certificate. (C: ``tsvc_signer_id``)."""
+
+    ISSUER_SERIAL = 0
+    """issuerAndSerialNumber (SignerInfo version 1)."""
+    SKI = 1
+    """subjectKeyIdentifier (SignerInfo version 3)."""
+
+
+class SignCerts(enum.IntEnum):
+    """Which certificates go into the SignedData. (C: ``tsvc_sign_certs``)."""
+
+    CHAIN = 0
+    """The signer's certificate and the chain given (default)."""
+    SIGNER = 1
+    """The signer's certificate only."""
+    NONE = 2
+    """No certificates."""
+
+
+class QcFlag(enum.IntFlag):
+    """QC statement facts of a certificate (bit mask). (C: ``tsvc_qc_flag``)."""
+
+    PRESENT = 1
+    """A qcStatements extension is present."""
+    COMPLIANCE = 2
+    """QcCompliance (0.4.0.1862.1.1)."""
+    SSCD = 4
+    """QcSSCD (0.4.0.1862.1.4)."""
+    TYPE_ESIGN = 8
+    """QcType esign (0.4.0.1862.1.6.1)."""
+    TYPE_ESEAL = 16
+    """QcType eseal (0.4.0.1862.1.6.2)."""
+    TYPE_WEB = 32
+    """QcType web (0.4.0.1862.1.6.3)."""
+    NATURAL_PERSON = 64
+    """Semantics id-etsi-qcs-semanticsId-Natural (0.4.0.194121.1.1)."""
+    LEGAL_PERSON = 128
+    """Semantics id-etsi-qcs-semanticsId-Legal (0.4.0.194121.1.2)."""
+
+
 VERSION_MAJOR = 0
 """Major version of the headers."""
 VERSION_MINOR = 1
@@ -772,6 +792,14 @@ SIGN_OPTIONS_VERSION = 1
 """Current version of tsvc_sign_options."""
 KEY_REQUIREMENTS_VERSION = 1
 """Current version of tsvc_key_requirements."""
+LTV_MAX_ARCHIVE_TIMESTAMPS = 32
+"""Most archive time-stamps one signature may carry."""
+LTV_MAX_REVOCATION_VALUES = 128
+"""Most CRLs plus OCSP responses gathered for one signature."""
+LT_OPTIONS_VERSION = 1
+"""Current version of tsvc_lt_options."""
+LTV_OPTIONS_VERSION = 1
+"""Current version of tsvc_ltv_options."""
 CRL_MAX_ENTRIES = 16777216
 """Most entries one CRL may hold (TSVC_ERR_LIMIT_COUNT beyond)."""
 OCSP_MAX_NONCE = 32
@@ -815,9 +843,6 @@ __all__ = [
     "CrlReason",
     "CertStatus",
     "OcspResponseStatus",
-    "SignerId",
-    "SignCerts",
-    "QcFlag",
     "Indication",
     "Subindication",
     "Profile",
@@ -832,6 +857,11 @@ __all__ = [
     "PkiStatus",
     "TspFailInfo",
     "VerifyProfile",
+    "LtProfile",
+    "AtsVersion",
+    "SignerId",
+    "SignCerts",
+    "QcFlag",
     "VERSION_MAJOR",
     "VERSION_MINOR",
     "VERSION_PATCH",
@@ -841,6 +871,10 @@ __all__ = [
     "KEY_INFO_VERSION",
     "SIGN_OPTIONS_VERSION",
     "KEY_REQUIREMENTS_VERSION",
+    "LTV_MAX_ARCHIVE_TIMESTAMPS",
+    "LTV_MAX_REVOCATION_VALUES",
+    "LT_OPTIONS_VERSION",
+    "LTV_OPTIONS_VERSION",
     "CRL_MAX_ENTRIES",
     "OCSP_MAX_NONCE",
     "OCSP_MAX_SINGLE",
