@@ -97,6 +97,14 @@ static bool pem_decode(const uint8_t *data, size_t len, const char *label, tsvc_
 
 /* ---- certificates ---- */
 
+/* Type and size of a public key; releases it. */
+static void describe_key(tsvc_pubkey *pub, const char **type, unsigned *bits)
+{
+    *type = key_type_name(tsvc_pubkey_type(pub));
+    *bits = tsvc_pubkey_bits(pub);
+    tsvc_pubkey_free(pub);
+}
+
 static const char *gn_type(tsvc_general_name_type t)
 {
     switch (t) {
@@ -168,11 +176,8 @@ static void show_cert(const tsvc_cert *c, jw *w, size_t index, size_t count)
     tsvc_pubkey *pub = NULL;
     const char *ktype = "unknown";
     unsigned kbits = 0;
-    if (tsvc_cert_pubkey(c, &pub, NULL) == TSVC_OK) {
-        ktype = key_type_name(tsvc_pubkey_type(pub));
-        kbits = tsvc_pubkey_bits(pub);
-    }
-    tsvc_pubkey_free(pub);
+    if (tsvc_cert_pubkey(c, &pub, NULL) == TSVC_OK)
+        describe_key(pub, &ktype, &kbits);
     int ca = 0;
     int64_t pl = -1;
     bool has_bc = tsvc_cert_basic_constraints(c, &ca, &pl) != 0;
@@ -576,11 +581,8 @@ int cmd_inspect(int argc, char **argv)
         tsvc_pubkey *pub = NULL;
         const char *kt = "unknown";
         unsigned kb = 0;
-        if (tsvc_csr_pubkey(csr, &pub, NULL) == TSVC_OK) {
-            kt = key_type_name(tsvc_pubkey_type(pub));
-            kb = tsvc_pubkey_bits(pub);
-        }
-        tsvc_pubkey_free(pub);
+        if (tsvc_csr_pubkey(csr, &pub, NULL) == TSVC_OK)
+            describe_key(pub, &kt, &kb);
         if (wp != NULL) {
             jw_obj(wp, NULL);
             jw_str(wp, "type", "certificate-request");

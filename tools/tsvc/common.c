@@ -542,6 +542,30 @@ int load_certs(const char *path, tsvc_cert_list **out)
     return 0;
 }
 
+/* Adds a CRL (or, with @p ocsp, an OCSP response) read from @p path. */
+static int add_revocation_file(tsvc_store *store, const char *path, bool ocsp)
+{
+    tsvc_buf data = TSVC_BUF_INIT;
+    int rc = read_file(path, &data);
+    if (rc != 0)
+        return rc;
+    tsvc_error *err = NULL;
+    tsvc_crl *crl = NULL;
+    tsvc_ocsp_response *resp = NULL;
+    tsvc_status st = ocsp ? tsvc_ocsp_response_parse(cli_ctx(), &resp, data.data, data.len, &err)
+                          : tsvc_crl_parse(cli_ctx(), &crl, data.data, data.len, &err);
+    dispose_file(&data);
+    if (st != TSVC_OK)
+        return fail_lib(st, err, "%s is not %s", path, ocsp ? "an OCSP response" : "a CRL");
+    st = ocsp ? tsvc_store_add_ocsp_response(store, resp, &err)
+              : tsvc_store_add_crl(store, crl, &err);
+    tsvc_crl_free(crl);
+    tsvc_ocsp_response_free(resp);
+    if (st != TSVC_OK)
+        return fail_lib(st, err, "cannot use %s", path);
+    return 0;
+}
+
 int build_store(const command *cmd, const opt_result *res, tsvc_store **out)
 {
     tsvc_error *err = NULL;
@@ -575,44 +599,12 @@ int build_store(const command *cmd, const opt_result *res, tsvc_store **out)
         if (rc != 0)
             goto bad;
     }
-    for (int k = 0; k < opt_count(cmd, res, "crl"); k++) {
-        const char *f = opt_at(cmd, res, "crl", k);
-        tsvc_buf data = TSVC_BUF_INIT;
-        if ((rc = read_file(f, &data)) != 0)
+    for (int k = 0; k < opt_count(cmd, res, "crl"); k++)
+        if ((rc = add_revocation_file(*out, opt_at(cmd, res, "crl", k), false)) != 0)
             goto bad;
-        tsvc_crl *crl = NULL;
-        st = tsvc_crl_parse(cli_ctx(), &crl, data.data, data.len, &err);
-        dispose_file(&data);
-        if (st != TSVC_OK) {
-            rc = fail_lib(st, err, "%s is not a CRL", f);
+    for (int k = 0; k < opt_count(cmd, res, "ocsp"); k++)
+        if ((rc = add_revocation_file(*out, opt_at(cmd, res, "ocsp", k), true)) != 0)
             goto bad;
-        }
-        st = tsvc_store_add_crl(*out, crl, &err);
-        tsvc_crl_free(crl);
-        if (st != TSVC_OK) {
-            rc = fail_lib(st, err, "cannot add the CRL %s", f);
-            goto bad;
-        }
-    }
-    for (int k = 0; k < opt_count(cmd, res, "ocsp"); k++) {
-        const char *f = opt_at(cmd, res, "ocsp", k);
-        tsvc_buf data = TSVC_BUF_INIT;
-        if ((rc = read_file(f, &data)) != 0)
-            goto bad;
-        tsvc_ocsp_response *r = NULL;
-        st = tsvc_ocsp_response_parse(cli_ctx(), &r, data.data, data.len, &err);
-        dispose_file(&data);
-        if (st != TSVC_OK) {
-            rc = fail_lib(st, err, "%s is not an OCSP response", f);
-            goto bad;
-        }
-        st = tsvc_store_add_ocsp_response(*out, r, &err);
-        tsvc_ocsp_response_free(r);
-        if (st != TSVC_OK) {
-            rc = fail_lib(st, err, "cannot add the OCSP response %s", f);
-            goto bad;
-        }
-    }
     return 0;
 bad:
     tsvc_store_free(*out);
