@@ -52,6 +52,7 @@ import (
 	"math/big"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -447,11 +448,11 @@ type Key struct {
 	ctx   *Context
 	owner interface{}
 	actH  unsafe.Pointer
-	kt    KeyType
+	kt    int32 // cached KeyType + 1 (0: not known yet); read atomically
 }
 
 func newKey(p *C.tsvc_key, ctx *Context, owner interface{}) *Key {
-	k := &Key{p: p, ctx: ctx, owner: owner, kt: -1}
+	k := &Key{p: p, ctx: ctx, owner: owner}
 	runtime.SetFinalizer(k, (*Key).Close)
 	return k
 }
@@ -553,14 +554,15 @@ func (k *Key) Info() (KeyInfo, error) {
 
 // Type is the key type.
 func (k *Key) Type() KeyType {
-	if k.kt < 0 {
-		in, err := k.Info()
-		if err != nil {
-			return KeyNone
-		}
-		k.kt = in.Type
+	if v := atomic.LoadInt32(&k.kt); v != 0 {
+		return KeyType(v - 1)
 	}
-	return k.kt
+	in, err := k.Info()
+	if err != nil {
+		return KeyNone
+	}
+	atomic.StoreInt32(&k.kt, int32(in.Type)+1)
+	return in.Type
 }
 
 // PublicKey returns the public half.
