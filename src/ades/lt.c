@@ -610,8 +610,7 @@ static const tsvc__cms_signer *find_signer(const tsvc__cms *cms, size_t i)
     return i < cms->num_signers ? &cms->signers[i] : NULL;
 }
 
-/* The signing certificate: SignerIdentifier among the material's certificates. */
-static const tsvc_cert *signing_cert(const tsvc__lt_material *m, const tsvc__cms_signer *si)
+const tsvc_cert *tsvc__lt_signer_cert(const tsvc__lt_material *m, const tsvc__cms_signer *si)
 {
     for (size_t i = 0; i < m->num_certs; i++) {
         const tsvc_cert *c = m->certs[i];
@@ -1041,7 +1040,7 @@ tsvc_status tsvc_ades_extend_lt(tsvc_ctx *ctx, tsvc_buf *out, const uint8_t *cms
 
     /* The signer (not on renewal: its data is already protected). */
     if (!renewal) {
-        const tsvc_cert *sc = signing_cert(m, si);
+        const tsvc_cert *sc = tsvc__lt_signer_cert(m, si);
         if (sc == NULL) {
             st = tsvc__err(err, TSVC_ERR_ADES_VALIDATION_DATA, "ades.lt.signer-cert", -1,
                            "the signing certificate is neither in the signature nor in the "
@@ -1079,7 +1078,7 @@ tsvc_status tsvc_ades_extend_lt(tsvc_ctx *ctx, tsvc_buf *out, const uint8_t *cms
             }
             const tsvc_cert *tsa = tst->signer;
             if (tsa == NULL && tst->cms->num_signers > 0)
-                tsa = signing_cert(m, &tst->cms->signers[0]); /* e.g. certReq was false */
+                tsa = tsvc__lt_signer_cert(m, &tst->cms->signers[0]); /* e.g. certReq was false */
             if (tsa != NULL) {
                 tsvc_cert *mine = NULL;
                 st = tsvc__lt_add_cert_der(m, tsa->der, tsa->der_len, &mine);

@@ -107,6 +107,9 @@ tsvc_status tsvc__lt_path(tsvc_ctx *ctx, const tsvc__lt_material *m, const tsvc_
 tsvc_status tsvc__lt_store(tsvc_ctx *ctx, const tsvc__lt_material *m, const tsvc_store *store,
                            tsvc_store **out);
 
+/** The certificate a SignerInfo names (SignerIdentifier) among the material's, or NULL. */
+const tsvc_cert *tsvc__lt_signer_cert(const tsvc__lt_material *m, const tsvc__cms_signer *si);
+
 /** Revocation status of one certificate at a time, from the material. */
 typedef enum tsvc__lt_rev_state {
     TSVC__LT_REV_NONE = 0, /* no usable evidence */

@@ -497,6 +497,17 @@ static bool covers(const vctx *v, const ts_info *j, const ts_info *k)
            tsvc__lta_index_lists_value(v->ctx, j->index, j->index_len, &k->type_el, &k->value);
 }
 
+/* The TSA certificate of a token: the one it carries, or the one its
+ * SignerIdentifier names among the material (certReq false). */
+static const tsvc_cert *tsa_cert(const vctx *v, const ts_info *t)
+{
+    if (t->tst->signer != NULL)
+        return t->tst->signer;
+    if (t->tst->cms->num_signers == 0)
+        return NULL;
+    return tsvc__lt_signer_cert(v->m, &t->tst->cms->signers[0]);
+}
+
 /* Is a verified token usable at its proof of existence t->poe: its TSA's
  * path not expired, not revoked then, its algorithms accepted then. */
 static tsvc_status judge(vctx *v, ts_info *t, tsvc_error **err)
@@ -504,7 +515,16 @@ static tsvc_status judge(vctx *v, ts_info *t, tsvc_error **err)
     tsvc_report *pr = NULL;
     char pt[32], why[300];
     tsvc__lt_fmt_time(t->poe, pt);
-    const tsvc_cert *tsa = t->tst->signer;
+    const tsvc_cert *tsa = tsa_cert(v, t);
+    if (tsa == NULL) {
+        t->usable = false;
+        t->ind = TSVC_INDICATION_INDETERMINATE;
+        t->sub = TSVC_SUB_NO_SIGNING_CERTIFICATE_FOUND;
+        snprintf(t->reason, sizeof(t->reason), "the TSA certificate was not found");
+        tsvc__report_add(v->r->checks, t->entry, "proof-of-existence", TSVC_CHECK_FAILED, -1,
+                         "%s", t->reason);
+        return TSVC_OK;
+    }
     tsvc_status st = tsvc__lt_path(v->ctx, v->m, v->store, tsa, t->gen_time, &pr, err);
     if (st != TSVC_OK)
         return st;
@@ -1034,8 +1054,9 @@ static tsvc_status run(vctx *v, tsvc_error **err)
                 newest = &v->ts[order[q]];
         if (newest != NULL) {
             tsvc_report *pr = NULL;
-            if ((st = tsvc__lt_path(v->ctx, v->m, v->store, newest->tst->signer,
-                                    newest->gen_time, &pr, err)) != TSVC_OK)
+            const tsvc_cert *ntsa = tsa_cert(v, newest); /* not NULL: it was usable */
+            if ((st = tsvc__lt_path(v->ctx, v->m, v->store, ntsa, newest->gen_time, &pr,
+                                    err)) != TSVC_OK)
                 goto out;
             int64_t until = INT64_MAX;
             for (size_t k = 0; k < tsvc_report_chain_count(pr); k++) {
@@ -1045,8 +1066,8 @@ static tsvc_status run(vctx *v, tsvc_error **err)
             }
             tsvc_report_free(pr);
             if (newest->tst->cms->num_signers > 0) {
-                int64_t a = algs_expiry(v->ap, &newest->tst->cms->signers[0],
-                                        newest->tst->signer, newest->gen_time);
+                int64_t a = algs_expiry(v->ap, &newest->tst->cms->signers[0], ntsa,
+                                        newest->gen_time);
                 if (a < until)
                     until = a;
             }

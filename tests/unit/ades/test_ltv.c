@@ -750,6 +750,26 @@ static void test_bad_input(void **state)
         assert_int_not_equal(tsvc_ltv_report_indication(r), TSVC_INDICATION_PASSED);
         tsvc_ltv_report_free(r);
     }
+    /* Every 97th octet flipped in turn: the validation runs, and nothing
+     * crashes or leaks (checked under the sanitizers and valgrind). */
+    tsvc_buf m = TSVC_BUF_INIT;
+    assert_int_equal(tsvc__buf_set(g_ctx, &m, a.data, a.len), TSVC_OK);
+    for (size_t i = 0; i < m.len; i += 97) {
+        tsvc_ltv_report *mr = NULL;
+        tsvc_buf out = TSVC_BUF_INIT;
+        m.data[i] ^= 0x5a;
+        tsvc_error *err = NULL;
+        tsvc_status st = tsvc_ltv_verify(g_ctx, &mr, m.data, m.len, NULL, 0, s, NULL, &err);
+        if (st != TSVC_OK)
+            fail_msg("octet %zu: %s: %s", i, tsvc_status_str(st),
+                     err ? tsvc_error_message(err) : "");
+        assert_non_null(mr);
+        tsvc_ltv_report_free(mr);
+        (void)tsvc_ades_extend_lt(g_ctx, &out, m.data, m.len, 0, s, NULL, NULL);
+        tsvc_buf_dispose(&out);
+        m.data[i] ^= 0x5a;
+    }
+    tsvc_buf_dispose(&m);
     tsvc_ltv_options o = TSVC_LTV_OPTIONS_INIT;
     o.signer_index = 3;
     tsvc_ltv_report *r = NULL;
