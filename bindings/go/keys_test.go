@@ -183,3 +183,30 @@ func TestContext(t *testing.T) {
 		t.Fatal("hash")
 	}
 }
+
+func TestSignerEvidence(t *testing.T) {
+	key, cert := mustKey(t, "cms/signer-ec.key"), mustCert(t, "cms/signer-ec.pem")
+	when := cert.NotBefore().Add(24 * time.Hour)
+	var labels []string
+	must(t, key.SetActivation(func(r *ActivationRequest) error {
+		labels = append(labels, r.Label())
+		return r.SetEvidence("approved by the test")
+	}))
+	s, err := (*Context)(nil).NewSigner(key, cert, &SignerOptions{SigningTime: when, Label: "contract 2026-0042"})
+	must(t, err)
+	defer s.Close()
+	_, err = s.Write([]byte("x"))
+	must(t, err)
+	_, err = s.Finish()
+	must(t, err)
+	ev, err := s.Evidence()
+	must(t, err)
+	if len(labels) != 1 || labels[0] != "contract 2026-0042" || ev == nil {
+		t.Fatal(labels, ev)
+	}
+	must(t, key.SetActivation(nil))
+	if _, err := (*Context)(nil).NewSigner(key, cert, &SignerOptions{SigningTime: when,
+		KeyRequirements: &KeyRequirements{HSM: true}}); !errors.Is(err, ErrKeyAssurance) {
+		t.Fatal(err)
+	}
+}

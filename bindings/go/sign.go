@@ -36,9 +36,11 @@ type SignerOptions struct {
 	LocationLocality string
 	PolicyOID        string
 	AlgorithmPolicy  *AlgorithmPolicy
-	Chain            []*Certificate // certificates to embed besides the signer's
-	Seal             bool           // the e-seal profile (organisation certificate)
-	SealKeyUsage     KeyUsage       // seal: KU bits of which one is needed; 0: nonRepudiation
+	Chain            []*Certificate   // certificates to embed besides the signer's
+	Seal             bool             // the e-seal profile (organisation certificate)
+	SealKeyUsage     KeyUsage         // seal: KU bits of which one is needed; 0: nonRepudiation
+	Label            string           // what is signed, for the activation callback and the evidence
+	KeyRequirements  *KeyRequirements // assurance the key must have (checked now and before signing)
 }
 
 // Signer streams content into a CAdES signature. It is an io.Writer; use
@@ -109,7 +111,39 @@ func (c *Context) NewSigner(key *Key, cert *Certificate, o *SignerOptions) (*Sig
 			return nil, err
 		}
 	}
+	if o.Label != "" {
+		if err := cSignerSetLabel(s.ptr(), cs.str(o.Label)); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	if r := o.KeyRequirements; r != nil {
+		var q C.tsvc_key_requirements
+		C.tsvc_key_requirements_init(&q)
+		q.require_hsm, q.require_non_extractable = b2i(r.HSM), b2i(r.NonExtractable)
+		q.require_active_certification, q.require_activation = b2i(r.ActiveCertification), b2i(r.Activation)
+		if err := cSignerSetKeyRequirements(s.ptr(), &q); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// Evidence is, after Finish, what the key's signing involved (activation,
+// label, key assurance) as decoded JSON; nil when no key signed.
+func (s *Signer) Evidence() (map[string]interface{}, error) {
+	defer runtime.KeepAlive(s)
+	ev := C.tsvc_signer_evidence(s.ptr())
+	if ev == nil {
+		return nil, nil
+	}
+	var b C.tsvc_buf
+	if err := cSignEvidenceToJSON(ev, &b); err != nil {
+		return nil, err
+	}
+	var m map[string]interface{}
+	return m, json.Unmarshal(takeBuf(&b), &m)
 }
 
 // Close releases the signer.

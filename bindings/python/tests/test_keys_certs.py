@@ -158,3 +158,32 @@ def test_context_limits_and_clock():
         ctx.set_clock(None)
         assert ctx.now() > 1600000000
         assert {b["name"] for b in ctx.backends}
+
+
+def test_signer_label_requirements_and_evidence(data):
+    key = t.Key.load((data / "cms" / "signer-ec.key").read_bytes())
+    cert = t.Certificate.load((data / "cms" / "signer-ec.pem").read_bytes())
+    when = cert.not_before + __import__("datetime").timedelta(days=1)
+    labels = []
+
+    def approve(req):
+        labels.append(req.label)
+        return "approved by the test"
+
+    key.set_activation(approve)
+    with t.Signer(key, cert, signing_time=when, label="contract 2026-0042") as s:
+        s.update(b"x")
+        s.finish()
+        ev = s.evidence()
+    assert labels == ["contract 2026-0042"]
+    assert ev is not None and "contract 2026-0042" in json_dumps(ev)
+    assert "approved by the test" in json_dumps(ev)
+    key.set_activation(None)
+    with pytest.raises(t.KeyStoreError) as ei:
+        t.Signer(key, cert, signing_time=when, key_requirements={"hsm": True})
+    assert ei.value.status == t.Status.ERR_KEY_ASSURANCE
+
+
+def json_dumps(o) -> str:
+    import json
+    return json.dumps(o)

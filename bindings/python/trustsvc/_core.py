@@ -1187,6 +1187,7 @@ class Signer(_Handle):
                  location_locality: Optional[str] = None, policy_oid: Optional[str] = None,
                  algorithm_policy: Optional[AlgorithmPolicy] = None,
                  chain: Iterable[Certificate] = (), seal: bool = False, seal_key_usage: int = 0,
+                 label: Optional[str] = None, key_requirements: Optional[dict[str, bool]] = None,
                  ctx: Optional[Context] = None) -> None:
         c = _ctx(ctx)
         keep: list = []
@@ -1210,6 +1211,24 @@ class Signer(_Handle):
         super().__init__(out[0], c, keep=(key, algorithm_policy))  # borrowed by the C signer
         for x in chain:
             call(lib.tsvc_signer_add_cert, self._p, x._p)
+        if label is not None:
+            call(lib.tsvc_signer_set_label, self._p, label.encode())
+        if key_requirements is not None:
+            r = ffi.new("tsvc_key_requirements *")
+            lib.tsvc_key_requirements_init(r)
+            r.require_hsm = int(key_requirements.get("hsm", False))
+            r.require_non_extractable = int(key_requirements.get("non_extractable", False))
+            r.require_active_certification = int(key_requirements.get("active_certification", False))
+            r.require_activation = int(key_requirements.get("activation", False))
+            call(lib.tsvc_signer_set_key_requirements, self._p, r)
+
+    def evidence(self) -> dict[str, Any] | None:
+        """After finish(): what the key's signing involved (activation,
+        label, key assurance) as a dict, or None (no key signed)."""
+        ev = lib.tsvc_signer_evidence(self._p)
+        if ev == ffi.NULL:
+            return None
+        return json.loads(_buf_call(lib.tsvc_sign_evidence_to_json, ev).decode())
 
     def add_cert(self, cert: Certificate) -> None:
         call(lib.tsvc_signer_add_cert, self._p, cert._p)
