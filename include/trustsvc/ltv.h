@@ -111,14 +111,16 @@ TSVC_API void tsvc_lt_options_init(tsvc_lt_options *opts);
 
 /**
  * @brief Extends a B-T signature to B-LT (or ES-XL): builds the paths of
- *        the signer's certificate and of the TSA of every time-stamp
- *        (signature and archive time-stamps) to trust anchors of @p store,
- *        gathers for every certificate of those paths but the trust
- *        anchors a CRL or OCSP response (from @p store, and through the
- *        context's fetch callback when @p opts allows), and writes them as
- *        the file comment says. Certificates and revocation values already
- *        present are not written twice. Every byte the extension does not
- *        touch is kept.
+ *        the signer's certificate and of the TSA of every signature
+ *        time-stamp to trust anchors of @p store at the time given in
+ *        @p opts, gathers for every certificate of those paths but the trust
+ *        anchors a CRL or OCSP response that shows its status then (from
+ *        @p store, and through the context's fetch callback when @p opts
+ *        allows), and writes them as the file comment says. On a signature
+ *        that already has archive time-stamps (renewal) only the path and
+ *        revocation data of the newest archive time-stamp's TSA are added.
+ *        Certificates and revocation values already present are not written
+ *        twice. Every byte the extension does not touch is kept.
  * @param ctx the context.
  * @param[out] out receives the new signature; release with tsvc_buf_dispose().
  * @param cms the signature (borrowed for the call).
