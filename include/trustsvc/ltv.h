@@ -31,7 +31,8 @@
  *   (id-aa-ets-archiveTimestampV2, 1.2.840.113549.1.9.16.2.48, ETSI TS
  *   101 733 section 6.4.1).
  * - Renewal: before a further archive time-stamp is added, tsvc_ades_extend_lt()
- *   adds the validation data of the TSAs of the time-stamps already there.
+ *   adds the validation data of the newest archive time-stamp's TSA (the
+ *   older ones are protected by it).
  *   For a signature protected by archive time-stamps v3 only, it goes into
  *   SignedData.certificates / crls (the hash index keeps the earlier
  *   time-stamps verifiable); when a v2 archive time-stamp is present (its
