@@ -830,6 +830,23 @@ static void copy_basic(tsvc_report *dst, int parent, const tsvc_report *src)
     }
 }
 
+/* The level a SignerInfo has, from its structure: archive time-stamps
+ * (B-LTA), revocation values in SignedData.crls or a revocation-values
+ * attribute (B-LT), a signature time-stamp (B-T), else B-B. */
+static const char *level_of(const tsvc__cms *cms, size_t signer)
+{
+    const tsvc__cms_signer *si = &cms->signers[signer];
+    bool ats = false, values = cms->num_crls > 0, ts = false;
+    for (size_t a = 0; a < si->num_uattrs; a++) {
+        const tsvc__cbs *t = &si->uattrs[a].type;
+        ats |= tsvc__oid_equal(t, OID(TSVC__OID_AA_ATS_V2)) ||
+               tsvc__oid_equal(t, OID(TSVC__OID_AA_ATS_V3));
+        values |= tsvc__oid_equal(t, OID(TSVC__OID_AA_REVOCATION_VALUES));
+        ts |= tsvc__oid_equal(t, OID(TSVC__OID_AA_TIMESTAMP_TOKEN));
+    }
+    return ats ? "B-LTA" : values ? "B-LT" : ts ? "B-T" : "B-B";
+}
+
 static bool entry_passed(const tsvc_report *r, const char *name)
 {
     size_t n = tsvc_report_num_checks(r);
@@ -1084,13 +1101,6 @@ static tsvc_status run(vctx *v, tsvc_error **err)
         }
     }
 
-    /* Level seen. */
-    {
-        bool has_sig_ts = false, has_values = v->m->any_embedded_revocation;
-        for (size_t i = 0; i < v->num_ts; i++)
-            has_sig_ts |= v->ts[i].kind == TS_SIG;
-        r->level = r->num_ats > 0 ? "B-LTA" : has_values ? "B-LT" : has_sig_ts ? "B-T" : "B-B";
-    }
     if (!v->decided)
         decide(v, TSVC_INDICATION_PASSED, TSVC_SUB_NONE, "%s", "");
 out:
@@ -1175,7 +1185,8 @@ tsvc_status tsvc_ltv_verify(tsvc_ctx *ctx, tsvc_ltv_report **report, const uint8
     } else if (v->signer >= v->cms->num_signers) {
         decide(v, TSVC_INDICATION_FAILED, TSVC_SUB_FORMAT_FAILURE,
                "no SignerInfo %zu (the signature has %zu)", v->signer, v->cms->num_signers);
-    } else if ((v->cms->has_content ? 1 : 0) + (content != NULL ? 1 : 0) != 1) {
+    } else if ((r->level = level_of(v->cms, v->signer)) == NULL ||
+               (v->cms->has_content ? 1 : 0) + (content != NULL ? 1 : 0) != 1) {
         decide(v, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_SIGNED_DATA_NOT_FOUND,
                v->cms->has_content ? "the content is embedded and was also given"
                                    : "detached signature: the signed content was not given");

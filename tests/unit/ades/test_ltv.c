@@ -722,6 +722,7 @@ static void test_detached(void **state)
     tsvc_ltv_report_free(r);
     assert_int_equal(tsvc_ltv_verify(g_ctx, &r, a2.data, a2.len, NULL, 0, s, &o, NULL), TSVC_OK);
     expect(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_SIGNED_DATA_NOT_FOUND);
+    assert_string_equal(tsvc_ltv_report_level(r), "B-LTA"); /* seen from the structure */
     tsvc_ltv_report_free(r);
     assert_int_equal(tsvc_ltv_verify(g_ctx, &r, a2.data, a2.len, (const uint8_t *)"other", 5, s,
                                      &o, NULL),
