@@ -454,7 +454,7 @@ tsvc_status tsvc__lt_revocation(tsvc_ctx *ctx, tsvc__lt_material *m, const tsvc_
     if (st != TSVC_OK)
         return st;
     if (out->state != TSVC__LT_REV_NONE || !fetch)
-        goto done;
+        goto out;
     for (size_t u = 0; u < cert->aia.num_ocsp && u < 4; u++) {
         uint8_t nonce[16];
         tsvc_buf req = TSVC_BUF_INIT;
@@ -474,7 +474,7 @@ tsvc_status tsvc__lt_revocation(tsvc_ctx *ctx, tsvc__lt_material *m, const tsvc_
     }
     if ((st = evaluate(ctx, m, cert, &iss, when, out)) != TSVC_OK)
         return st;
-done:
+out:
     if (out->state == TSVC__LT_REV_NONE && out->text[0] == '\0') {
         char wt[32];
         tsvc__lt_fmt_time(when, wt);
