@@ -480,6 +480,17 @@ def ownership(f: dict, opaque: dict) -> dict:
             outs[p["name"]] = "borrowed pointer into the object"
         elif b in opaque and d == 1 and name.endswith("_free") and i == 0:
             outs[p["name"]] = "released"
+        elif d >= 1 and p["direction"] == "in" and p.get("doc"):
+            # Inputs: what the documentation says the callee does with them.
+            doc = p["doc"].lower()
+            if "must outlive" in doc:
+                outs[p["name"]] = "borrowed: must outlive the object made"
+            elif "a reference is taken" in doc or "reference is taken" in doc:
+                outs[p["name"]] = "a reference is taken"
+            elif "borrowed" in doc:
+                outs[p["name"]] = "borrowed for the call"
+            elif "copied" in doc:
+                outs[p["name"]] = "copied"
     if outs:
         own["params"] = outs
     return own

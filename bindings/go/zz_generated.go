@@ -3899,7 +3899,7 @@ func cLTOptionsInit(opts *C.tsvc_lt_options) {
 	C.tsvc_lt_options_init(opts)
 }
 
-// cAdESExtendLT calls tsvc_ades_extend_lt: Extends a B-T signature to B-LT (or ES-XL): builds the paths of the signer's certificate and of the TSA of every time-stamp (signature and archive time-stamps) to trust anchors of store, gathers for every certificate of those paths but the trust anchors a CRL or OCSP response (from store, and through the context's fetch callback when opts allows), and writes them as the file comment says. Certificates and revocation values already present are not written twice. Every byte the extension does not touch is kept.
+// cAdESExtendLT calls tsvc_ades_extend_lt: Extends a B-T signature to B-LT (or ES-XL): builds the paths of the signer's certificate and of the TSA of every signature time-stamp to trust anchors of store at the time given in opts, gathers for every certificate of those paths but the trust anchors a CRL or OCSP response that shows its status then (from store, and through the context's fetch callback when opts allows), and writes them as the file comment says. On a signature that already has archive time-stamps (renewal) only the path and revocation data of the newest archive time-stamp's TSA are added. Certificates and revocation values already present are not written twice. Every byte the extension does not touch is kept.
 func cAdESExtendLT(ctx *C.tsvc_ctx, out *C.tsvc_buf, cms *C.uint8_t, cms_len C.size_t, signer_index C.size_t, store *C.tsvc_store, opts *C.tsvc_lt_options) error {
 	var cerr *C.tsvc_error
 	st := C.tsvc_ades_extend_lt(ctx, out, cms, cms_len, signer_index, store, opts, &cerr)
