@@ -796,6 +796,27 @@ def enum_changes(old: dict, new: dict) -> list[str]:
     return problems
 
 
+def self_test(api: dict) -> list[str]:
+    """The stability check itself must catch a renumbered, a removed and a
+    moved enum value, and accept an added one."""
+    import copy
+    failures = []
+    e = next(x for x in api["enums"] if len(x["values"]) > 1)
+    changed = copy.deepcopy(api)
+    changed["enums"][api["enums"].index(e)]["values"][0]["value"] += 1000
+    if not enum_changes(api, changed):
+        failures.append("a renumbered value was not caught")
+    removed = copy.deepcopy(api)
+    del removed["enums"][api["enums"].index(e)]["values"][-1]
+    if not enum_changes(api, removed):
+        failures.append("a removed value was not caught")
+    added = copy.deepcopy(api)
+    added["enums"][api["enums"].index(e)]["values"].append({"name": "TSVC_GEN_SELF_TEST", "value": 12345})
+    if enum_changes(api, added):
+        failures.append("an added value was refused")
+    return failures
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true", help="fail when committed output is stale")
@@ -812,6 +833,9 @@ def main() -> int:
     changes = enum_changes(old, api)
     if a.check:
         rc = 0
+        for f in self_test(api):
+            print(f"gen.py: self-test: {f}", file=sys.stderr)
+            rc = 1
         for c in changes:
             print(f"gen.py: published enum value changed: {c}", file=sys.stderr)
             rc = 1
