@@ -789,6 +789,18 @@ static void encode_rev_refs(tsvc__cbb *cbb, const tsvc_ctx *ctx, const tsvc__lt_
     tsvc__cbb_close(cbb);
 }
 
+tsvc_status tsvc__lt_set_uattrs(const tsvc__cms *cms, size_t signer, const tsvc_buf *set,
+                                tsvc_buf *out, tsvc_error **err)
+{
+    tsvc__cms_edit edit;
+    memset(&edit, 0, sizeof(edit));
+    edit.signer = signer;
+    edit.replace_unsigned = true;
+    edit.unsigned_attrs = set->data;
+    edit.unsigned_attrs_len = set->len;
+    return tsvc__cms_rebuild(cms, &edit, out, err);
+}
+
 /* Appends one Attribute { type, SET { value } } to @p cbb. */
 static void add_attr(tsvc__cbb *cbb, const uint8_t *type, size_t type_len, const uint8_t *value,
                      size_t value_len)
@@ -895,13 +907,7 @@ static tsvc_status into_newest_ats(tsvc_ctx *ctx, const tsvc__cms *cms, size_t s
         st = tsvc__err_code(err, st);
         goto out;
     }
-    tsvc__cms_edit edit;
-    memset(&edit, 0, sizeof(edit));
-    edit.signer = 0;
-    edit.replace_unsigned = true;
-    edit.unsigned_attrs = set.data;
-    edit.unsigned_attrs_len = set.len;
-    if ((st = tsvc__cms_rebuild(tok, &edit, &newtok, err)) != TSVC_OK)
+    if ((st = tsvc__lt_set_uattrs(tok, 0, &set, &newtok, err)) != TSVC_OK)
         goto out;
     st = tsvc__lta_replace_uattr_value(cms, signer, newest, newtok.data, newtok.len, out, err);
 out:
@@ -1156,13 +1162,7 @@ tsvc_status tsvc_ades_extend_lt(tsvc_ctx *ctx, tsvc_buf *out, const uint8_t *cms
             st = tsvc__err_code(err, st);
             goto out;
         }
-        tsvc__cms_edit edit;
-        memset(&edit, 0, sizeof(edit));
-        edit.signer = signer_index;
-        edit.replace_unsigned = true;
-        edit.unsigned_attrs = set.data;
-        edit.unsigned_attrs_len = set.len;
-        st = tsvc__cms_rebuild(cms, &edit, out, err);
+        st = tsvc__lt_set_uattrs(cms, signer_index, &set, out, err);
         goto out;
     }
 

@@ -142,6 +142,13 @@ tsvc_status tsvc__lt_revocation(tsvc_ctx *ctx, tsvc__lt_material *m, const tsvc_
                                 const tsvc_cert *issuer, int64_t when, bool fetch,
                                 tsvc__lt_rev *out);
 
+/**
+ * Re-encodes @p cms with the unsigned attributes of SignerInfo @p signer
+ * replaced by @p set (a universal SET element; empty: none).
+ */
+tsvc_status tsvc__lt_set_uattrs(const tsvc__cms *cms, size_t signer, const tsvc_buf *set,
+                                tsvc_buf *out, tsvc_error **err);
+
 /** "YYYY-MM-DDTHH:MM:SSZ". */
 void tsvc__lt_fmt_time(int64_t t, char out[32]);
 

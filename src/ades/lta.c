@@ -411,13 +411,7 @@ tsvc_status tsvc__lta_replace_uattr_value(const tsvc__cms *cms, size_t signer,
     tsvc__cbb_close_set_of(&cbb);
     if ((st = tsvc__cbb_finish(&cbb, &set)) != TSVC_OK)
         return tsvc__err_code(err, st);
-    tsvc__cms_edit edit;
-    memset(&edit, 0, sizeof(edit));
-    edit.signer = signer;
-    edit.replace_unsigned = true;
-    edit.unsigned_attrs = set.data;
-    edit.unsigned_attrs_len = set.len;
-    st = tsvc__cms_rebuild(cms, &edit, out, err);
+    st = tsvc__lt_set_uattrs(cms, signer, &set, out, err);
     tsvc_buf_dispose(&set);
     return st;
 }
