@@ -6,8 +6,12 @@
  *  - tsvc__cert_parse_der() never crashes; a failure comes with error
  *    detail of the same status and leaves the output NULL;
  *  - whatever parses re-encodes byte-identically: tsvc_cert_der() equals
- *    the input, tsvc_cert_tbs() is the TBSCertificate inside it, and every
- *    field view lies within the certificate's bytes;
+ *    the input, tsvc_cert_tbs() is the TBSCertificate inside it, every
+ *    field view lies within the certificate's bytes, and a Certificate
+ *    rebuilt with the DER builder from the parsed fields alone (version,
+ *    serial, algorithm, names, validity as seconds, key, extensions as
+ *    OID / critical / value, signature) equals the input: the parser
+ *    keeps everything and accepts only the one DER encoding;
  *  - re-parsing tsvc_cert_der() gives the same fields (version, serial,
  *    names, validity, key, algorithms, signature, flags, every extension
  *    and the decoded ones: basic constraints, key usage, EKUs, SANs,
@@ -166,6 +170,79 @@ static void same_fields(const tsvc_cert *a, const tsvc_cert *b)
     fuzz_check(a->crldp.num == b->crldp.num && a->ian.num == b->ian.num);
 }
 
+/* Validity time as the builder writes it; as GeneralizedTime when @p gen. */
+static void add_time(tsvc__cbb *cbb, int64_t secs, bool gen)
+{
+    if (gen)
+        tsvc__cbb_add_generalized_time(cbb, secs, 0);
+    else
+        tsvc__cbb_add_time(cbb, secs);
+}
+
+/*
+ * Rebuilds the whole Certificate from the parsed fields. @p variant bit 0
+ * and bit 1 write notBefore / notAfter as GeneralizedTime (a certificate
+ * flagged TSVC_CERT_FLAG_GENERALIZED_TIME_BEFORE_2050 used that form for
+ * one of them or both).
+ */
+static bool rebuild(const tsvc_cert *c, unsigned variant, tsvc_buf *out)
+{
+    tsvc__cbb cbb;
+    tsvc__cbb_init(&cbb, NULL);
+    tsvc__cbb_open(&cbb, TSVC__TAG_SEQUENCE);
+    tsvc__cbb_open(&cbb, TSVC__TAG_SEQUENCE); /* TBSCertificate */
+    if (c->version != 1) {
+        tsvc__cbb_open(&cbb, TSVC__TAG_CONTEXT_C(0));
+        tsvc__cbb_add_u64(&cbb, c->version - 1u);
+        tsvc__cbb_close(&cbb);
+    }
+    tsvc__cbb_add_integer_raw(&cbb, 0, c->serial.data, c->serial.len);
+    tsvc__cbb_add_bytes(&cbb, c->sigalg.data, c->sigalg.len);
+    tsvc__cbb_add_bytes(&cbb, c->issuer.data, c->issuer.len);
+    tsvc__cbb_open(&cbb, TSVC__TAG_SEQUENCE);
+    add_time(&cbb, c->not_before, variant & 1u);
+    add_time(&cbb, c->not_after, variant & 2u);
+    tsvc__cbb_close(&cbb);
+    tsvc__cbb_add_bytes(&cbb, c->subject.data, c->subject.len);
+    tsvc__cbb_add_bytes(&cbb, c->spki.data, c->spki.len);
+    if (c->num_exts > 0) {
+        tsvc__cbb_open(&cbb, TSVC__TAG_CONTEXT_C(3));
+        tsvc__cbb_open(&cbb, TSVC__TAG_SEQUENCE);
+        for (size_t i = 0; i < c->num_exts; i++) {
+            const tsvc__x509_ext *e = &c->exts[i];
+            tsvc__cbb_open(&cbb, TSVC__TAG_SEQUENCE);
+            tsvc__cbb_add_oid(&cbb, e->oid.data, e->oid.len);
+            if (e->critical)
+                tsvc__cbb_add_bool(&cbb, true);
+            tsvc__cbb_add_octet_string(&cbb, e->value.data, e->value.len);
+            tsvc__cbb_close(&cbb);
+        }
+        tsvc__cbb_close(&cbb);
+        tsvc__cbb_close(&cbb);
+    }
+    tsvc__cbb_close(&cbb);
+    tsvc__cbb_add_bytes(&cbb, c->sigalg.data, c->sigalg.len);
+    tsvc__cbb_add_bit_string(&cbb, c->sig_value.data, c->sig_value.len, 0);
+    tsvc__cbb_close(&cbb);
+    return tsvc__cbb_finish(&cbb, out) == TSVC_OK;
+}
+
+static void rebuild_matches(const tsvc_cert *c, const uint8_t *data, size_t size)
+{
+    /* Unique identifiers keep no unused-bit count to rebuild them from. */
+    if (c->has_issuer_uid || c->has_subject_uid)
+        return;
+    const bool gen = (c->flags & TSVC_CERT_FLAG_GENERALIZED_TIME_BEFORE_2050) != 0;
+    bool match = false;
+    for (unsigned variant = 0; variant < (gen ? 4u : 1u) && !match; variant++) {
+        tsvc_buf out = TSVC_BUF_INIT;
+        if (rebuild(c, variant, &out))
+            match = out.len == size && memcmp(out.data, data, size) == 0;
+        tsvc_buf_dispose(&out);
+    }
+    fuzz_check(match);
+}
+
 /* Accessors that compute something: they must not crash. */
 static void exercise(const tsvc_cert *c)
 {
@@ -236,6 +313,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_check(same_bytes(der, der_len, data, size));
     const uint8_t *tbs = tsvc_cert_tbs(cert, &tbs_len);
     inside(cert, tbs, tbs_len);
+    rebuild_matches(cert, data, size);
 
     /* Re-parsing gives the same fields. */
     fuzz_check(tsvc__cert_parse_der(fuzz_ctx(), &again, der, der_len, NULL) == TSVC_OK);
