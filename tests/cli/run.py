@@ -354,6 +354,15 @@ def test_seal():
              "x.p7s", expect=3)
     check(not os.path.exists("x.p7s"), "an output was written despite an error")
     tsvc("seal", "--cert", "pki/seal.pem", "contract.txt", "x.p7s", expect=2)
+    # RSA keys, RSA-PSS signatures.
+    tsvc("pki", "init", "rsa", "--alg", "rsa2048")
+    r = tsvc("seal", "--pss", "--key", "rsa/seal.key", "--cert", "rsa/seal.pem", "--chain",
+             "rsa/chain.pem", "--tsa-local", "rsa", "contract.txt", "rsa.p7s")
+    contains(r, "RSA-2048 PSS")
+    contains(tsvc("verify", "--seal", "--trust", "rsa/root.pem", "rsa.p7s"), "PASSED")
+    if OPENSSL:
+        openssl("cms", "-verify", "-inform", "DER", "-in", "rsa.p7s", "-CAfile", "rsa/root.pem",
+                "-purpose", "any", "-out", os.devnull)
 
 
 @test

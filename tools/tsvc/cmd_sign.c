@@ -343,9 +343,14 @@ static int do_sign(const command *cmd, int argc, char **argv, bool seal)
         jw_end_obj(&w);
         rc = jw_print(&w);
     } else {
+        char alg[64];
+        if (info.type == TSVC_KEY_RSA)
+            snprintf(alg, sizeof(alg), "RSA-%u %s", info.bits,
+                     so.scheme == TSVC_SIG_RSA_PSS ? "PSS" : "PKCS#1 v1.5");
+        else
+            snprintf(alg, sizeof(alg), "%s", key_type_name(info.type));
         printf("%s%s%s %s -> %s (CAdES %s%s, %s, %s)\n", c_bold(), seal ? "sealed" : "signed",
-               c_off(), in, outp, level, so.detached ? ", detached" : "",
-               key_type_name(info.type), hash_name(hash));
+               c_off(), in, outp, level, so.detached ? ", detached" : "", alg, hash_name(hash));
         printf("  %s: %s\n", seal ? "seal" : "signer", subj);
         if (seal && org.data != NULL)
             printf("  organisation: %.*s (%.*s)\n", (int)org.len, (const char *)org.data,
