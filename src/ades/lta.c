@@ -167,8 +167,11 @@ tsvc_status tsvc__lta_check_index_v3(const tsvc_ctx *ctx, const tsvc__cms *cms, 
                                      bool *ok, char *why, size_t why_size)
 {
     tsvc__cbs lists[3];
-    uint8_t md[TSVC_HASH_MAX_SIZE];
-    tsvc_status st;
+    uint8_t *present[3] = {NULL, NULL, NULL}; /* the hashes of what is there, per list */
+    size_t num[3] = {0, 0, 0};
+    tsvc_status st = TSVC_OK;
+    static const char *const names[3] = {"certificatesHashIndex", "crlsHashIndex",
+                                         "unsignedAttrValuesHashIndex"};
     *ok = false;
     if (!read_index(index, index_len, hash, lists)) {
         snprintf(why, why_size, "malformed ats-hash-index-v3");
@@ -176,58 +179,70 @@ tsvc_status tsvc__lta_check_index_v3(const tsvc_ctx *ctx, const tsvc__cms *cms, 
     }
     size_t hl = tsvc__hash_size(*hash);
     const tsvc__cms_signer *si = &cms->signers[signer];
-    static const char *const names[3] = {"certificatesHashIndex", "crlsHashIndex",
-                                         "unsignedAttrValuesHashIndex"};
+
+    /* Each element is hashed once. */
+    size_t cap[3] = {cms->num_certs, cms->num_crls, 0};
+    for (size_t a = 0; a < si->num_uattrs; a++)
+        cap[2] += si->uattrs[a].num_values;
+    for (int k = 0; k < 3 && st == TSVC_OK; k++) {
+        if (cap[k] == 0)
+            continue;
+        present[k] = tsvc__alloc(ctx, cap[k] * TSVC_HASH_MAX_SIZE);
+        if (present[k] == NULL) {
+            st = TSVC_ERR_NOMEM;
+            break;
+        }
+        if (k < 2) {
+            const tsvc__cbs *els = k == 0 ? cms->certs : cms->crls;
+            for (size_t i = 0; i < cap[k] && st == TSVC_OK; i++)
+                st = hash2(ctx, *hash, &els[i], NULL, present[k] + num[k]++ * TSVC_HASH_MAX_SIZE);
+            continue;
+        }
+        for (size_t a = 0; a < si->num_uattrs && st == TSVC_OK; a++) {
+            tsvc__cbs type, values = si->uattrs[a].values;
+            if (!attr_type_element(&si->uattrs[a], &type))
+                continue;
+            while (values.len > 0 && num[2] < cap[2] && st == TSVC_OK) {
+                tsvc__cbs v;
+                if (tsvc__der_get_any(&values, NULL, NULL, &v, NULL) != TSVC_OK)
+                    break;
+                st = hash2(ctx, *hash, &type, &v, present[2] + num[2]++ * TSVC_HASH_MAX_SIZE);
+            }
+        }
+    }
+    if (st != TSVC_OK)
+        goto out;
+
     for (int k = 0; k < 3; k++) {
         tsvc__cbs list = lists[k];
         size_t entry = 0;
         while (list.len > 0) {
             tsvc__cbs os;
             bool found = false;
-            if (tsvc__der_get(&list, TSVC__TAG_OCTET_STRING, &os, NULL) != TSVC_OK ||
+            if (entry >= MAX_INDEX_ENTRIES ||
+                tsvc__der_get(&list, TSVC__TAG_OCTET_STRING, &os, NULL) != TSVC_OK ||
                 os.len != hl) {
-                snprintf(why, why_size, "malformed %s", names[k]);
-                return TSVC_OK;
+                snprintf(why, why_size, "malformed %s (or more than %u entries)", names[k],
+                         (unsigned)MAX_INDEX_ENTRIES);
+                goto out;
             }
-            if (k == 0) {
-                for (size_t i = 0; i < cms->num_certs && !found; i++) {
-                    if ((st = hash2(ctx, *hash, &cms->certs[i], NULL, md)) != TSVC_OK)
-                        return st;
-                    found = tsvc__cbs_equal(&os, md, hl);
-                }
-            } else if (k == 1) {
-                for (size_t i = 0; i < cms->num_crls && !found; i++) {
-                    if ((st = hash2(ctx, *hash, &cms->crls[i], NULL, md)) != TSVC_OK)
-                        return st;
-                    found = tsvc__cbs_equal(&os, md, hl);
-                }
-            } else {
-                for (size_t a = 0; a < si->num_uattrs && !found; a++) {
-                    tsvc__cbs type, values = si->uattrs[a].values;
-                    if (!attr_type_element(&si->uattrs[a], &type))
-                        continue;
-                    while (values.len > 0 && !found) {
-                        tsvc__cbs v;
-                        if (tsvc__der_get_any(&values, NULL, NULL, &v, NULL) != TSVC_OK)
-                            break;
-                        if ((st = hash2(ctx, *hash, &type, &v, md)) != TSVC_OK)
-                            return st;
-                        found = tsvc__cbs_equal(&os, md, hl);
-                    }
-                }
-            }
+            for (size_t i = 0; i < num[k] && !found; i++)
+                found = memcmp(os.data, present[k] + i * TSVC_HASH_MAX_SIZE, hl) == 0;
             if (!found) {
                 snprintf(why, why_size,
                          "entry %zu of %s names nothing the signature holds (an element was "
                          "changed or removed)",
                          entry, names[k]);
-                return TSVC_OK;
+                goto out;
             }
             entry++;
         }
     }
     *ok = true;
-    return TSVC_OK;
+out:
+    for (int k = 0; k < 3; k++)
+        tsvc__free(ctx, present[k]);
+    return st;
 }
 
 /* Hash of the signed content: eContent's value octets or the detached content. */
