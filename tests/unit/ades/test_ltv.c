@@ -584,6 +584,48 @@ static void test_algorithm_expiry(void **state)
     tsvc_buf_dispose(&a);
 }
 
+/* A TSA revoked before the time its token is judged at gives no proof of
+ * existence (the 20-year test shows the other side: a TSA that expired
+ * after the archive time-stamp covering its token still counts). */
+static void test_tsa_revoked(void **state)
+{
+    (void)state;
+    tsvc_buf lt = TSVC_BUF_INIT, a = TSVC_BUF_INIT;
+    size_t sl = 0;
+    const uint8_t *ts = tsvc_cert_serial(g_tsa1, &sl);
+    revoked rv = {ts, sl, T0 + 2 * YEAR};
+    int64_t now = T0 + 2 * YEAR + 100 * DAY;
+    make_blt("tsa revoked", 0, TSVC_LT_PROFILE_EN, &lt);
+    tsvc_store *s = store_with(crl_at(now - DAY, &rv, 1), NULL);
+    tsvc_ltv_report *r = ltv(&lt, now, s, NULL);
+    /* The signature time-stamp is judged now: its TSA is revoked. The
+     * signer's certificate is still valid now, so the signature passes,
+     * but nothing proves when it was made. */
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    int64_t best = 0;
+    assert_int_equal(tsvc_ltv_report_best_signature_time(r, &best), 0);
+    assert_int_equal(best, now);
+    tsvc_ltv_report_free(r);
+    /* Archive time-stamps by the same TSA do not help: the newest is judged
+     * now as well, when its TSA is revoked, so none of them proves anything. */
+    make_archive(TSVC_ATS_V3, TSVC_LT_PROFILE_EN, false, &a);
+    tsvc_buf lt2 = TSVC_BUF_INIT, a2 = TSVC_BUF_INIT;
+    tsvc_store *s9 = store_with(crl_at(T0 + YEAR - HOUR, NULL, 0), NULL);
+    extend_lt(&a, &lt2, T0 + YEAR, s9, TSVC_LT_PROFILE_EN);
+    tsvc_store_free(s9);
+    add_ats(&lt2, &a2, T0 + YEAR + HOUR, "http://tsa1/", TSVC_ATS_V3);
+    r = ltv(&a2, now, s, NULL);
+    assert_int_equal(tsvc_ltv_report_best_signature_time(r, &best), 0);
+    assert_int_equal(tsvc_ltv_report_archive_timestamp_indication(r, 1),
+                     TSVC_INDICATION_INDETERMINATE);
+    tsvc_ltv_report_free(r);
+    tsvc_store_free(s);
+    tsvc_buf_dispose(&a2);
+    tsvc_buf_dispose(&lt2);
+    tsvc_buf_dispose(&a);
+    tsvc_buf_dispose(&lt);
+}
+
 /* Order: an archive time-stamp older than the signature time-stamp. */
 static void test_timestamp_order(void **state)
 {
@@ -970,6 +1012,7 @@ int main(void)
         cmocka_unit_test(test_jis_es_a_v2),
         cmocka_unit_test(test_algorithm_expiry),
         cmocka_unit_test(test_timestamp_order),
+        cmocka_unit_test(test_tsa_revoked),
         cmocka_unit_test(test_ocsp_values),
         cmocka_unit_test(test_detached),
         cmocka_unit_test(test_bad_input),
