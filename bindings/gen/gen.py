@@ -648,7 +648,8 @@ def go_ident(s: str) -> str:
            "Id": "ID", "Nc": "NC", "Edi": "EDI", "Sscd": "SSCD", "Poe": "POE", "Json": "JSON",
            "Io": "IO", "Ber": "BER", "Ca": "CA", "Ec": "EC", "Pin": "PIN", "Tsq": "TSQ", "Tsr": "TSR",
            "Tst": "TST", "San": "SAN", "Ids": "IDs", "Aa": "AA", "Ltv": "LTV", "Lt": "LT",
-           "Ats": "ATS", "Ades": "AdES", "En": "EN", "Jis": "JIS"}
+           "Ats": "ATS", "Ades": "AdES", "En": "EN", "Jis": "JIS", "Ekus": "EKUs", "Sans": "SANs",
+           "Crls": "CRLs", "Uris": "URIs"}
     return "".join(fix.get(w, w) for w in re.findall(r"[A-Z][a-z0-9]*|[0-9]+", s))
 
 
@@ -823,7 +824,14 @@ def main() -> int:
     ap.add_argument("--print-api", action="store_true")
     ap.add_argument("--accept-enum-changes", action="store_true",
                     help="regenerate even though published enum values changed (a deliberate ABI break)")
+    ap.add_argument("--include-dir", metavar="DIR",
+                    help="read the headers from DIR/trustsvc instead of include/ (e.g. the headers of "
+                         "a commit: git archive HEAD include | tar -x -C /tmp/h; --include-dir /tmp/h/include)")
     a = ap.parse_args()
+    if a.include_dir:
+        global INCLUDE, HDR_DIR
+        INCLUDE = Path(a.include_dir).resolve()
+        HDR_DIR = INCLUDE / "trustsvc"
     api = build_api()
     files = render_all(api)
     if a.print_api:

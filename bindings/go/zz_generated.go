@@ -2477,8 +2477,8 @@ func cCertKeyUsage(cert *C.tsvc_cert, bits *C.uint32_t) C.int {
 	return C.tsvc_cert_key_usage(cert, bits)
 }
 
-// cCertNumEkus calls tsvc_cert_num_ekus: Number of extendedKeyUsage purposes (0 when absent).
-func cCertNumEkus(cert *C.tsvc_cert) C.size_t {
+// cCertNumEKUs calls tsvc_cert_num_ekus: Number of extendedKeyUsage purposes (0 when absent).
+func cCertNumEKUs(cert *C.tsvc_cert) C.size_t {
 	return C.tsvc_cert_num_ekus(cert)
 }
 
@@ -2492,8 +2492,8 @@ func cCertHasEKU(cert *C.tsvc_cert, oid *C.char) C.int {
 	return C.tsvc_cert_has_eku(cert, oid)
 }
 
-// cCertNumSans calls tsvc_cert_num_sans: Number of subjectAltName entries (0 when absent).
-func cCertNumSans(cert *C.tsvc_cert) C.size_t {
+// cCertNumSANs calls tsvc_cert_num_sans: Number of subjectAltName entries (0 when absent).
+func cCertNumSANs(cert *C.tsvc_cert) C.size_t {
 	return C.tsvc_cert_num_sans(cert)
 }
 
@@ -2527,8 +2527,8 @@ func cCertAuthorityKeyID(cert *C.tsvc_cert, len_ *C.size_t) *C.uint8_t {
 	return C.tsvc_cert_authority_key_id(cert, len_)
 }
 
-// cCertNumCRLUris calls tsvc_cert_num_crl_uris: Number of URIs in cRLDistributionPoints fullNames.
-func cCertNumCRLUris(cert *C.tsvc_cert) C.size_t {
+// cCertNumCRLURIs calls tsvc_cert_num_crl_uris: Number of URIs in cRLDistributionPoints fullNames.
+func cCertNumCRLURIs(cert *C.tsvc_cert) C.size_t {
 	return C.tsvc_cert_num_crl_uris(cert)
 }
 
@@ -2537,8 +2537,8 @@ func cCertCRLURI(cert *C.tsvc_cert, index C.size_t) *C.char {
 	return C.tsvc_cert_crl_uri(cert, index)
 }
 
-// cCertNumOCSPUris calls tsvc_cert_num_ocsp_uris: Number of OCSP responder URIs in authorityInfoAccess.
-func cCertNumOCSPUris(cert *C.tsvc_cert) C.size_t {
+// cCertNumOCSPURIs calls tsvc_cert_num_ocsp_uris: Number of OCSP responder URIs in authorityInfoAccess.
+func cCertNumOCSPURIs(cert *C.tsvc_cert) C.size_t {
 	return C.tsvc_cert_num_ocsp_uris(cert)
 }
 
@@ -2547,8 +2547,8 @@ func cCertOCSPURI(cert *C.tsvc_cert, index C.size_t) *C.char {
 	return C.tsvc_cert_ocsp_uri(cert, index)
 }
 
-// cCertNumCAIssuersUris calls tsvc_cert_num_ca_issuers_uris: Number of caIssuers URIs in authorityInfoAccess.
-func cCertNumCAIssuersUris(cert *C.tsvc_cert) C.size_t {
+// cCertNumCAIssuersURIs calls tsvc_cert_num_ca_issuers_uris: Number of caIssuers URIs in authorityInfoAccess.
+func cCertNumCAIssuersURIs(cert *C.tsvc_cert) C.size_t {
 	return C.tsvc_cert_num_ca_issuers_uris(cert)
 }
 
@@ -2822,8 +2822,8 @@ func cCSRKeyUsage(csr *C.tsvc_csr, bits *C.uint32_t) C.int {
 	return C.tsvc_csr_key_usage(csr, bits)
 }
 
-// cCSRNumEkus calls tsvc_csr_num_ekus: Number of requested extended key usages.
-func cCSRNumEkus(csr *C.tsvc_csr) C.size_t {
+// cCSRNumEKUs calls tsvc_csr_num_ekus: Number of requested extended key usages.
+func cCSRNumEKUs(csr *C.tsvc_csr) C.size_t {
 	return C.tsvc_csr_num_ekus(csr)
 }
 
@@ -2832,8 +2832,8 @@ func cCSREKU(csr *C.tsvc_csr, index C.size_t, out *C.char, out_size C.size_t) C.
 	return C.tsvc_csr_eku(csr, index, out, out_size)
 }
 
-// cCSRNumSans calls tsvc_csr_num_sans: Number of requested subjectAltName entries.
-func cCSRNumSans(csr *C.tsvc_csr) C.size_t {
+// cCSRNumSANs calls tsvc_csr_num_sans: Number of requested subjectAltName entries.
+func cCSRNumSANs(csr *C.tsvc_csr) C.size_t {
 	return C.tsvc_csr_num_sans(csr)
 }
 
@@ -3159,8 +3159,8 @@ func cStoreAddOCSPResponse(store *C.tsvc_store, resp *C.tsvc_ocsp_response) erro
 	return newError(Status(st), cerr)
 }
 
-// cStoreNumCrls calls tsvc_store_num_crls: Number of CRLs in a store.
-func cStoreNumCrls(store *C.tsvc_store) C.size_t {
+// cStoreNumCRLs calls tsvc_store_num_crls: Number of CRLs in a store.
+func cStoreNumCRLs(store *C.tsvc_store) C.size_t {
 	return C.tsvc_store_num_crls(store)
 }
 

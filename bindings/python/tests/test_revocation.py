@@ -73,3 +73,43 @@ def test_validation_with_crls(rv):
     assert r.subindication in (t.Subindication.REVOKED, t.Subindication.REVOKED_NO_POE)
     assert t.validate(rv["later"], store, policy).passed  # revoked after the validation time
     assert any(c["name"].startswith("revocation") or "crl" in c["name"] for c in r.checks)
+
+
+def test_ocsp_responder_side(rv):
+    ica_key = t.Key.load((rv["dir"] / "ica.key").read_bytes())
+    at = WHEN
+    der = (t.OcspResponseBuilder(rv["ica"], rv["ica"], ica_key).times(at, at, at + datetime.timedelta(days=7))
+           .add(rv["good"].serial)
+           .add(rv["revoked"].serial, t.CertStatus.REVOKED, at - datetime.timedelta(days=1), t.CrlReason.KEY_COMPROMISE)
+           .finish())
+    resp = t.OcspResponse.load(der)
+    assert resp.verify(rv["good"], rv["ica"], at)[0] == t.CertStatus.GOOD
+    st, when, reason = resp.verify(rv["revoked"], rv["ica"], at)
+    assert st == t.CertStatus.REVOKED and reason == t.CrlReason.KEY_COMPROMISE
+    req = t.ocsp_request(rv["good"], rv["ica"], nonce=b"\x01\x02\x03\x04")
+    assert req[0] == 0x30
+    err = t.OcspResponse.load(t.ocsp_error_response(t.OcspResponseStatus.TRY_LATER))
+    assert err.response_status == t.OcspResponseStatus.TRY_LATER
+
+
+def test_crl_issuing(rv):
+    ica_key = t.Key.load((rv["dir"] / "ica.key").read_bytes())
+    crl = (t.CrlBuilder(rv["ica"], ica_key).times(WHEN, WHEN + datetime.timedelta(days=7)).number(42)
+           .revoke(rv["revoked"].serial, WHEN - datetime.timedelta(days=1)).finish())
+    assert len(crl) == 1 and crl.number == 42
+    assert crl.check(rv["revoked"], rv["ica"], WHEN)[0] == t.CertStatus.REVOKED
+
+
+def test_certificate_requests():
+    key = t.Key.generate(t.KeyType.ECDSA_P256)
+    der = (t.CsrBuilder("CN=device-0001,O=TSVC Test,C=JP").san(t.GeneralNameType.DNS, "device.example")
+           .key_usage(t.KeyUsage.DIGITAL_SIGNATURE).eku("1.3.6.1.5.5.7.3.2").sign(key))
+    csr = t.Csr.load(der)
+    assert csr.subject == "CN=device-0001,O=TSVC Test,C=JP"
+    assert csr.public_key().export() == key.public_key().export()
+    assert csr.extended_key_usages == ["1.3.6.1.5.5.7.3.2"]
+    assert csr.key_usage == t.KeyUsage.DIGITAL_SIGNATURE
+    bad = bytearray(der)
+    bad[-1] ^= 1
+    with pytest.raises(t.Error):
+        t.Csr.load(bytes(bad))

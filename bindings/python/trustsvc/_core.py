@@ -34,6 +34,7 @@ __all__ = [
     "add_signature_timestamp", "timestamp_signature", "verify_signature_timestamps",
     "extend_lt", "archive_timestamp", "add_archive_timestamp", "verify_long_term",
     "signature_timestamp_request", "archive_timestamp_request",
+    "OcspResponseBuilder", "ocsp_request", "ocsp_error_response", "CsrBuilder", "Csr",
 ]
 
 
@@ -2060,3 +2061,131 @@ def verify_long_term(cms: BytesLike, store: Store, *, content: Optional[BytesLik
     out = ffi.new("tsvc_ltv_report **")
     call(lib.tsvc_ltv_verify, c._p, out, p, n, cp, cn, store._p, opts)
     return LongTermReport(out[0], c)
+
+
+# --------------------------------------------------------------------------
+# OCSP responder side, certificate requests
+# --------------------------------------------------------------------------
+
+def ocsp_request(cert: Certificate, issuer: Certificate, hash: HashAlg = HashAlg.SHA1,
+                 nonce: Optional[BytesLike] = None, ctx: Optional[Context] = None) -> bytes:
+    """An OCSPRequest for cert (DER)."""
+    c = _ctx(ctx)
+    np_, nn = _buf_in(nonce) if nonce is not None else (ffi.NULL, 0)
+    return _buf_call(lib.tsvc_ocsp_request_build, c._p, cert._p, issuer._p, int(hash), np_, nn)
+
+
+def ocsp_error_response(status: OcspResponseStatus, ctx: Optional[Context] = None) -> bytes:
+    """An unsigned OCSP error response (malformedRequest, tryLater, ...)."""
+    c = _ctx(ctx)
+    return _buf_call(lib.tsvc_ocsp_error_response_build, c._p, int(status))
+
+
+class OcspResponseBuilder(_Handle):
+    """Issues OCSP responses (a CA or its delegated responder; pre-generated
+    responses served from a CDN)."""
+
+    _free = lib.tsvc_ocsp_response_builder_free
+
+    def __init__(self, ca: Certificate, signer: Certificate, key: Key,
+                 ctx: Optional[Context] = None) -> None:
+        c = _ctx(ctx)
+        out = ffi.new("tsvc_ocsp_response_builder **")
+        call(lib.tsvc_ocsp_response_builder_new, c._p, out, ca._p, signer._p, key._p)
+        super().__init__(out[0], c, keep=(key,))
+
+    def times(self, produced_at: Time, this_update: Time, next_update: Time | None = None) -> "OcspResponseBuilder":
+        call(lib.tsvc_ocsp_response_builder_set_times, self._p, _epoch(produced_at),
+             _epoch(this_update), _epoch(next_update))
+        return self
+
+    def ids(self, hash: HashAlg = HashAlg.SHA1, by_key: bool = False) -> "OcspResponseBuilder":
+        call(lib.tsvc_ocsp_response_builder_set_ids, self._p, int(hash), int(by_key))
+        return self
+
+    def nonce(self, nonce: BytesLike) -> "OcspResponseBuilder":
+        p, n = _buf_in(nonce)
+        call(lib.tsvc_ocsp_response_builder_set_nonce, self._p, p, n)
+        return self
+
+    def add(self, serial: int, status: CertStatus = CertStatus.GOOD, revoked_at: Time | None = None,
+            reason: CrlReason = CrlReason.NONE) -> "OcspResponseBuilder":
+        p, n = _buf_in(_serial_bytes(serial))
+        call(lib.tsvc_ocsp_response_builder_add, self._p, p, n, int(status), _epoch(revoked_at), int(reason))
+        return self
+
+    def finish(self) -> bytes:
+        return _buf_call(lib.tsvc_ocsp_response_builder_finish, self._p)
+
+
+class Csr(_Handle):
+    """A parsed PKCS#10 certificate request (its signature checked)."""
+
+    _free = lib.tsvc_csr_free
+
+    @classmethod
+    def load(cls, data: Source, ctx: Optional[Context] = None) -> "Csr":
+        c = _ctx(ctx)
+        p, n = _buf_in(_read_all(data))
+        out = ffi.new("tsvc_csr **")
+        call(lib.tsvc_csr_parse, c._p, out, p, n)
+        return cls(out[0], c)
+
+    @property
+    def der(self) -> bytes:
+        return _borrowed_bytes(lib.tsvc_csr_der, self._p) or b""
+
+    @property
+    def subject(self) -> str:
+        return _buf_call(lib.tsvc_csr_subject_text, self._p).decode()
+
+    def public_key(self) -> PublicKey:
+        out = ffi.new("tsvc_pubkey **")
+        call(lib.tsvc_csr_pubkey, self._p, out)
+        return PublicKey(out[0], self._ctx)
+
+    @property
+    def key_usage(self) -> int | None:
+        bits = ffi.new("uint32_t *")
+        return int(bits[0]) if lib.tsvc_csr_key_usage(self._p, bits) else None
+
+    @property
+    def extended_key_usages(self) -> list[str]:
+        out = ffi.new("char[]", 256)
+        res = []
+        for i in range(lib.tsvc_csr_num_ekus(self._p)):
+            check(lib.tsvc_csr_eku(self._p, i, out, 256))
+            res.append(ffi.string(out).decode())
+        return res
+
+
+class CsrBuilder(_Handle):
+    """Builds a PKCS#10 request signed by any key (software or token)."""
+
+    _free = lib.tsvc_csr_builder_free
+
+    def __init__(self, subject: str, ctx: Optional[Context] = None) -> None:
+        c = _ctx(ctx)
+        out = ffi.new("tsvc_csr_builder **")
+        call(lib.tsvc_csr_builder_new, c._p, out)
+        super().__init__(out[0], c)
+        call(lib.tsvc_csr_builder_set_subject, self._p, subject.encode())
+
+    def san(self, type: GeneralNameType, value: Union[str, BytesLike]) -> "CsrBuilder":
+        b = value.encode() if isinstance(value, str) else value
+        p, n = _buf_in(b)
+        call(lib.tsvc_csr_builder_add_san, self._p, int(type), p, n)
+        return self
+
+    def key_usage(self, bits: int, critical: bool = True) -> "CsrBuilder":
+        call(lib.tsvc_csr_builder_set_key_usage, self._p, bits, int(critical))
+        return self
+
+    def eku(self, oid: str) -> "CsrBuilder":
+        call(lib.tsvc_csr_builder_add_eku, self._p, oid.encode())
+        return self
+
+    def sign(self, key: Key, scheme: SigScheme = SigScheme.NONE, hash: HashAlg = HashAlg.SHA256,
+             format: KeyFormat = KeyFormat.DER) -> bytes:
+        return _buf_call(lib.tsvc_csr_builder_sign, self._p, key._p, int(scheme), int(hash),
+                         int(format), at=5)
