@@ -41,16 +41,22 @@ func freeHandle(p unsafe.Pointer) {
 
 func status(s Status) C.tsvc_status { return C.tsvc_status(s) }
 
-//export tsvcGoClock
-func tsvcGoClock(opaque unsafe.Pointer, now *C.int64_t) (ret C.tsvc_status) {
+// clockNow asks a Go clock callback for the time; false when it fails or panics.
+func clockNow(opaque unsafe.Pointer) (t time.Time, ok bool) {
 	defer func() {
 		if recover() != nil {
-			ret = status(ErrClock)
+			ok = false
 		}
 	}()
 	fn := handleValue(opaque).(func() (time.Time, error))
 	t, err := fn()
-	if err != nil {
+	return t, err == nil
+}
+
+//export tsvcGoClock
+func tsvcGoClock(opaque unsafe.Pointer, now *C.int64_t) C.tsvc_status {
+	t, ok := clockNow(opaque)
+	if !ok {
 		return status(ErrClock)
 	}
 	*now = C.int64_t(t.Unix())
@@ -137,15 +143,9 @@ func tsvcGoPin(opaque unsafe.Pointer, label *C.char, serial *C.char, contextSpec
 }
 
 //export tsvcGoTSAClock
-func tsvcGoTSAClock(opaque unsafe.Pointer, secs *C.int64_t, nanos *C.uint32_t) (ret C.tsvc_status) {
-	defer func() {
-		if recover() != nil {
-			ret = status(ErrClock)
-		}
-	}()
-	fn := handleValue(opaque).(func() (time.Time, error))
-	t, err := fn()
-	if err != nil {
+func tsvcGoTSAClock(opaque unsafe.Pointer, secs *C.int64_t, nanos *C.uint32_t) C.tsvc_status {
+	t, ok := clockNow(opaque)
+	if !ok {
 		return status(ErrClock)
 	}
 	*secs = C.int64_t(t.Unix())

@@ -1101,34 +1101,61 @@ class Policy(_Handle):
         self._keep.append(algs._p)
 
 
-class Report(_Handle):
-    """A validation report: indication, sub-indication, chain and checks."""
+class _ReportBase(_Handle):
+    """What every report has: indication, sub-indication, reason, time, JSON."""
 
-    _free = lib.tsvc_report_free
+    _indication: Any = None
+    _subindication: Any = None
+    _reason: Any = None
+    _time: Any = None
+    _json: Any = None
 
     @property
     def indication(self) -> Indication:
-        return Indication(lib.tsvc_report_indication(self._p))
+        return Indication(type(self)._indication(self._p))
 
     @property
     def subindication(self) -> Subindication:
-        return Subindication(lib.tsvc_report_subindication(self._p))
+        return Subindication(type(self)._subindication(self._p))
 
     @property
     def passed(self) -> bool:
         return self.indication == Indication.PASSED
 
     @property
-    def status(self) -> int:
-        return int(lib.tsvc_report_status(self._p))
-
-    @property
     def reason(self) -> str | None:
-        return _str(lib.tsvc_report_reason(self._p))
+        return _str(type(self)._reason(self._p))
 
     @property
     def time(self) -> _dt.datetime:
-        return _dt_of(lib.tsvc_report_time(self._p))
+        return _dt_of(type(self)._time(self._p))
+
+    def to_json(self) -> str:
+        return _buf_call(type(self)._json, self._p).decode()
+
+    def to_dict(self) -> dict[str, Any]:
+        return json.loads(self.to_json())
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.indication.name} {self.subindication.name}>"
+
+
+class Report(_ReportBase):
+    """A validation report: indication, sub-indication, chain and checks."""
+
+    _free = lib.tsvc_report_free
+    _indication = lib.tsvc_report_indication
+    _subindication = lib.tsvc_report_subindication
+    _reason = lib.tsvc_report_reason
+    _time = lib.tsvc_report_time
+    _json = lib.tsvc_report_to_json
+
+    @property
+    def status(self) -> int:
+        return int(lib.tsvc_report_status(self._p))
 
     @property
     def chain(self) -> list[Certificate]:
@@ -1145,17 +1172,6 @@ class Report(_Handle):
                         "cert": int(lib.tsvc_report_check_cert(self._p, i))})
         return res
 
-    def to_json(self) -> str:
-        return _buf_call(lib.tsvc_report_to_json, self._p).decode()
-
-    def to_dict(self) -> dict[str, Any]:
-        return json.loads(self.to_json())
-
-    def __bool__(self) -> bool:
-        return self.passed
-
-    def __repr__(self) -> str:
-        return f"<Report {self.indication.name} {self.subindication.name}>"
 
 
 def validate(cert: Certificate, store: Store, policy: Optional[Policy] = None,
@@ -1330,46 +1346,20 @@ class SignerReport:
         return Report(ffi.cast("tsvc_report *", p), self._parent._ctx, owner=self._parent, owned=False)
 
 
-class SignatureReport(_Handle):
+class SignatureReport(_ReportBase):
     """The report of a signature verification: overall and per signer."""
 
     _free = lib.tsvc_sig_report_free
-
-    @property
-    def indication(self) -> Indication:
-        return Indication(lib.tsvc_sig_report_indication(self._p))
-
-    @property
-    def subindication(self) -> Subindication:
-        return Subindication(lib.tsvc_sig_report_subindication(self._p))
-
-    @property
-    def passed(self) -> bool:
-        return self.indication == Indication.PASSED
-
-    @property
-    def reason(self) -> str | None:
-        return _str(lib.tsvc_sig_report_reason(self._p))
-
-    @property
-    def time(self) -> _dt.datetime:
-        return _dt_of(lib.tsvc_sig_report_time(self._p))
+    _indication = lib.tsvc_sig_report_indication
+    _subindication = lib.tsvc_sig_report_subindication
+    _reason = lib.tsvc_sig_report_reason
+    _time = lib.tsvc_sig_report_time
+    _json = lib.tsvc_sig_report_to_json
 
     @property
     def signers(self) -> list[SignerReport]:
         return [SignerReport(self, i) for i in range(lib.tsvc_sig_report_num_signers(self._p))]
 
-    def to_json(self) -> str:
-        return _buf_call(lib.tsvc_sig_report_to_json, self._p).decode()
-
-    def to_dict(self) -> dict[str, Any]:
-        return json.loads(self.to_json())
-
-    def __bool__(self) -> bool:
-        return self.passed
-
-    def __repr__(self) -> str:
-        return f"<SignatureReport {self.indication.name} {self.subindication.name}>"
 
 
 def _verify_opts(profile: VerifyProfile, algorithm_policy: Optional[AlgorithmPolicy],
@@ -1969,30 +1959,15 @@ def archive_timestamp(cms: BytesLike, url: Optional[str] = None, *,
                      int(version), url.encode(), int(hash), at=1)
 
 
-class LongTermReport(_Handle):
+class LongTermReport(_ReportBase):
     """The report of a long-term validation (validation in the past)."""
 
     _free = lib.tsvc_ltv_report_free
-
-    @property
-    def indication(self) -> Indication:
-        return Indication(lib.tsvc_ltv_report_indication(self._p))
-
-    @property
-    def subindication(self) -> Subindication:
-        return Subindication(lib.tsvc_ltv_report_subindication(self._p))
-
-    @property
-    def passed(self) -> bool:
-        return self.indication == Indication.PASSED
-
-    @property
-    def reason(self) -> str | None:
-        return _str(lib.tsvc_ltv_report_reason(self._p))
-
-    @property
-    def time(self) -> _dt.datetime:
-        return _dt_of(lib.tsvc_ltv_report_time(self._p))
+    _indication = lib.tsvc_ltv_report_indication
+    _subindication = lib.tsvc_ltv_report_subindication
+    _reason = lib.tsvc_ltv_report_reason
+    _time = lib.tsvc_ltv_report_time
+    _json = lib.tsvc_ltv_report_to_json
 
     @property
     def best_signature_time(self) -> _dt.datetime | None:
@@ -2024,17 +1999,6 @@ class LongTermReport(_Handle):
             return None
         return Report(ffi.cast("tsvc_report *", p), self._ctx, owner=self, owned=False)
 
-    def to_json(self) -> str:
-        return _buf_call(lib.tsvc_ltv_report_to_json, self._p).decode()
-
-    def to_dict(self) -> dict[str, Any]:
-        return json.loads(self.to_json())
-
-    def __bool__(self) -> bool:
-        return self.passed
-
-    def __repr__(self) -> str:
-        return f"<LongTermReport {self.level} {self.indication.name} {self.subindication.name}>"
 
 
 def verify_long_term(cms: BytesLike, store: Store, *, content: Optional[BytesLike] = None,
