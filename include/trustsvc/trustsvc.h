@@ -23,6 +23,7 @@
 #include "trustsvc/verify.h"
 #include "trustsvc/seal.h"
 #include "trustsvc/tsp.h"
+#include "trustsvc/ltv.h"
 #include "trustsvc/csr.h"
 #include "trustsvc/certbuilder.h"
 #include "trustsvc/pkcs11.h"
