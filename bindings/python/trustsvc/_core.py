@@ -8,7 +8,7 @@ import io
 import json
 import os
 import threading
-from typing import IO, Any, Callable, Iterable, Optional, Sequence, Union
+from typing import IO, Any, Callable, Iterable, Optional, Sequence, TypeVar, Union
 
 from ._enums import (AtsVersion, LtProfile, CheckResult, CertStatus, CrlReason, Eku, GeneralNameType, HashAlg, Indication,
                      KeyFormat, KeyStorage, KeyType, Limit, PkiStatus, Profile, RevocationFetch,
@@ -59,10 +59,10 @@ def _buf_in(data: Any) -> tuple[Any, int]:
 
 def _read_all(src: Source) -> BytesLike:
     if hasattr(src, "read"):
-        return src.read()  # type: ignore[union-attr]
+        return src.read()
     if isinstance(src, (str, os.PathLike)):
         raise TypeError("pass bytes or a binary file object (open(path, 'rb'))")
-    return src  # type: ignore[return-value]
+    return src
 
 
 def _chunks(src: Source) -> Iterable[BytesLike]:
@@ -216,6 +216,9 @@ def _keep_callback(owner: Any, handle: Any) -> None:
         _callbacks.setdefault(_addr(owner), []).append(handle)
 
 
+_H = TypeVar("_H", bound="_Handle")
+
+
 class _Handle:
     """An owned C object released by close(), by ``with`` or by the GC."""
 
@@ -259,7 +262,7 @@ class _Handle:
     def closed(self) -> bool:
         return self._ptr is None
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
+    def __enter__(self: _H) -> _H:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -1459,7 +1462,7 @@ class TimeStampRequest(_Handle):
             raise TypeError("give exactly one of data= or digest=")
         if data is not None:
             digest = hash_data(data, hash, c)
-        p, n = _buf_in(digest)  # type: ignore[arg-type]
+        p, n = _buf_in(digest)
         out = ffi.new("tsvc_tsq **")
         call(lib.tsvc_tsq_new, c._p, out, int(hash), p, n)
         super().__init__(out[0], c)
@@ -1468,7 +1471,7 @@ class TimeStampRequest(_Handle):
         if nonce is True:
             nonce = random_bytes(8, c)
         if nonce:
-            np_, nn = _buf_in(nonce)  # type: ignore[arg-type]
+            np_, nn = _buf_in(nonce)
             call(lib.tsvc_tsq_set_nonce, self._p, np_, nn)
         lib.tsvc_tsq_set_cert_req(self._p, int(cert_req))
 
