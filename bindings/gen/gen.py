@@ -105,7 +105,8 @@ class Type:
         if k == "array":
             return self.to.c(f"{decl}[{self.dim if self.dim is not None else ''}]")
         if k == "func":
-            ps = ", ".join(p["type_obj"].c(p["name"] or "") for p in self.params) or "void"
+            ps = ", ".join("..." if p["name"] == "..." else p["type_obj"].c(p["name"] or "")
+                           for p in self.params) or "void"
             return self.ret.c(f"{decl}({ps})")
         raise ValueError(k)
 
@@ -291,7 +292,6 @@ def build_api() -> dict:
         "constants": [],
         "problems": [],
     }
-    seen_types: set[str] = set()
     for h in headers:
         ht = texts[h]
         fm = re.search(r"@file\s+\S+\s*\n(.*?)\*/", ht.text, re.S)
@@ -309,73 +309,88 @@ def build_api() -> dict:
         h = header_of(ext.coord)
         if h is None:
             continue
-        ht = texts[h]
-        line = ext.coord.line
-        if isinstance(ext, c_ast.Typedef):
-            t = ext.type
-            inner = getattr(t, "type", None)
-            if isinstance(inner, (c_ast.Struct, c_ast.Enum)) and inner.coord is not None:
-                line = min(line, inner.coord.line)
-            doc = parse_doc(ht.doc_before(line))
-            if isinstance(t, c_ast.TypeDecl) and isinstance(t.type, c_ast.Struct):
-                st = t.type
-                if st.decls is None:
-                    api["opaque_types"].append({"name": ext.name, "struct": st.name, "header": h,
-                                                "free": None, "ref": None, "doc": doc})
-                else:
-                    fields = []
-                    for d in st.decls:
-                        ft = convert(d.type)
-                        fields.append({"name": d.name, "c": ft.c(), "type": ft.tree(),
-                                       "doc": ht.trailing_doc(d.coord.line) or ""})
-                    api["structs"].append({"name": ext.name, "struct": st.name, "header": h,
-                                           "fields": fields, "doc": doc})
-                seen_types.add(ext.name)
-            elif isinstance(t, c_ast.TypeDecl) and isinstance(t.type, c_ast.Enum):
-                en = t.type
-                values = []
-                for e in en.values.enumerators:
-                    values.append({"name": e.name, "value": const_value(e.value),
-                                   "doc": ht.trailing_doc(e.coord.line) or ""})
-                api["enums"].append({"name": ext.name, "tag": en.name, "header": h,
-                                     "flags": all(v["value"] >= 0 and (v["value"] & (v["value"] - 1)) == 0
-                                                  and v["value"] != 0 for v in values) and len(values) > 1,
-                                     "values": values, "doc": doc})
-            elif isinstance(t, c_ast.PtrDecl) and isinstance(t.type, c_ast.FuncDecl):
-                ft = convert(t.type)
-                api["callbacks"].append({
-                    "name": ext.name, "header": h, "c": Type("pointer", to=ft).c(ext.name),
-                    "returns": {"c": ft.ret.c(), "type": ft.ret.tree()},
-                    "params": [{"name": p["name"], "c": p["type_obj"].c(), "type": p["type_obj"].tree()}
-                               for p in ft.params],
-                    "doc": doc})
-            else:
-                api["problems"].append(f"{h}:{line}: typedef {ext.name} of an unsupported kind")
-        elif isinstance(ext, c_ast.Decl) and isinstance(ext.type, c_ast.FuncDecl):
-            ft = convert(ext.type)
-            doc = parse_doc(ht.doc_before(line))
-            src = ht.decl_text(line, ext.name)
-            params = []
-            for p in ft.params:
-                pdoc = doc.get("params", {}).get(p["name"], {})
-                params.append({"name": p["name"], "c": p["type_obj"].c(), "type": p["type_obj"].tree(),
-                               "direction": pdoc.get("direction", "in"), "doc": pdoc.get("text", "")})
-                if p["name"] == "...":
-                    api["problems"].append(f"{h}:{line}: {ext.name} takes varargs")
-            fn = {"name": ext.name, "header": h, "c": ft.c(ext.name) + ";",
-                  "returns": {"c": ft.ret.c(), "type": ft.ret.tree(), "doc": doc.get("returns", "")},
-                  "params": params, "nodiscard": "TSVC_NODISCARD" in src,
-                  "since": doc.get("since"), "brief": doc.get("brief", ""),
-                  "details": doc.get("details", "")}
-            api["functions"].append(fn)
-            if not doc:
-                api["problems"].append(f"{h}:{line}: {ext.name} has no Doxygen comment")
-        elif isinstance(ext, c_ast.Decl) and isinstance(ext.type, c_ast.Struct):
-            # A bare forward declaration (struct x;), kept for the cdef.
-            api.setdefault("forward_structs", []).append(ext.type.name)
-        else:
-            api["problems"].append(f"{h}:{line}: declaration {getattr(ext, 'name', ext)} not understood")
+        try:
+            add_declaration(api, ext, h, texts[h])
+        except (ValueError, AttributeError, TypeError) as e:
+            # A construct the bindings cannot express (union, bitfield, ...):
+            # recorded, left out of the bindings, never a crash.
+            api["problems"].append(f"{h}:{ext.coord.line}: {getattr(ext, 'name', '?')} left out: {e}")
 
+    finish_api(api, headers, texts)
+    return api
+
+
+def add_declaration(api: dict, ext, h: str, ht: "HeaderText") -> None:
+    line = ext.coord.line
+    if isinstance(ext, c_ast.Typedef):
+        t = ext.type
+        inner = getattr(t, "type", None)
+        if isinstance(inner, (c_ast.Struct, c_ast.Enum)) and inner.coord is not None:
+            line = min(line, inner.coord.line)
+        doc = parse_doc(ht.doc_before(line))
+        if isinstance(t, c_ast.TypeDecl) and isinstance(t.type, c_ast.Struct):
+            st = t.type
+            if st.decls is None:
+                api["opaque_types"].append({"name": ext.name, "struct": st.name, "header": h,
+                                            "free": None, "ref": None, "doc": doc})
+            else:
+                fields = []
+                for d in st.decls:
+                    if d.bitsize is not None:
+                        raise ValueError(f"bitfield {d.name}")
+                    ft = convert(d.type)
+                    fields.append({"name": d.name, "c": ft.c(), "type": ft.tree(),
+                                   "doc": ht.trailing_doc(d.coord.line) or ""})
+                api["structs"].append({"name": ext.name, "struct": st.name, "header": h,
+                                       "fields": fields, "doc": doc})
+        elif isinstance(t, c_ast.TypeDecl) and isinstance(t.type, c_ast.Enum):
+            en = t.type
+            values = []
+            for e in en.values.enumerators:
+                values.append({"name": e.name, "value": const_value(e.value),
+                               "doc": ht.trailing_doc(e.coord.line) or ""})
+            api["enums"].append({"name": ext.name, "tag": en.name, "header": h,
+                                 "flags": all(v["value"] >= 0 and (v["value"] & (v["value"] - 1)) == 0
+                                              and v["value"] != 0 for v in values) and len(values) > 1,
+                                 "values": values, "doc": doc})
+        elif isinstance(t, c_ast.PtrDecl) and isinstance(t.type, c_ast.FuncDecl):
+            ft = convert(t.type)
+            api["callbacks"].append({
+                "name": ext.name, "header": h, "c": Type("pointer", to=ft).c(ext.name),
+                "returns": {"c": ft.ret.c(), "type": ft.ret.tree()},
+                "params": [{"name": p["name"], "c": p["type_obj"].c(), "type": p["type_obj"].tree()}
+                           for p in ft.params],
+                "doc": doc})
+        else:
+            api["problems"].append(f"{h}:{line}: typedef {ext.name} of an unsupported kind")
+    elif isinstance(ext, c_ast.Decl) and isinstance(ext.type, c_ast.FuncDecl):
+        ft = convert(ext.type)
+        doc = parse_doc(ht.doc_before(line))
+        src = ht.decl_text(line, ext.name)
+        params = []
+        for p in ft.params:
+            pdoc = doc.get("params", {}).get(p["name"], {})
+            params.append({"name": p["name"], "c": p["type_obj"].c(), "type": p["type_obj"].tree(),
+                           "direction": pdoc.get("direction", "in"), "doc": pdoc.get("text", "")})
+            if p["name"] == "...":
+                api["problems"].append(f"{h}:{line}: {ext.name} takes varargs")
+        fn = {"name": ext.name, "header": h, "c": ft.c(ext.name) + ";",
+              "returns": {"c": ft.ret.c(), "type": ft.ret.tree(), "doc": doc.get("returns", "")},
+              "params": params, "nodiscard": "TSVC_NODISCARD" in src,
+              "since": doc.get("since"), "brief": doc.get("brief", ""),
+              "details": doc.get("details", "")}
+        api["functions"].append(fn)
+        if not doc:
+            api["problems"].append(f"{h}:{line}: {ext.name} has no Doxygen comment")
+    elif isinstance(ext, c_ast.Decl) and isinstance(ext.type, c_ast.Struct):
+        # A bare forward declaration (struct x;), kept for the cdef.
+        api.setdefault("forward_structs", []).append(ext.type.name)
+    else:
+        api["problems"].append(f"{h}:{line}: declaration {getattr(ext, 'name', ext)} not understood")
+
+
+
+def finish_api(api: dict, headers: list[str], texts: dict) -> None:
     # Macros: constants (with their function twins) and function-like macros.
     fnames = {f["name"] for f in api["functions"]}
     for h in headers:
@@ -432,7 +447,6 @@ def build_api() -> dict:
         o["refcounted"] = o["ref"] is not None
     for f in api["functions"]:
         f["ownership"] = ownership(f, opaque)
-    return api
 
 
 def base_name(t: dict) -> str | None:
@@ -715,6 +729,8 @@ def go_gen(api: dict) -> str:
     cbs = {cb["name"] for cb in api["callbacks"]}
     for f in api["functions"]:
         params = f["params"]
+        if any(p["name"] == "..." for p in params):
+            continue  # cgo cannot call variadic C functions (listed in api.json problems)
         errstyle = (f["returns"]["c"] == "tsvc_status" and params and params[-1]["name"] == "err"
                     and base_name(params[-1]["type"]) == "tsvc_error" and ptr_depth(params[-1]["type"]) == 2)
         use = params[:-1] if errstyle else params
