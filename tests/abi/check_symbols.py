@@ -10,6 +10,9 @@ Also checks that every exported symbol is bound to a TRUSTSVC_x.y version
 node and that no internal (tsvc__) symbol escapes.
 
 usage: check_symbols.py SOURCE_ROOT SHARED_LIBRARY
+       check_symbols.py --add-new SOURCE_ROOT
+           adds every TSVC_API function missing from the version script to
+           its newest node (do this only for a release not yet published).
 """
 import pathlib
 import re
@@ -56,7 +59,29 @@ def library_symbols(lib: str) -> dict[str, str]:
     return syms
 
 
+def add_new(root: pathlib.Path) -> int:
+    path = root / "libtrustsvc.map"
+    text = path.read_text(encoding="utf-8")
+    mapped, _ = map_symbols(root)
+    new = sorted(header_symbols(root) - mapped)
+    if not new:
+        print("version script: nothing to add")
+        return 0
+    nodes = list(re.finditer(r"(TRUSTSVC_[0-9.]+)\s*\{\s*global:\n", text))
+    last = nodes[-1]
+    # Keep the node's list sorted: rebuild the global block of the newest node.
+    start = last.end()
+    end = text.index("  local:", start) if "  local:" in text[start:] else text.index("}", start)
+    names = sorted(set(re.findall(r"([A-Za-z0-9_]+);", text[start:end])) | set(new))
+    text = text[:start] + "".join(f"    {n};\n" for n in names) + text[end:]
+    path.write_text(text, encoding="utf-8")
+    print(f"version script: added {len(new)} symbol(s) to {last.group(1)}")
+    return 0
+
+
 def main() -> int:
+    if sys.argv[1] == "--add-new":
+        return add_new(pathlib.Path(sys.argv[2]))
     root = pathlib.Path(sys.argv[1])
     lib = sys.argv[2]
     headers = header_symbols(root)
