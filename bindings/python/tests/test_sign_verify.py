@@ -177,3 +177,28 @@ def test_corporate_numbers():
     t.check_org_identifier("NTRJP-7000012050002")
     with pytest.raises(t.CMSError):
         t.check_org_identifier("NTRJP-7000012050003")
+
+
+def test_threads_share_key_store_policy(ec_signer, store, policy, when):
+    """Keys, certificates, stores and policies are shared; signers are per thread
+    (cffi releases the GIL around C calls, so the threads really overlap)."""
+    import threading
+
+    key, cert = ec_signer
+    errors: list = []
+
+    def work() -> None:
+        try:
+            for _ in range(40):
+                cms = t.sign(b"shared", key, cert, signing_time=when)
+                if not t.verify(cms, store, policy).passed:
+                    errors.append("not passed")
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
