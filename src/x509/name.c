@@ -497,7 +497,22 @@ static bool decode_string(uint32_t tag, const tsvc__cbs *v, uint32_t *out, size_
     return true;
 }
 
-static void append_value(sbuf *sb, const tsvc__x509_attr *a)
+/* True if every code point is ASCII. */
+static bool all_ascii(const uint32_t *cps, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cps[i] >= 0x80)
+            return false;
+    return true;
+}
+
+/*
+ * Writes one value. @p an is the attribute's entry in attr_names (NULL for
+ * a dotted OID): its text is read back as an->tag, so a value that type
+ * cannot hold (non-ASCII for the IA5String types emailAddress and DC) is
+ * written as '#' and the hex of its element, which reads back unchanged.
+ */
+static void append_value(sbuf *sb, const tsvc__x509_attr *a, const attr_name *an)
 {
     size_t n = 0;
     uint32_t *cps = NULL;
@@ -508,8 +523,10 @@ static void append_value(sbuf *sb, const tsvc__x509_attr *a)
         sb->failed = true;
         return;
     }
-    if (!decode_string(a->tag, &a->value, cps, &n)) {
-        /* Not a string this layer knows: '#' and the hex of the element. */
+    if (!decode_string(a->tag, &a->value, cps, &n) ||
+        (an != NULL && an->tag == TSVC__TAG_IA5_STRING && !all_ascii(cps, n))) {
+        /* Not a string this layer knows, or not one the attribute's text
+         * form can carry: '#' and the hex of the element. */
         sb_add(sb, "#", 1);
         for (size_t i = 0; i < a->element.len; i++)
             sb_hex(sb, a->element.data[i], false);
@@ -567,7 +584,7 @@ tsvc_status tsvc__name_to_text(const tsvc_ctx *ctx, const tsvc__cbs *name, tsvc_
                 sb_str(&sb, text);
             }
             sb_add(&sb, "=", 1);
-            append_value(&sb, &attrs[i]);
+            append_value(&sb, &attrs[i], an);
         }
         end = start;
     }

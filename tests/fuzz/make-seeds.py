@@ -138,6 +138,9 @@ def name_seeds():
         "text-empty.txt": "",
         "bad-text-unescaped.txt": "CN=a;b",
         "bad-text-no-equals.txt": "CN",
+        # Regressions: non-ASCII values of IA5String attributes.
+        "text-email-bmp.txt": "E=#1e0402630042",
+        "text-dc-utf8-hex.txt": "DC=#0c02c3a9",
     }
     for name, data in texts.items():
         write("name", name, data)
@@ -150,6 +153,9 @@ def name_seeds():
         write("name", "der-%s-subject.der" % base, flds["subject"])
         write("name", "der-%s-issuer.der" % base, flds["issuer"])
     write("name", "der-empty.der", b"\x30\x00")
+    # Regression: emailAddress as T61String with a byte >= 0x80.
+    write("name", "der-email-t61.der", b"\x30\x13\x31\x11\x30\x0f\x06\x09\x2a\x86\x48"
+          b"\x86\xf7\x0d\x01\x09\x01\x14\x02\x61\xbf")
 
 
 def key_seeds():

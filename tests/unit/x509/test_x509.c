@@ -968,6 +968,53 @@ static void name_text_rfc4514(void **state)
                      TSVC_ERR_NAME);
 }
 
+/*
+ * Regression (found by tests/fuzz/fuzz_name.c, inputs "E=#1e0402630042"
+ * and a DER Name with a T61String emailAddress): emailAddress and DC read
+ * back from text as IA5String, so tsvc_name_to_text() printed non-ASCII
+ * values of theirs as text that tsvc_name_from_text() then refused. Such
+ * values are now printed as '#' and the hex of the element, which reads
+ * back to the same DER.
+ */
+static void name_text_ia5_non_ascii(void **state)
+{
+    (void)state;
+    tsvc_buf der = TSVC_BUF_INIT, text = TSVC_BUF_INIT, again = TSVC_BUF_INIT;
+    /* emailAddress as BMPString U+0263 'B', written as #hex text. */
+    assert_int_equal(tsvc_name_from_text(g_ctx, &der, "E=#1e0402630042", NULL), TSVC_OK);
+    assert_text(tsvc_name_to_text(g_ctx, &text, der.data, der.len, NULL), &text,
+                "emailAddress=#1E0402630042");
+    assert_int_equal(tsvc_name_from_text(g_ctx, &again, "emailAddress=#1E0402630042", NULL),
+                     TSVC_OK);
+    assert_int_equal(again.len, der.len);
+    assert_memory_equal(again.data, der.data, der.len);
+    tsvc_buf_dispose(&der);
+    tsvc_buf_dispose(&again);
+
+    /* DC as UTF8String "\u00e9" (non-ASCII): #hex; ASCII stays plain. */
+    const uint8_t dc[] = {0x30, 0x14, 0x31, 0x12, 0x30, 0x10, 0x06, 0x0a, 0x09, 0x92, 0x26,
+                          0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x19, 0x0c, 0x02, 0xc3, 0xa9};
+    assert_int_equal(tsvc_name_to_text(g_ctx, &text, dc, sizeof(dc), NULL), TSVC_OK);
+    assert_string_equal((const char *)text.data, "DC=#0C02C3A9");
+    assert_int_equal(tsvc_name_from_text(g_ctx, &again, (const char *)text.data, NULL), TSVC_OK);
+    assert_int_equal(again.len, sizeof(dc));
+    assert_memory_equal(again.data, dc, sizeof(dc));
+    tsvc_buf_dispose(&text);
+    tsvc_buf_dispose(&again);
+    name_text_roundtrip("DC=example,DC=com", NULL);
+
+    /* T61String emailAddress with a byte >= 0x80 (ISO 8859-1). */
+    const uint8_t t61[] = {0x30, 0x13, 0x31, 0x11, 0x30, 0x0f, 0x06, 0x09, 0x2a, 0x86, 0x48,
+                           0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01, 0x14, 0x02, 0x61, 0xbf};
+    assert_int_equal(tsvc_name_to_text(g_ctx, &text, t61, sizeof(t61), NULL), TSVC_OK);
+    assert_string_equal((const char *)text.data, "emailAddress=#140261BF");
+    assert_int_equal(tsvc_name_from_text(g_ctx, &again, (const char *)text.data, NULL), TSVC_OK);
+    assert_int_equal(again.len, sizeof(t61));
+    assert_memory_equal(again.data, t61, sizeof(t61));
+    tsvc_buf_dispose(&text);
+    tsvc_buf_dispose(&again);
+}
+
 static void name_dn_subtree(void **state)
 {
     (void)state;
@@ -1280,6 +1327,7 @@ int main(void)
         cmocka_unit_test(garbage_never_crashes),
         cmocka_unit_test(name_compare_rfc5280),
         cmocka_unit_test(name_text_rfc4514),
+        cmocka_unit_test(name_text_ia5_non_ascii),
         cmocka_unit_test(name_dn_subtree),
         cmocka_unit_test(host_match_rfc6125),
         cmocka_unit_test(ip_text_parsing),
