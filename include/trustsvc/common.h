@@ -10,8 +10,10 @@
  * Thread safety: tsvc_init() may be called from any thread, any number of
  * times. A ::tsvc_ctx is configured by one thread and may then be shared,
  * read-only, by many threads: the setters are not safe to call while other
- * threads use the context. ::tsvc_error and ::tsvc_buf values belong to the
- * thread that received them.
+ * threads use the context. The one part of a context that changes while it
+ * is shared is its verified-signature cache (::TSVC_LIMIT_SIG_CACHE_ENTRIES),
+ * which is guarded by a lock of its own. ::tsvc_error and ::tsvc_buf values
+ * belong to the thread that received them.
  */
 #ifndef TRUSTSVC_COMMON_H
 #define TRUSTSVC_COMMON_H
@@ -381,7 +383,20 @@ typedef enum tsvc_limit {
     TSVC_LIMIT_CHAIN_DEPTH = 2,     /**< Certificates in a path (default 8, maximum 32). */
     TSVC_LIMIT_SIG_CHECKS = 3,      /**< Signature checks per validation (default 100). */
     TSVC_LIMIT_PATH_ATTEMPTS = 4,   /**< Path-building candidates tried (default 10000). */
-    TSVC_LIMIT_NC_COMPARISONS = 5   /**< Name-constraint comparisons (default 1048576). */
+    TSVC_LIMIT_NC_COMPARISONS = 5,  /**< Name-constraint comparisons (default 1048576). */
+    /**
+     * Entries of the context's cache of verified certificate signatures
+     * (default 1024, maximum 1048576; 0 disables the cache). An entry is
+     * keyed by a SHA-256 digest over the issuer's SubjectPublicKeyInfo and
+     * the whole certificate (TBS, signature algorithm and value), and only
+     * successful verifications are kept: a certificate whose signature was
+     * verified once with a key is not verified again with that key. Every
+     * other check (validity, algorithm policy, extensions) runs each time,
+     * and a cache hit still counts against ::TSVC_LIMIT_SIG_CHECKS. The
+     * storage is allocated when the limit is set (and by tsvc_ctx_new()),
+     * never during an operation. @since 0.1
+     */
+    TSVC_LIMIT_SIG_CACHE_ENTRIES = 6
 } tsvc_limit;
 
 /**
@@ -407,9 +422,13 @@ TSVC_API void tsvc_ctx_free(tsvc_ctx *ctx);
  * @brief Sets a limit.
  * @param ctx the context.
  * @param limit which limit.
- * @param value the new value (at least 1, at most the limit's maximum).
+ * @param value the new value (at least 1, at most the limit's maximum; 0 is
+ *        allowed for ::TSVC_LIMIT_SIG_CACHE_ENTRIES and disables the cache).
+ *        Setting ::TSVC_LIMIT_SIG_CACHE_ENTRIES empties the cache and
+ *        allocates its new storage.
  * @param[out] err optional error detail.
- * @return ::TSVC_OK or ::TSVC_ERR_INVALID_ARG.
+ * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG, or ::TSVC_ERR_NOMEM (the cache
+ *         storage could not be allocated; the old cache is kept).
  * @since 0.1
  */
 TSVC_API tsvc_status tsvc_ctx_set_limit(tsvc_ctx *ctx, tsvc_limit limit, uint64_t value,

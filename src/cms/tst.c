@@ -52,7 +52,9 @@ tsvc_status tsvc__cms_ess_cert_v2_encode(const tsvc_ctx *ctx, tsvc__cbb *cbb, ts
                                          const tsvc_cert *cert, tsvc_error **err)
 {
     uint8_t h[TSVC_HASH_MAX_SIZE];
-    tsvc_status st = tsvc__hash_oneshot(ctx, hash, cert->der, cert->der_len, h, err);
+    tsvc_status st = hash == TSVC_HASH_SHA256
+                         ? tsvc__cert_sha256(ctx, cert, h, err) /* kept in the certificate */
+                         : tsvc__hash_oneshot(ctx, hash, cert->der, cert->der_len, h, err);
     if (st != TSVC_OK)
         return st;
     tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE); /* SigningCertificateV2 */
@@ -139,7 +141,9 @@ tsvc_status tsvc__cms_ess_check(const tsvc_ctx *ctx, const tsvc__cms_signer *si,
             return TSVC_OK;
         }
     }
-    tsvc_status st = tsvc__hash_oneshot(ctx, hash, cert->der, cert->der_len, h, err);
+    tsvc_status st = hash == TSVC_HASH_SHA256
+                         ? tsvc__cert_sha256(ctx, cert, h, err)
+                         : tsvc__hash_oneshot(ctx, hash, cert->der, cert->der_len, h, err);
     if (st != TSVC_OK)
         return st;
     *result = tsvc__cbs_equal(&hash_value, h, hash_value.len) ? TSVC__ESS_MATCH

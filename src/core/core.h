@@ -18,7 +18,12 @@ struct tsvc_backend; /* include/trustsvc/sys/backend.h */
 /** Most backends one context can hold. */
 #define TSVC__MAX_BACKENDS 8
 /** Number of ::tsvc_limit values. */
-#define TSVC__NUM_LIMITS 6
+#define TSVC__NUM_LIMITS 7
+/** Size of a key of the verified-signature cache (a SHA-256 digest). */
+#define TSVC__SIGCACHE_KEY_SIZE 32
+
+/** The verified-signature cache of a context (ctx.c). */
+typedef struct tsvc__sigcache tsvc__sigcache;
 
 /** One registered backend of a context. */
 typedef struct tsvc__backend_slot {
@@ -39,6 +44,9 @@ struct tsvc_ctx {
     void *fetch_opaque;
     tsvc__backend_slot backends[TSVC__MAX_BACKENDS];
     size_t num_backends;
+    /* Verified-signature cache (owned; NULL: none). The only part of a
+     * shared context that changes: it has its own lock. */
+    tsvc__sigcache *sigcache;
 };
 
 /* ---- allocation (ctx may be NULL: then malloc/free) ---- */
@@ -86,6 +94,24 @@ tsvc_status tsvc__buf_set(const tsvc_ctx *ctx, tsvc_buf *out, const void *data, 
 tsvc_status tsvc__ctx_create(tsvc_ctx **out, const tsvc_allocator *alloc, tsvc_error **err);
 /** Limit value, or the default when ctx is NULL. */
 uint64_t tsvc__limit(const tsvc_ctx *ctx, tsvc_limit limit);
+
+/* ---- verified-signature cache (ctx.c) ----
+ * A bounded, 2-way set-associative set of keys (digests the caller makes
+ * over everything a verification depends on), allocated once: by
+ * tsvc_ctx_new() through tsvc__ctx_sigcache_init(), and again when
+ * TSVC_LIMIT_SIG_CACHE_ENTRIES is set. A bare context from
+ * tsvc__ctx_create() has none. Lookups and inserts take the cache's mutex
+ * and never allocate, so they are safe on a context shared by threads. */
+/** Allocates the cache at the size of the context's limit (none for 0). */
+tsvc_status tsvc__ctx_sigcache_init(tsvc_ctx *ctx);
+/** Releases the cache (tsvc_ctx_free()). */
+void tsvc__ctx_sigcache_release(tsvc_ctx *ctx);
+/** True if the context has a cache (not disabled, not a bare context). */
+bool tsvc__sigcache_enabled(const tsvc_ctx *ctx);
+/** True if @p key is in the cache (false without a cache). */
+bool tsvc__sigcache_lookup(const tsvc_ctx *ctx, const uint8_t key[TSVC__SIGCACHE_KEY_SIZE]);
+/** Adds @p key, evicting the older entry of its set when both are in use. */
+void tsvc__sigcache_insert(const tsvc_ctx *ctx, const uint8_t key[TSVC__SIGCACHE_KEY_SIZE]);
 
 /* ---- calendar (proleptic Gregorian, UTC) ---- */
 /** Seconds since the epoch for a civil date and time; no range checks. */

@@ -212,21 +212,12 @@ bool tsvc__algpolicy_accepts(const tsvc_algorithm_policy *p, tsvc_sig_scheme sch
     for (size_t i = 0; i < p->num; i++) {
         const rule *r = &p->rules[i];
         bool match = false;
-        char what[96];
         switch (r->kind) {
-        case R_HASH:
-            match = hash != TSVC_HASH_NONE && (int)hash == r->param;
-            snprintf(what, sizeof(what), "hash function %s", hash_name(r->param));
-            break;
-        case R_SCHEME:
-            match = scheme != TSVC_SIG_NONE && (int)scheme == r->param;
-            snprintf(what, sizeof(what), "signature scheme %s", scheme_name(r->param));
-            break;
+        case R_HASH: match = hash != TSVC_HASH_NONE && (int)hash == r->param; break;
+        case R_SCHEME: match = scheme != TSVC_SIG_NONE && (int)scheme == r->param; break;
         case R_KEY:
             match = family != TSVC__ALGPOL_FAMILY_NONE && (int)family == r->param &&
                     bits < r->min_bits;
-            snprintf(what, sizeof(what), "%s key of %u bits (below %u)",
-                     r->param == TSVC__ALGPOL_FAMILY_RSA ? "RSA" : "EC", bits, r->min_bits);
             break;
         }
         if (!match || when < r->refused_from)
@@ -234,6 +225,21 @@ bool tsvc__algpolicy_accepts(const tsvc_algorithm_policy *p, tsvc_sig_scheme sch
         if (rule_name != NULL)
             *rule_name = r->name;
         if (why != NULL && why_size > 0) {
+            /* Text only for the rule that refuses: this runs on every
+             * signature made or checked. */
+            char what[96] = "";
+            switch (r->kind) {
+            case R_HASH:
+                snprintf(what, sizeof(what), "hash function %s", hash_name(r->param));
+                break;
+            case R_SCHEME:
+                snprintf(what, sizeof(what), "signature scheme %s", scheme_name(r->param));
+                break;
+            case R_KEY:
+                snprintf(what, sizeof(what), "%s key of %u bits (below %u)",
+                         r->param == TSVC__ALGPOL_FAMILY_RSA ? "RSA" : "EC", bits, r->min_bits);
+                break;
+            }
             if (r->refused_from == INT64_MIN) {
                 snprintf(why, why_size, "rule %s: %s not accepted", r->name, what);
             } else {

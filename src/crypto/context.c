@@ -135,6 +135,11 @@ tsvc_status tsvc_ctx_new(tsvc_ctx **out, const tsvc_allocator *alloc, tsvc_error
     tsvc_status st = tsvc__ctx_create(&ctx, alloc, err);
     if (st != TSVC_OK)
         return st;
+    st = tsvc__ctx_sigcache_init(ctx);
+    if (st != TSVC_OK) {
+        tsvc_ctx_free(ctx);
+        return tsvc__err_code(err, st);
+    }
     for (size_t i = 0; i < NUM_BUILTINS; i++) {
         st = tsvc_ctx_add_backend(ctx, builtins[i].ops, builtins[i].priority, err);
         if (st != TSVC_OK) {
@@ -156,6 +161,7 @@ void tsvc_ctx_free(tsvc_ctx *ctx)
             slot->ops->instance_free(slot->state);
         slot->state = NULL;
     }
+    tsvc__ctx_sigcache_release(ctx);
     tsvc_allocator a = ctx->alloc;
     tsvc_memzero(ctx, sizeof(*ctx));
     a.free(a.opaque, ctx);

@@ -4,10 +4,12 @@
  * public accessors, certificate lists and signature checking.
  *
  * Thread safety: a parsed certificate is immutable; the reference count
- * is atomic, so certificates may be shared and released from any thread.
+ * is atomic and the DER digest is published once behind an atomic flag, so
+ * certificates may be shared and released from any thread.
  */
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -483,6 +485,7 @@ tsvc_status tsvc__cert_parse_der(const tsvc_ctx *ctx, tsvc_cert **out, const uin
     }
     cert->ctx = ctx;
     atomic_init(&cert->refs, 1);
+    atomic_init(&cert->der_digest_state, 0);
     cert->bc.path_len = -1;
     cert->pc.require_explicit_policy = -1;
     cert->pc.inhibit_policy_mapping = -1;
@@ -717,6 +720,61 @@ out:
 /* Signatures                                                          */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The SHA-256 of the certificate's DER (which holds the TBS bytes, the
+ * signature algorithm and the signature value), made once per certificate
+ * and kept in it: the first thread to claim the slot writes it; any other
+ * thread that comes before it is published uses its own copy. Also the
+ * ESSCertIDv2 certHash of CAdES and time-stamp tokens.
+ */
+tsvc_status tsvc__cert_sha256(const tsvc_ctx *ctx, const tsvc_cert *cert,
+                              uint8_t out[TSVC__SIGCACHE_KEY_SIZE], tsvc_error **err)
+{
+    if (cert == NULL || out == NULL)
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, "x509.digest", -1, "NULL argument");
+    /* The digest is the one field filled after parsing; the certificate
+     * itself was allocated writable. */
+    tsvc_cert *c = (tsvc_cert *)(uintptr_t)cert;
+    if (atomic_load_explicit(&c->der_digest_state, memory_order_acquire) == 2) {
+        memcpy(out, c->der_digest, TSVC__SIGCACHE_KEY_SIZE);
+        return TSVC_OK;
+    }
+    tsvc_status st = tsvc__hash_oneshot(ctx, TSVC_HASH_SHA256, c->der, c->der_len, out, err);
+    if (st != TSVC_OK)
+        return st;
+    int expected = 0;
+    if (atomic_compare_exchange_strong_explicit(&c->der_digest_state, &expected, 1,
+                                                memory_order_acquire, memory_order_relaxed)) {
+        memcpy(c->der_digest, out, TSVC__SIGCACHE_KEY_SIZE);
+        atomic_store_explicit(&c->der_digest_state, 2, memory_order_release);
+    }
+    return TSVC_OK;
+}
+
+/* Cache key: SHA-256(SHA-256(child DER) || issuer SPKI DER). False when no
+ * key can be made (no SHA-256 backend, no memory): then no caching. */
+static bool sig_cache_key(const tsvc_ctx *ctx, const tsvc_cert *child, const tsvc_pubkey *pub,
+                          uint8_t key[TSVC__SIGCACHE_KEY_SIZE])
+{
+    size_t spki_len = 0;
+    const uint8_t *spki = tsvc__pubkey_spki(pub, &spki_len);
+    if (spki == NULL || spki_len > SIZE_MAX - TSVC__SIGCACHE_KEY_SIZE)
+        return false;
+    uint8_t local[TSVC__SIGCACHE_KEY_SIZE + 1024];
+    size_t len = TSVC__SIGCACHE_KEY_SIZE + spki_len;
+    uint8_t *buf = len <= sizeof(local) ? local : tsvc__alloc(ctx, len);
+    if (buf == NULL)
+        return false;
+    bool ok = tsvc__cert_sha256(ctx, child, buf, NULL) == TSVC_OK;
+    if (ok) {
+        memcpy(buf + TSVC__SIGCACHE_KEY_SIZE, spki, spki_len);
+        ok = tsvc__hash_oneshot(ctx, TSVC_HASH_SHA256, buf, len, key, NULL) == TSVC_OK;
+    }
+    if (buf != local)
+        tsvc__free(ctx, buf);
+    return ok;
+}
+
 tsvc_status tsvc__cert_verify_signed_by(const tsvc_ctx *ctx, const tsvc_cert *child,
                                         const tsvc_pubkey *issuer_pubkey, tsvc_error **err)
 {
@@ -726,8 +784,16 @@ tsvc_status tsvc__cert_verify_signed_by(const tsvc_ctx *ctx, const tsvc_cert *ch
         return tsvc__err(err, TSVC_ERR_ALGORITHM, "x509.signature_algorithm",
                          tsvc__cbs_offset(&child->sigalg),
                          "unsupported certificate signature algorithm");
-    return tsvc__verify(ctx, issuer_pubkey, &child->sig_params, child->tbs.data, child->tbs.len,
-                        child->sig_value.data, child->sig_value.len, err);
+    uint8_t key[TSVC__SIGCACHE_KEY_SIZE];
+    bool cacheable = tsvc__sigcache_enabled(ctx) && sig_cache_key(ctx, child, issuer_pubkey, key);
+    if (cacheable && tsvc__sigcache_lookup(ctx, key))
+        return TSVC_OK;
+    tsvc_status st = tsvc__verify(ctx, issuer_pubkey, &child->sig_params, child->tbs.data,
+                                  child->tbs.len, child->sig_value.data, child->sig_value.len,
+                                  err);
+    if (st == TSVC_OK && cacheable)
+        tsvc__sigcache_insert(ctx, key);
+    return st;
 }
 
 /* ------------------------------------------------------------------ */

@@ -8,8 +8,9 @@
  * host matching and signature checking of one certificate by a key.
  *
  * Thread safety: a parsed certificate is immutable after tsvc__cert_parse_der()
- * returns; its reference count is atomic, so it may be shared between
- * threads. Every function here is reentrant.
+ * returns, except its reference count (atomic) and its DER digest (written
+ * once behind an atomic flag), so it may be shared between threads. Every
+ * function here is reentrant.
  */
 #ifndef TSVC_X509_X509_H
 #define TSVC_X509_X509_H
@@ -220,7 +221,8 @@ typedef struct tsvc__x509_raw_ext {
 
 /**
  * A parsed certificate. Every tsvc__cbs points into @c der, which the
- * certificate owns. Immutable after parsing except @c refs.
+ * certificate owns. Immutable after parsing except @c refs and the
+ * once-written @c der_digest.
  */
 struct tsvc_cert {
     const tsvc_ctx *ctx;   /* allocator; must outlive the certificate */
@@ -267,6 +269,13 @@ struct tsvc_cert {
     tsvc__x509_crl_dps crldp;
     tsvc__x509_aia aia;
     tsvc__x509_raw_ext qc_statements;
+
+    /* SHA-256 of @c der, made on first need (tsvc__cert_sha256: the
+     * verified-signature cache, ESSCertIDv2): @c der_digest is written once,
+     * by the thread that moves @c der_digest_state from 0 to 1, and read
+     * only after loading 2 (acquire). The one lazily filled field. */
+    atomic_int der_digest_state;
+    uint8_t der_digest[TSVC__SIGCACHE_KEY_SIZE];
 };
 
 /* ------------------------------------------------------------------ */
@@ -291,9 +300,21 @@ bool tsvc__cert_eku_allows(const tsvc_cert *cert, const uint8_t *oid, size_t oid
  * Checks that @p child's signature verifies with @p issuer_pubkey over its
  * exact TBS bytes. TSVC_OK, TSVC_ERR_SIGNATURE_INVALID, TSVC_ERR_ALGORITHM
  * (unknown signature algorithm), TSVC_ERR_KEY_MISMATCH, TSVC_ERR_NO_BACKEND.
+ * A success is remembered in the context's verified-signature cache (see
+ * TSVC_LIMIT_SIG_CACHE_ENTRIES), keyed by SHA-256(SHA-256(child DER) ||
+ * issuer SPKI DER); a later call with the same certificate bytes and key
+ * returns TSVC_OK without asking a backend. Failures are never cached.
  */
 tsvc_status tsvc__cert_verify_signed_by(const tsvc_ctx *ctx, const tsvc_cert *child,
                                         const tsvc_pubkey *issuer_pubkey, tsvc_error **err);
+
+/**
+ * SHA-256 of the whole certificate DER into @p out (32 bytes), computed
+ * through @p ctx's backends on first use and kept in the certificate
+ * (safe from any thread).
+ */
+tsvc_status tsvc__cert_sha256(const tsvc_ctx *ctx, const tsvc_cert *cert,
+                              uint8_t out[TSVC__SIGCACHE_KEY_SIZE], tsvc_error **err);
 
 /* ------------------------------------------------------------------ */
 /* Distinguished names                                                 */
