@@ -509,12 +509,24 @@ typedef struct tsvc_tsp_verify_options {
     size_t nonce_len; /**< Length of @c nonce. */
     /** The time "now" for the second path validation; 0: the context's clock. */
     int64_t now;
+    /** Version 2: the caller's validation policy for the TSA's path, or
+     *  NULL (no revocation checking, no algorithm policy). Its revocation
+     *  settings (mode, source, freshness, fetch, flags), algorithm policy,
+     *  flags, initial policies and depth limit are used; the validation
+     *  time is genTime (the option @c now for the second validation) and
+     *  id-kp-timeStamping is always required. The store's CRLs and OCSP
+     *  responses are used for it. Borrowed. @since 0.1 */
+    const tsvc_policy *policy;
 } tsvc_tsp_verify_options;
 
-/** @brief Current version of ::tsvc_tsp_verify_options. @since 0.1 */
-#define TSVC_TSP_VERIFY_OPTIONS_VERSION 1
+/**
+ * @brief Current version of ::tsvc_tsp_verify_options: 2 (the @c policy
+ *        field). Version 1 structures (without it) are still accepted.
+ * @since 0.1
+ */
+#define TSVC_TSP_VERIFY_OPTIONS_VERSION 2
 /** @brief Static initialiser of ::tsvc_tsp_verify_options. @since 0.1 */
-#define TSVC_TSP_VERIFY_OPTIONS_INIT {TSVC_TSP_VERIFY_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, 0}
+#define TSVC_TSP_VERIFY_OPTIONS_INIT {TSVC_TSP_VERIFY_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, 0, NULL}
 
 /**
  * @brief Initialises verification options (function twin of

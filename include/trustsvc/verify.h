@@ -24,6 +24,26 @@
  * validation, seal profile; the first that does not pass gives the
  * signer's indication.
  *
+ * Path validation uses the store's anchors, intermediates, CRLs and OCSP
+ * responses, the SignedData's certificates as untrusted intermediates, and
+ * the caller's policy (validation time, revocation mode, source,
+ * freshness and fetching). Signature time-stamps (B-T,
+ * id-aa-signatureTimeStampToken) are verified: imprint over the
+ * SignerInfo's signature value, TSA path at genTime under the same policy's
+ * revocation settings (entries "signature-timestamp"); the earliest
+ * verified genTime is the signer's best signature time
+ * (tsvc_sig_report_signer_best_signature_time()). A malformed or tampered
+ * signature time-stamp fails the signer. When the path fails at the
+ * validation time only because a certificate has expired or was revoked
+ * (EXPIRED, OUT_OF_BOUNDS_*, REVOKED, REVOKED_NO_POE, REVOKED_CA_NO_POE)
+ * and a signature time-stamp proves an earlier time, the path is judged
+ * again at that time with the rules of tsvc_ltv_verify() (revocation
+ * evidence from the store and the signature, a revocation after genTime
+ * does not count), under the policy's revocation mode: a certificate that
+ * expired or was revoked after genTime does not fail the signature.
+ * Archive time-stamps and embedded revocation values (B-LT, B-LTA) are the
+ * business of tsvc_ltv_verify().
+ *
  * Several signers: the overall indication is PASSED when there is at
  * least one signer and every signer PASSED; otherwise FAILED if any signer
  * FAILED, else INDETERMINATE; the overall sub-indication and reason are
@@ -94,8 +114,10 @@ typedef struct tsvc_verifier tsvc_verifier;
  * @param cms_len its length.
  * @param content the detached content, or NULL when it is embedded.
  * @param content_len its length.
- * @param store trust anchors (and intermediates) for path validation.
- * @param policy path-validation policy (validation time, ...), or NULL.
+ * @param store trust anchors, intermediates, CRLs and OCSP responses for
+ *        path validation (see the file comment).
+ * @param policy path-validation policy (validation time, revocation
+ *        settings, ...), or NULL (the current time, no revocation checks).
  * @param opts options, or NULL.
  * @param[out] err optional error detail.
  * @return ::TSVC_OK when the verification ran (see the report);
@@ -291,6 +313,44 @@ TSVC_API const char *tsvc_sig_report_signer_organization_id(const tsvc_sig_repor
  * @since 0.1
  */
 TSVC_API const tsvc_report *tsvc_sig_report_signer_checks(const tsvc_sig_report *r, size_t i);
+
+/**
+ * @brief Number of certificates of a signer's validated path (leaf first,
+ *        trust anchor last), as path validation built it at the validation
+ *        time; 0 when the path was not built. The same certificates start
+ *        the chain of tsvc_sig_report_signer_checks() (whose chain may go on
+ *        with the certificates of the time-stamp authorities).
+ * @param r the report.
+ * @param i signer index.
+ * @return the count, 0 when out of range.
+ * @since 0.1
+ */
+TSVC_API size_t tsvc_sig_report_signer_chain_count(const tsvc_sig_report *r, size_t i);
+
+/**
+ * @brief A certificate of a signer's validated path.
+ * @param r the report.
+ * @param i signer index.
+ * @param k position in the path: 0 the signer's certificate, count - 1 the
+ *        trust anchor.
+ * @return a certificate borrowed from @p r, or NULL when out of range.
+ * @since 0.1
+ */
+TSVC_API const tsvc_cert *tsvc_sig_report_signer_chain_cert(const tsvc_sig_report *r, size_t i,
+                                                            size_t k);
+
+/**
+ * @brief A signer's best signature time: the earliest genTime of its
+ *        signature time-stamps that verified (not after the validation
+ *        time).
+ * @param r the report.
+ * @param i signer index.
+ * @param[out] when receives the time (may be NULL).
+ * @return 1 when the signer has a verified signature time-stamp, else 0.
+ * @since 0.1
+ */
+TSVC_API int tsvc_sig_report_signer_best_signature_time(const tsvc_sig_report *r, size_t i,
+                                                        int64_t *when);
 
 /**
  * @brief Writes the report as JSON (UTF-8, NUL-terminated; len excludes the NUL).

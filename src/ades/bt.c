@@ -157,10 +157,8 @@ tsvc_status tsvc__ades_bt_check(tsvc_ctx *ctx, tsvc_report *r, int parent, const
     res->subindication = TSVC_SUB_NO_POE;
     if ((st = get_signer(cms, signer_index, &si, err)) != TSVC_OK)
         return st;
-    if (opts != NULL)
-        o = *opts;
-    else
-        tsvc_tsp_verify_options_init(&o);
+    if ((st = tsvc__tsp_opts_load(opts, &o, err)) != TSVC_OK)
+        return st;
     o.nonce = NULL;
     o.nonce_len = 0;
     bool failed = false;
@@ -268,7 +266,7 @@ tsvc_status tsvc_tst_verify_signature(tsvc_ctx *ctx, tsvc_report **report, const
     *report = NULL;
     if (ctx == NULL || cms_der == NULL || store == NULL)
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, "ades.bt", -1, "NULL argument");
-    if (opts != NULL && opts->version != TSVC_TSP_VERIFY_OPTIONS_VERSION)
+    if (opts != NULL && opts->version != 1 && opts->version != TSVC_TSP_VERIFY_OPTIONS_VERSION)
         return tsvc__err(err, TSVC_ERR_BAD_VERSION, "ades.bt.options", -1,
                          "unknown options version");
     if ((st = tsvc__cms_parse(ctx, cms_der, cms_len, &cms, err)) != TSVC_OK)

@@ -206,4 +206,33 @@ tsvc_status tsvc__lta_replace_uattr_value(const tsvc__cms *cms, size_t signer,
                                           const tsvc__cbs *old, const uint8_t *value,
                                           size_t value_len, tsvc_buf *out, tsvc_error **err);
 
+/** The first decision of tsvc__lt_signer_at() (when @p decided). */
+typedef struct tsvc__lt_decision {
+    bool decided;
+    tsvc_indication ind;
+    tsvc_subindication sub;
+    char reason[1024];
+} tsvc__lt_decision;
+
+/**
+ * The signer at the best signature time @p best (src/ades/ltv.c; shared by
+ * tsvc_ltv_verify() and tsvc_verify()): the path of @p sc at @p best over
+ * the store and the material (entry "certificate-validation" under
+ * @p parent of @p r, the path report nested and its chain carried over),
+ * then, unless @p rev_mode is TSVC_REVOCATION_NONE, the revocation status
+ * of every certificate of the path but the anchor at @p best from the
+ * material (evidence judged at its own issue time; a revocation after
+ * @p best does not count), then the path's algorithms at @p best. A
+ * certificate revoked at or before @p best gives FAILED/REVOKED when
+ * @p proven (the time is a proof of existence), else the _NO_POE
+ * sub-indications; no evidence gives TRY_LATER under
+ * TSVC_REVOCATION_HARD_FAIL only. The first problem is put in @p d.
+ * Errors: NOMEM, CLOCK, backend failures.
+ */
+tsvc_status tsvc__lt_signer_at(tsvc_ctx *ctx, tsvc__lt_material *m, const tsvc_store *store,
+                               const tsvc_algorithm_policy *ap, const tsvc_cert *sc,
+                               int64_t best, bool proven, tsvc_revocation_mode rev_mode,
+                               bool fetch, tsvc_report *r, int parent, tsvc__lt_decision *d,
+                               tsvc_error **err);
+
 #endif /* TSVC_ADES_LT_H */

@@ -721,84 +721,108 @@ static void check_es_c(vctx *v)
 /* The signer at the best signature time                               */
 /* ------------------------------------------------------------------ */
 
-static tsvc_status signer_in_the_past(vctx *v, const tsvc_cert *sc, int64_t best, bool proven,
-                                      tsvc_error **err)
+static void at_decide(tsvc__lt_decision *d, tsvc_indication ind, tsvc_subindication sub,
+                      const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+static void at_decide(tsvc__lt_decision *d, tsvc_indication ind, tsvc_subindication sub,
+                      const char *fmt, ...)
+{
+    va_list ap;
+    if (d->decided)
+        return;
+    d->decided = true;
+    d->ind = ind;
+    d->sub = sub;
+    va_start(ap, fmt);
+    vsnprintf(d->reason, sizeof(d->reason), fmt, ap);
+    va_end(ap);
+}
+
+tsvc_status tsvc__lt_signer_at(tsvc_ctx *ctx, tsvc__lt_material *m, const tsvc_store *store,
+                               const tsvc_algorithm_policy *ap, const tsvc_cert *sc,
+                               int64_t best, bool proven, tsvc_revocation_mode rev_mode,
+                               bool fetch, tsvc_report *r, int parent, tsvc__lt_decision *d,
+                               tsvc_error **err)
 {
     tsvc_report *pr = NULL;
     char bt[32], why[300];
     tsvc__lt_fmt_time(best, bt);
-    tsvc_status st = tsvc__lt_path(v->ctx, v->m, v->store, sc, best, &pr, err);
+    tsvc_status st = tsvc__lt_path(ctx, m, store, sc, best, &pr, err);
     if (st != TSVC_OK)
         return st;
-    int g = tsvc__report_add(v->r->checks, -1, "certificate-validation",
+    int g = tsvc__report_add(r, parent, "certificate-validation",
                              tsvc_report_indication(pr) == TSVC_INDICATION_PASSED
                                  ? TSVC_CHECK_PASSED
                                  : TSVC_CHECK_FAILED,
                              -1, "the signer's path at the best signature time %s: %s", bt,
                              tsvc_report_reason(pr));
     if (g >= 0)
-        tsvc__report_merge(v->r->checks, g, pr, 0);
+        tsvc__report_merge(r, g, pr, 0);
     if (tsvc_report_indication(pr) != TSVC_INDICATION_PASSED) {
         tsvc_subindication s = tsvc_report_subindication(pr);
         if (s == TSVC_SUB_EXPIRED)
-            decide(v, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_OUT_OF_BOUNDS_NO_POE,
-                   "a certificate of the signer's path had expired at the best signature time "
-                   "%s (%s): no proof that the signature existed before",
-                   bt, tsvc_report_reason(pr));
+            at_decide(d, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_OUT_OF_BOUNDS_NO_POE,
+                      "a certificate of the signer's path had expired at the best signature "
+                      "time %s (%s): no proof that the signature existed before",
+                      bt, tsvc_report_reason(pr));
         else
-            decide(v, tsvc_report_indication(pr), s,
-                   "the signer's path at the best signature time %s: %s", bt,
-                   tsvc_report_reason(pr));
+            at_decide(d, tsvc_report_indication(pr), s,
+                      "the signer's path at the best signature time %s: %s", bt,
+                      tsvc_report_reason(pr));
         goto out;
     }
     size_t n = tsvc_report_chain_count(pr);
-    for (size_t k = 0; k + 1 < n; k++) {
+    for (size_t k = 0; k + 1 < n && rev_mode != TSVC_REVOCATION_NONE; k++) {
         const tsvc_cert *c = tsvc_report_chain_cert(pr, k);
         char subj[220];
         cert_text(c, subj, sizeof(subj));
         tsvc__lt_rev rev;
-        if ((st = tsvc__lt_revocation(v->ctx, v->m, c, tsvc_report_chain_cert(pr, k + 1), best,
-                                      v->fetch, &rev)) != TSVC_OK) {
+        if ((st = tsvc__lt_revocation(ctx, m, c, tsvc_report_chain_cert(pr, k + 1), best, fetch,
+                                      &rev)) != TSVC_OK) {
             st = tsvc__err_code(err, st);
             goto out;
         }
-        tsvc__report_add(v->r->checks, g, "revocation",
+        tsvc__report_add(r, g, "revocation",
                          rev.state == TSVC__LT_REV_GOOD ? TSVC_CHECK_PASSED : TSVC_CHECK_FAILED,
                          (int)k, "certificate %zu (%s): %s", k, subj, rev.text);
         if (rev.state == TSVC__LT_REV_REVOKED) {
             if (proven)
-                decide(v, TSVC_INDICATION_FAILED, TSVC_SUB_REVOKED,
-                       "certificate %zu of the signer's path (%s) was %s: before the best "
-                       "signature time %s",
-                       k, subj, rev.text, bt);
+                at_decide(d, TSVC_INDICATION_FAILED, TSVC_SUB_REVOKED,
+                          "certificate %zu of the signer's path (%s) was %s: before the best "
+                          "signature time %s",
+                          k, subj, rev.text, bt);
             else
-                decide(v, TSVC_INDICATION_INDETERMINATE,
-                       k == 0 ? TSVC_SUB_REVOKED_NO_POE : TSVC_SUB_REVOKED_CA_NO_POE,
-                       "certificate %zu of the signer's path (%s) is %s; no time-stamp proves "
-                       "the signature existed before",
-                       k, subj, rev.text);
-        } else if (rev.state == TSVC__LT_REV_NONE) {
-            decide(v, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_TRY_LATER,
-                   "no revocation data for certificate %zu of the signer's path (%s) at the best "
-                   "signature time %s: %s%s",
-                   k, subj, bt, rev.text,
-                   v->m->any_embedded_revocation
-                       ? ""
-                       : "; the signature carries no revocation values (it is not B-LT) and the "
-                         "store has none that apply");
+                at_decide(d, TSVC_INDICATION_INDETERMINATE,
+                          k == 0 ? TSVC_SUB_REVOKED_NO_POE : TSVC_SUB_REVOKED_CA_NO_POE,
+                          "certificate %zu of the signer's path (%s) is %s; no time-stamp "
+                          "proves the signature existed before",
+                          k, subj, rev.text);
+        } else if (rev.state == TSVC__LT_REV_NONE && rev_mode == TSVC_REVOCATION_HARD_FAIL) {
+            at_decide(d, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_TRY_LATER,
+                      "no revocation data for certificate %zu of the signer's path (%s) at the "
+                      "best signature time %s: %s%s",
+                      k, subj, bt, rev.text,
+                      m->any_embedded_revocation
+                          ? ""
+                          : "; the signature carries no revocation values (it is not B-LT) and "
+                            "the store has none that apply");
         }
     }
     /* Algorithms of the path at the best signature time. */
     for (size_t k = 0; k < n; k++) {
         const tsvc_cert *cc = tsvc_report_chain_cert(pr, k);
         bool anchor = k + 1 == n && cc->self_issued;
-        if (!tsvc__algpolicy_check_cert(v->ap, &cc->sig_params, !anchor, cc->spki.data,
+        if (!tsvc__algpolicy_check_cert(ap, &cc->sig_params, !anchor, cc->spki.data,
                                         cc->spki.len, best, why, sizeof(why))) {
-            tsvc__report_add(v->r->checks, g, "crypto-constraints", TSVC_CHECK_FAILED, (int)k,
-                             "%s", why);
-            decide(v, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
-                   "certificate %zu of the signer's path at the best signature time %s: %s", k,
-                   bt, why);
+            tsvc__report_add(r, g, "crypto-constraints", TSVC_CHECK_FAILED, (int)k, "%s", why);
+            at_decide(d, TSVC_INDICATION_INDETERMINATE,
+                      TSVC_SUB_CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
+                      "certificate %zu of the signer's path at the best signature time %s: %s",
+                      k, bt, why);
         }
     }
 out:
@@ -806,9 +830,23 @@ out:
     return st;
 }
 
+static tsvc_status signer_in_the_past(vctx *v, const tsvc_cert *sc, int64_t best, bool proven,
+                                      tsvc_error **err)
+{
+    tsvc__lt_decision d;
+    memset(&d, 0, sizeof(d));
+    tsvc_status st = tsvc__lt_signer_at(v->ctx, v->m, v->store, v->ap, sc, best, proven,
+                                        TSVC_REVOCATION_HARD_FAIL, v->fetch, v->r->checks, -1,
+                                        &d, err);
+    if (d.decided)
+        decide(v, d.ind, d.sub, "%s", d.reason);
+    return st;
+}
+
 /* Copies the basic signature checks under @p parent, leaving out those
  * made at the validation time that the long-term rules judge again at the
- * best signature time (the signer's path, algorithms). */
+ * best signature time (the signer's path, algorithms, the signature
+ * time-stamps). */
 static void copy_basic(tsvc_report *dst, int parent, const tsvc_report *src)
 {
     size_t n = tsvc_report_num_checks(src);
@@ -820,7 +858,9 @@ static void copy_basic(tsvc_report *dst, int parent, const tsvc_report *src)
         const char *name = tsvc_report_check_name(src, k);
         map[k] = -1;
         if (p < 0 && (strcmp(name, "certificate-validation") == 0 ||
-                      strcmp(name, "crypto-constraints") == 0))
+                      strcmp(name, "crypto-constraints") == 0 ||
+                      strcmp(name, "signature-timestamp") == 0 ||
+                      strcmp(name, "best-signature-time") == 0))
             continue;
         if (p >= 0 && ((size_t)p >= k || map[p] < 0))
             continue;

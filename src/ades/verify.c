@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "ades/ades.h"
+#include "ades/bt.h"
+#include "ades/lt.h"
 #include "cms/tst.h"
 #include "crypto/algpolicy.h"
 #include "path/path.h"
@@ -32,6 +34,9 @@ typedef struct signer_result {
     uint32_t qc;
     tsvc_hash_alg digest;
     tsvc_sig_scheme scheme;
+    size_t chain_len;    /* the signer's validated path: checks' chain [0, chain_len) */
+    bool has_best;       /* a signature time-stamp verified */
+    int64_t best_time;   /* its genTime: the signature's proven time */
 } signer_result;
 
 struct tsvc_sig_report {
@@ -173,6 +178,32 @@ const tsvc_report *tsvc_sig_report_signer_checks(const tsvc_sig_report *r, size_
     return s ? s->checks : NULL;
 }
 
+size_t tsvc_sig_report_signer_chain_count(const tsvc_sig_report *r, size_t i)
+{
+    const signer_result *s = sr_at(r, i);
+    return s ? s->chain_len : 0;
+}
+
+const tsvc_cert *tsvc_sig_report_signer_chain_cert(const tsvc_sig_report *r, size_t i,
+                                                   size_t k)
+{
+    const signer_result *s = sr_at(r, i);
+    if (s == NULL || k >= s->chain_len)
+        return NULL;
+    return tsvc_report_chain_cert(s->checks, k);
+}
+
+int tsvc_sig_report_signer_best_signature_time(const tsvc_sig_report *r, size_t i,
+                                               int64_t *when)
+{
+    const signer_result *s = sr_at(r, i);
+    if (s == NULL || !s->has_best)
+        return 0;
+    if (when != NULL)
+        *when = s->best_time;
+    return 1;
+}
+
 static void json_key(tsvc__json *j, const char *key, bool first)
 {
     if (!first)
@@ -264,6 +295,11 @@ tsvc_status tsvc_sig_report_to_json(const tsvc_sig_report *r, tsvc_buf *out, tsv
         json_key(&j, "claimed_signing_time", false);
         if (s->has_time)
             json_time(&j, s->signing_time);
+        else
+            tsvc__json_raw(&j, "null", 4);
+        json_key(&j, "best_signature_time", false);
+        if (s->has_best)
+            json_time(&j, s->best_time);
         else
             tsvc__json_raw(&j, "null", 4);
         json_key(&j, "commitment_type", false);
@@ -454,6 +490,7 @@ tsvc_status tsvc_verifier_update(tsvc_verifier *v, const void *data, size_t len,
 
 typedef struct sctx {
     tsvc_verifier *v;
+    size_t index;
     const tsvc__cms_signer *si;
     signer_result *sr;
     tsvc_report *r;
@@ -461,6 +498,7 @@ typedef struct sctx {
     const tsvc_algorithm_policy *ap;
     tsvc_store *path_store;
     bool decided;
+    tsvc_status error; /* NOMEM or a backend/clock failure: the call fails */
 } sctx;
 
 static void decide(sctx *c, tsvc_indication ind, tsvc_subindication sub, const char *fmt, ...)
@@ -709,6 +747,90 @@ static bool check_signing_cert(sctx *c)
     return false;
 }
 
+/* The signature time-stamps of the SignerInfo (B-T), when it has any:
+ * verified by the B-T check (imprint over this SignerInfo's signature
+ * value, TSA path at genTime); the earliest verified genTime is the
+ * signature's proven time. A malformed or tampered token fails the
+ * signature, as tsvc_ltv_verify() does. */
+static void signature_timestamps(sctx *c)
+{
+    tsvc_verifier *v = c->v;
+    size_t n = 0;
+    tsvc__bt_result bt;
+    tsvc_tsp_verify_options o;
+    if (tsvc__cms_find_attr(c->si->uattrs, c->si->num_uattrs, OID(TSVC__OID_AA_TIMESTAMP_TOKEN),
+                            &n) == NULL)
+        return;
+    tsvc_tsp_verify_options_init(&o);
+    o.policy = v->policy;
+    tsvc_status st =
+        tsvc__ades_bt_check(v->ctx, c->r, -1, v->cms, c->index, c->path_store, &o, &bt, NULL);
+    if (st != TSVC_OK) {
+        c->error = st;
+        return;
+    }
+    if (bt.num_verified > 0 && bt.proven_time <= c->when) {
+        char t[32];
+        c->sr->has_best = true;
+        c->sr->best_time = bt.proven_time;
+        tsvc__lt_fmt_time(bt.proven_time, t);
+        tsvc__report_add(c->r, -1, "best-signature-time", TSVC_CHECK_PASSED, -1,
+                         "the signature existed at %s (signature time-stamp)", t);
+    }
+    if (bt.indication == TSVC_INDICATION_FAILED)
+        decide(c, TSVC_INDICATION_FAILED, bt.subindication, "%s", bt.reason);
+}
+
+/* A path that failed at the validation time for expiry or revocation,
+ * judged again at the best signature time with the long-term validation's
+ * rules (tsvc__lt_signer_at(), shared with tsvc_ltv_verify()): a
+ * certificate that expired or was revoked after the proven time does not
+ * fail the signature. Returns true when that judgement replaced the
+ * outcome at the validation time. */
+static bool judge_at_best_time(sctx *c, tsvc_subindication sub, int parent)
+{
+    tsvc_verifier *v = c->v;
+    tsvc__lt_material *m = NULL;
+    tsvc__lt_decision d;
+    tsvc_status st = TSVC_OK;
+    if (!c->sr->has_best || c->error != TSVC_OK)
+        return false;
+    if (sub != TSVC_SUB_EXPIRED && sub != TSVC_SUB_OUT_OF_BOUNDS_NO_POE &&
+        sub != TSVC_SUB_OUT_OF_BOUNDS_NOT_REVOKED && sub != TSVC_SUB_REVOKED &&
+        sub != TSVC_SUB_REVOKED_NO_POE && sub != TSVC_SUB_REVOKED_CA_NO_POE)
+        return false;
+    memset(&d, 0, sizeof(d));
+    m = tsvc__calloc(v->ctx, 1, sizeof(*m));
+    if (m == NULL) {
+        c->error = TSVC_ERR_NOMEM;
+        return false;
+    }
+    tsvc__lt_material_init(m, v->ctx);
+    st = tsvc__lt_collect(m, v->cms, c->index);
+    if (st == TSVC_OK)
+        st = tsvc__lt_add_store(m, v->store);
+    for (size_t i = 0; i < v->store->num_inter && st == TSVC_OK; i++)
+        st = tsvc__lt_add_cert_der(m, v->store->inter[i]->der, v->store->inter[i]->der_len,
+                                   NULL);
+    if (st == TSVC_OK)
+        st = tsvc__lt_signer_at(
+            v->ctx, m, v->store, c->ap, c->sr->cert, c->sr->best_time, true,
+            v->policy != NULL ? v->policy->rev_mode : TSVC_REVOCATION_NONE,
+            v->policy != NULL && v->policy->rev_fetch != TSVC_REVOCATION_FETCH_NEVER, c->r,
+            parent, &d, NULL);
+    tsvc__lt_material_clear(m);
+    tsvc__free(v->ctx, m);
+    if (st == TSVC_ERR_LIMIT_COUNT)
+        return false; /* too much material: the outcome at the validation time stands */
+    if (st != TSVC_OK) {
+        c->error = st;
+        return false;
+    }
+    if (d.decided)
+        decide(c, d.ind, d.sub, "at the best signature time: %s", d.reason);
+    return true;
+}
+
 static void verify_signer(sctx *c)
 {
     tsvc_verifier *v = c->v;
@@ -830,7 +952,10 @@ static void verify_signer(sctx *c)
         }
     }
 
-    /* 6. path validation of the signing certificate */
+    /* 6. path validation of the signing certificate at the validation
+     *    time, then the signature time-stamps (B-T); with one verified, a
+     *    path that failed for expiry or revocation is judged again at its
+     *    genTime (EN 319 102-1 section 5.5). */
     if (c->sr->cert != NULL && c->path_store != NULL) {
         tsvc_report *pr = NULL;
         tsvc_status st = tsvc_validate(v->ctx, &pr, c->sr->cert, c->path_store, v->policy, NULL);
@@ -841,6 +966,10 @@ static void verify_signer(sctx *c)
                                          : TSVC_CHECK_FAILED,
                                      -1, "%s", tsvc_report_reason(pr));
             tsvc__report_merge(c->r, g, pr, 0);
+            /* Merged first: the signer's path is the start of the chain. */
+            c->sr->chain_len = tsvc_report_chain_count(c->r);
+            if (c->sr->chain_len > tsvc_report_chain_count(pr))
+                c->sr->chain_len = tsvc_report_chain_count(pr);
             /* The chain's algorithms under the same policy. */
             size_t n = tsvc_report_chain_count(pr);
             for (size_t k = 0; k < n; k++) {
@@ -857,7 +986,9 @@ static void verify_signer(sctx *c)
                            k, why);
                 }
             }
-            if (tsvc_report_indication(pr) != TSVC_INDICATION_PASSED)
+            signature_timestamps(c);
+            if (tsvc_report_indication(pr) != TSVC_INDICATION_PASSED &&
+                !judge_at_best_time(c, tsvc_report_subindication(pr), g))
                 decide(c, tsvc_report_indication(pr), tsvc_report_subindication(pr),
                        "certificate validation: %s", tsvc_report_reason(pr));
         } else {
@@ -866,8 +997,12 @@ static void verify_signer(sctx *c)
             decide(c, TSVC_INDICATION_INDETERMINATE,
                    TSVC_SUB_CERTIFICATE_CHAIN_GENERAL_FAILURE, "path validation did not run: %s",
                    tsvc_status_str(st));
+            if (st == TSVC_ERR_NOMEM)
+                c->error = st;
         }
         tsvc_report_free(pr);
+    } else {
+        signature_timestamps(c);
     }
 
     /* 7. seal profile */
@@ -887,8 +1022,9 @@ static void verify_signer(sctx *c)
         decide(c, TSVC_INDICATION_PASSED, TSVC_SUB_NONE, "%s", "");
 }
 
-/* A store for path building: the caller's anchors and intermediates plus
- * the SignedData's certificates as intermediates. */
+/* A store for path building: the caller's anchors, intermediates, CRLs and
+ * OCSP responses plus the SignedData's certificates as (untrusted)
+ * intermediates. */
 static tsvc_status make_path_store(tsvc_verifier *v, tsvc_store **out)
 {
     tsvc_store *s = NULL;
@@ -910,6 +1046,11 @@ static tsvc_status make_path_store(tsvc_verifier *v, tsvc_store **out)
     for (size_t i = 0; i < v->num_certs && st == TSVC_OK; i++)
         if (v->certs[i] != NULL)
             st = tsvc_store_add_intermediate(s, v->certs[i], NULL);
+    /* The caller's revocation material, used as the caller's policy asks. */
+    for (size_t i = 0; i < v->store->num_crls && st == TSVC_OK; i++)
+        st = tsvc_store_add_crl(s, v->store->crls[i], NULL);
+    for (size_t i = 0; i < v->store->num_ocsp && st == TSVC_OK; i++)
+        st = tsvc_store_add_ocsp_response(s, v->store->ocsp[i], NULL);
     if (st != TSVC_OK) {
         tsvc_store_free(s);
         return st;
@@ -976,6 +1117,7 @@ tsvc_status tsvc_verifier_finish(tsvc_verifier *v, tsvc_sig_report **report, tsv
         sctx c;
         memset(&c, 0, sizeof(c));
         c.v = v;
+        c.index = i;
         c.si = &v->cms->signers[i];
         c.sr = &r->signers[i];
         c.when = r->when;
@@ -989,6 +1131,11 @@ tsvc_status tsvc_verifier_finish(tsvc_verifier *v, tsvc_sig_report **report, tsv
         c.r = c.sr->checks;
         tsvc__report_set_time(c.r, r->when);
         verify_signer(&c);
+        if (c.error != TSVC_OK) {
+            st = tsvc__err(err, c.error, "ades.verify", -1, "signer %zu: %s", i,
+                           tsvc_status_str(c.error));
+            goto out;
+        }
         tsvc__report_set_outcome(c.r, c.sr->ind, c.sr->sub, "%s", c.sr->reason);
         if (tsvc__report_error(c.r) != TSVC_OK) {
             st = tsvc__err_code(err, TSVC_ERR_NOMEM);

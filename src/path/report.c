@@ -232,10 +232,41 @@ int tsvc__report_merge(tsvc_report *dst, int parent, const tsvc_report *src, int
         return -1;
     size_t base = dst->num_checks;
     int first = -1;
+    int map[TSVC__REPORT_MAX_CHAIN];
+    /* Carry the chain over: a certificate already in dst's chain (the same
+     * object or the same fingerprint) keeps its place, others are appended. */
+    for (size_t k = 0; k < src->chain_len && k < TSVC__REPORT_MAX_CHAIN; k++) {
+        const report_cert *e = &src->chain[k];
+        map[k] = -1;
+        for (size_t d = 0; d < dst->chain_len; d++) {
+            const report_cert *f = &dst->chain[d];
+            if (f->cert == e->cert ||
+                (f->has_fp && e->has_fp && memcmp(f->fp, e->fp, sizeof(f->fp)) == 0)) {
+                map[k] = (int)d;
+                break;
+            }
+        }
+        if (map[k] < 0 && dst->chain_len < TSVC__REPORT_MAX_CHAIN && dst->error == TSVC_OK) {
+            size_t at = dst->chain_len;
+            tsvc__report_chain_add(dst, e->cert, e->subject, e->issuer,
+                                   e->has_fp ? e->fp : NULL);
+            if (dst->chain_len > at)
+                map[k] = (int)at;
+        }
+    }
     for (size_t i = 0; i < src->num_checks; i++) {
         const report_check *c = &src->checks[i];
         int p = c->parent < 0 ? parent : (int)(base + (size_t)c->parent);
-        int ci = (cert_offset < 0 || c->cert_index < 0) ? -1 : c->cert_index + cert_offset;
+        int ci;
+        if (c->cert_index < 0)
+            ci = -1;
+        else if (src->chain_len > 0)
+            ci = (size_t)c->cert_index < src->chain_len &&
+                         (size_t)c->cert_index < TSVC__REPORT_MAX_CHAIN
+                     ? map[c->cert_index]
+                     : -1;
+        else
+            ci = cert_offset < 0 ? -1 : c->cert_index + cert_offset;
         int idx = tsvc__report_add(dst, p, c->name, c->result, ci, "%s", c->message);
         if (idx < 0) {
             /* Keep parents consistent: nothing after a dropped entry is copied. */

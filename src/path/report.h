@@ -77,10 +77,15 @@ void tsvc__report_chain_clear(tsvc_report *r);
 
 /**
  * Copies every check entry of @p src under entry @p parent of @p dst (-1:
- * top level), keeping their tree shape. Certificate indices of the copied
- * entries are shifted by @p cert_offset, or dropped (-1) when it is
- * negative: a signature report nests the signer's path-validation report
- * this way. Returns the index in @p dst of the first copied entry, or -1.
+ * top level), keeping their tree shape, and carries @p src's chain over:
+ * each certificate of it is appended to @p dst's chain unless already
+ * there (the same certificate object or the same fingerprint), so a
+ * signature report that nests the signer's path validation first has that
+ * path as its chain, leaf first. Certificate indices of the copied entries
+ * are remapped to the certificates' places in @p dst's chain (-1 when the
+ * chain is full). When @p src has no chain, the indices are shifted by
+ * @p cert_offset, or dropped (-1) when it is negative. Returns the index in
+ * @p dst of the first copied entry, or -1.
  */
 int tsvc__report_merge(tsvc_report *dst, int parent, const tsvc_report *src, int cert_offset);
 

@@ -160,6 +160,15 @@ tsvc_status tsvc__tsp_verify_token(tsvc_ctx *ctx, tsvc_report *report, int paren
                                    tsvc_store *store, const tsvc_tsp_verify_options *opts,
                                    tsvc_error **err);
 
+/**
+ * Copies caller's verification options into @p out (the defaults when
+ * @p in is NULL), reading only the fields of @p in's version (1: up to
+ * @c now; 2: @c policy too). Gives TSVC_ERR_BAD_VERSION for an unknown
+ * version.
+ */
+tsvc_status tsvc__tsp_opts_load(const tsvc_tsp_verify_options *in, tsvc_tsp_verify_options *out,
+                                tsvc_error **err);
+
 /** True if @p cert has an extendedKeyUsage that is critical and only id-kp-timeStamping. */
 bool tsvc__tsp_cert_eku_ok(const struct tsvc_cert *cert, const char **why);
 

@@ -10,6 +10,7 @@
  *
  * Thread safety: reentrant; the store is frozen by the call and only read.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,6 +28,26 @@ void tsvc_tsp_verify_options_init(tsvc_tsp_verify_options *opts)
         return;
     memset(opts, 0, sizeof(*opts));
     opts->version = TSVC_TSP_VERIFY_OPTIONS_VERSION;
+}
+
+tsvc_status tsvc__tsp_opts_load(const tsvc_tsp_verify_options *in, tsvc_tsp_verify_options *out,
+                                tsvc_error **err)
+{
+    tsvc_tsp_verify_options_init(out);
+    if (in == NULL)
+        return TSVC_OK;
+    if (in->version == 1) {
+        /* A version 1 structure ends after @c now. */
+        memcpy(out, in, offsetof(tsvc_tsp_verify_options, now) + sizeof(in->now));
+        out->policy = NULL;
+    } else if (in->version == TSVC_TSP_VERIFY_OPTIONS_VERSION) {
+        *out = *in;
+    } else {
+        return tsvc__err(err, TSVC_ERR_BAD_VERSION, "tsp.verify.options", -1,
+                         "unknown options version %u", (unsigned)in->version);
+    }
+    out->version = TSVC_TSP_VERIFY_OPTIONS_VERSION;
+    return TSVC_OK;
 }
 
 /* Records the first failure as the report's outcome. */
@@ -68,6 +89,10 @@ static tsvc_status make_store(tsvc_ctx *ctx, tsvc_store *store, const tsvc_tst *
         st = tsvc_store_add_intermediate(s, tst->certs[i], err);
     for (size_t i = 0; st == TSVC_OK && extra != NULL && i < tsvc_cert_list_count(extra); i++)
         st = tsvc_store_add_intermediate(s, tsvc_cert_list_get(extra, i), err);
+    for (size_t i = 0; st == TSVC_OK && i < store->num_crls; i++)
+        st = tsvc_store_add_crl(s, store->crls[i], err);
+    for (size_t i = 0; st == TSVC_OK && i < store->num_ocsp; i++)
+        st = tsvc_store_add_ocsp_response(s, store->ocsp[i], err);
     if (st != TSVC_OK) {
         tsvc_store_free(s);
         return st;
@@ -76,15 +101,34 @@ static tsvc_status make_store(tsvc_ctx *ctx, tsvc_store *store, const tsvc_tst *
     return TSVC_OK;
 }
 
-/* Validates the TSA path at @p when (0: the context's clock). */
+/* Validates the TSA path at @p when (0: the context's clock), under the
+ * caller's policy @p base (NULL: none) for everything but the time and the
+ * extended key usage. */
 static tsvc_status validate_at(tsvc_ctx *ctx, const tsvc_cert *cert, tsvc_store *store,
-                               int64_t when, tsvc_report **out, tsvc_error **err)
+                               int64_t when, const tsvc_policy *base, tsvc_report **out,
+                               tsvc_error **err)
 {
     tsvc_policy *pol = NULL;
     tsvc_status st = tsvc_policy_new(ctx, &pol, err);
     if (st != TSVC_OK)
         return st;
-    if (when != 0)
+    if (base != NULL) {
+        pol->flags = base->flags;
+        memcpy(pol->initial, base->initial, sizeof(pol->initial));
+        pol->num_initial = base->num_initial;
+        pol->has_max_depth = base->has_max_depth;
+        pol->max_depth = base->max_depth;
+        pol->rev_mode = base->rev_mode;
+        pol->rev_source = base->rev_source;
+        pol->rev_fetch = base->rev_fetch;
+        pol->rev_has_freshness = base->rev_has_freshness;
+        pol->rev_max_age = base->rev_max_age;
+        pol->rev_skew = base->rev_skew;
+        pol->rev_flags = base->rev_flags;
+        if (base->algpolicy != NULL)
+            st = tsvc_policy_set_algorithm_policy(pol, base->algpolicy, err);
+    }
+    if (st == TSVC_OK && when != 0)
         st = tsvc_policy_set_time(pol, when, err);
     if (st == TSVC_OK)
         st = tsvc_policy_add_eku(pol, TSVC_EKU_TIME_STAMPING, err);
@@ -128,22 +172,6 @@ static const tsvc_cert *find_signer(const tsvc_tst *tst, const tsvc_store *store
     return NULL;
 }
 
-static void chain_copy(tsvc_report *dst, const tsvc_report *src)
-{
-    for (size_t i = 0; i < tsvc_report_chain_count(src); i++) {
-        const tsvc_cert *c = tsvc_report_chain_cert(src, i);
-        tsvc_buf subj = TSVC_BUF_INIT, iss = TSVC_BUF_INIT, fp = TSVC_BUF_INIT;
-        (void)tsvc_cert_subject_text(c, &subj, NULL);
-        (void)tsvc_cert_issuer_text(c, &iss, NULL);
-        (void)tsvc_cert_fingerprint(c, &fp, TSVC_HASH_SHA256, NULL);
-        tsvc__report_chain_add(dst, c, (const char *)subj.data, (const char *)iss.data,
-                               fp.len == 32 ? fp.data : NULL);
-        tsvc_buf_dispose(&subj);
-        tsvc_buf_dispose(&iss);
-        tsvc_buf_dispose(&fp);
-    }
-}
-
 tsvc_status tsvc__tsp_verify_token(tsvc_ctx *ctx, tsvc_report *r, int parent,
                                    const tsvc_tst *tst, tsvc_hash_alg hash,
                                    const uint8_t *digest, size_t digest_len, tsvc_store *store,
@@ -158,6 +186,13 @@ tsvc_status tsvc__tsp_verify_token(tsvc_ctx *ctx, tsvc_report *r, int parent,
     tsvc_store *vstore = NULL;
     tsvc_report *sub = NULL;
     size_t n = 0;
+    tsvc_tsp_verify_options oo;
+    if (opts != NULL) {
+        /* Only the fields of the caller's version are read. */
+        if ((st = tsvc__tsp_opts_load(opts, &oo, err)) != TSVC_OK)
+            return st;
+        opts = &oo;
+    }
     const tsvc_cert *signer = NULL;
     char reason[512];
 
@@ -342,7 +377,8 @@ decide:
     /* The TSA path at genTime, then (reported only) now. */
     if ((st = make_store(ctx, store, tst, opts ? opts->certs : NULL, &vstore, err)) != TSVC_OK)
         goto out;
-    if ((st = validate_at(ctx, signer, vstore, ti->gen_time, &sub, err)) != TSVC_OK)
+    if ((st = validate_at(ctx, signer, vstore, ti->gen_time, opts ? opts->policy : NULL, &sub,
+                          err)) != TSVC_OK)
         goto out;
     {
         bool ok = tsvc_report_indication(sub) == TSVC_INDICATION_PASSED;
@@ -350,8 +386,7 @@ decide:
                                  -1, "TSA certificate path at genTime: %s",
                                  ok ? "valid" : tsvc_report_reason(sub));
         if (e >= 0)
-            tsvc__report_merge(r, e, sub, 0);
-        chain_copy(r, sub);
+            tsvc__report_merge(r, e, sub, 0); /* carries the TSA's chain over */
         if (tsvc_report_status(sub) != TSVC_OK)
             tsvc__report_set_status(r, tsvc_report_status(sub));
         if (!ok) {
@@ -362,7 +397,8 @@ decide:
     }
     tsvc_report_free(sub);
     sub = NULL;
-    if ((st = validate_at(ctx, signer, vstore, opts ? opts->now : 0, &sub, err)) != TSVC_OK)
+    if ((st = validate_at(ctx, signer, vstore, opts ? opts->now : 0,
+                          opts ? opts->policy : NULL, &sub, err)) != TSVC_OK)
         goto out;
     {
         bool ok = tsvc_report_indication(sub) == TSVC_INDICATION_PASSED;
@@ -393,7 +429,7 @@ out:
 
 static tsvc_status check_opts(const tsvc_tsp_verify_options *opts, tsvc_error **err)
 {
-    if (opts != NULL && opts->version != TSVC_TSP_VERIFY_OPTIONS_VERSION)
+    if (opts != NULL && opts->version != 1 && opts->version != TSVC_TSP_VERIFY_OPTIONS_VERSION)
         return tsvc__err(err, TSVC_ERR_BAD_VERSION, "tsp.verify.options", -1,
                          "unknown options version %u", (unsigned)opts->version);
     if (opts != NULL && ((opts->policies == NULL && opts->num_policies != 0) ||
@@ -446,10 +482,10 @@ tsvc_status tsvc_tsr_verify(tsvc_ctx *ctx, tsvc_report **report, const tsvc_tsr 
         return st;
     if ((st = tsvc__report_new(ctx, "timestamp", &r)) != TSVC_OK)
         return tsvc__err_code(err, st);
-    if (opts != NULL)
-        o = *opts;
-    else
-        tsvc_tsp_verify_options_init(&o);
+    if ((st = tsvc__tsp_opts_load(opts, &o, err)) != TSVC_OK) {
+        tsvc_report_free(r);
+        return st;
+    }
     o.nonce = tsvc_tsq_nonce(tsq, &o.nonce_len);
     if (o.num_policies == 0 && tsvc_tsq_policy(tsq, policy, sizeof(policy)) == TSVC_OK) {
         o.policies = policies;

@@ -14,6 +14,7 @@
  * are also written there (tests/interop/ltv checks them with openssl cms).
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -952,6 +953,215 @@ static void test_allocation_failures(void **state)
     tsvc_buf_dispose(&a);
 }
 
+/* ---- tsvc_verify(): the store's revocation material, the report's chain,
+ *      signature time-stamps (B-T) ---- */
+
+static tsvc_sig_report *verify_at(const tsvc_buf *sig, tsvc_store *store, int64_t when,
+                                  tsvc_revocation_mode mode, uint32_t flags)
+{
+    tsvc_policy *pol = NULL;
+    tsvc_sig_report *r = NULL;
+    tsvc_error *err = NULL;
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_time(pol, when, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_revocation_mode(pol, mode, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_revocation_flags(pol, flags, NULL), TSVC_OK);
+    g_now = when;
+    if (tsvc_verify(g_ctx, &r, sig->data, sig->len, NULL, 0, store, pol, NULL, &err) != TSVC_OK)
+        fail_msg("verify: %s", tsvc_error_message(err));
+    tsvc_policy_free(pol);
+    return r;
+}
+
+static void expect_sig(const tsvc_sig_report *r, tsvc_indication ind, tsvc_subindication sub)
+{
+    if (tsvc_sig_report_signer_indication(r, 0) != ind ||
+        tsvc_sig_report_signer_subindication(r, 0) != sub)
+        fail_msg("expected %s/%s, got %s/%s: %s", tsvc_indication_str(ind),
+                 tsvc_subindication_str(sub),
+                 tsvc_indication_str(tsvc_sig_report_signer_indication(r, 0)),
+                 tsvc_subindication_str(tsvc_sig_report_signer_subindication(r, 0)),
+                 tsvc_sig_report_signer_reason(r, 0));
+}
+
+/* A check of the signer's report with this name and result whose message
+ * holds @p text. */
+static bool has_check(const tsvc_report *r, const char *name, tsvc_check_result res,
+                      const char *text)
+{
+    for (size_t k = 0; k < tsvc_report_num_checks(r); k++)
+        if (strcmp(tsvc_report_check_name(r, k), name) == 0 &&
+            tsvc_report_check_result(r, k) == res &&
+            (text == NULL || strstr(tsvc_report_check_message(r, k), text) != NULL))
+            return true;
+    return false;
+}
+
+/* Regression: tsvc_verify() used only the store's anchors and intermediates,
+ * so revocation checking always found "no usable revocation data". */
+static void test_verify_uses_store_crls(void **state)
+{
+    (void)state;
+    tsvc_buf bb = TSVC_BUF_INIT;
+    int64_t now = T0 + YEAR;
+    revoked rv = {SIGNER_SERIAL, sizeof(SIGNER_SERIAL), T0 + 30 * DAY};
+    g_now = T0;
+    assert_int_equal(tsvc_sign(g_ctx, &bb, g_signer_key, g_signer, "crl", 3, NULL, NULL),
+                     TSVC_OK);
+    /* Revoked, no proof of existence before the revocation. */
+    tsvc_store *s = store_with(crl_at(now - DAY, &rv, 1), NULL);
+    tsvc_sig_report *r = verify_at(&bb, s, now, TSVC_REVOCATION_HARD_FAIL, 0);
+    expect_sig(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_REVOKED_NO_POE);
+    assert_true(has_check(tsvc_sig_report_signer_checks(r, 0), "crl", TSVC_CHECK_FAILED,
+                          "revoked at"));
+    tsvc_sig_report_free(r);
+    /* The validation time taken as a proof of existence: FAILED / REVOKED. */
+    r = verify_at(&bb, s, now, TSVC_REVOCATION_SOFT_FAIL, TSVC_REVOCATION_TIME_IS_POE);
+    expect_sig(r, TSVC_INDICATION_FAILED, TSVC_SUB_REVOKED);
+    tsvc_sig_report_free(r);
+    tsvc_store_free(s);
+    /* Good: a current CRL without the signer, named in the report. */
+    s = store_with(crl_at(now - DAY, NULL, 0), NULL);
+    r = verify_at(&bb, s, now, TSVC_REVOCATION_HARD_FAIL, 0);
+    expect_sig(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    assert_true(has_check(tsvc_sig_report_signer_checks(r, 0), "crl", TSVC_CHECK_PASSED,
+                          "CRL from"));
+    tsvc_sig_report_free(r);
+    tsvc_store_free(s);
+    /* No CRL at all under hard-fail: TRY_LATER. */
+    s = store_with(NULL, NULL);
+    r = verify_at(&bb, s, now, TSVC_REVOCATION_HARD_FAIL, 0);
+    expect_sig(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_TRY_LATER);
+    tsvc_sig_report_free(r);
+    tsvc_store_free(s);
+    tsvc_buf_dispose(&bb);
+}
+
+static bool same_cert(const tsvc_cert *a, const tsvc_cert *b)
+{
+    size_t al = 0, bl = 0;
+    const uint8_t *ad = tsvc_cert_der(a, &al), *bd = tsvc_cert_der(b, &bl);
+    return a != NULL && b != NULL && al == bl && memcmp(ad, bd, al) == 0;
+}
+
+/* Every certificate index of a report's checks names a certificate of its chain. */
+static void assert_cert_indices(const tsvc_report *r, bool need_one)
+{
+    bool any = false;
+    for (size_t k = 0; k < tsvc_report_num_checks(r); k++) {
+        int c = tsvc_report_check_cert(r, k);
+        if (c >= 0) {
+            any = true;
+            assert_true((size_t)c < tsvc_report_chain_count(r));
+        }
+    }
+    if (need_one)
+        assert_true(any);
+}
+
+/* Regression: the per-signer and time-stamp reports had an empty chain and
+ * nested checks with cert -1. */
+static void test_verify_report_chain(void **state)
+{
+    (void)state;
+    tsvc_buf bt = TSVC_BUF_INIT, j = TSVC_BUF_INIT;
+    int64_t now = T0 + 30 * DAY;
+    make_bt("chain", &bt);
+    tsvc_store *s = store_with(crl_at(now - DAY, NULL, 0), NULL);
+    tsvc_sig_report *r = verify_at(&bt, s, now, TSVC_REVOCATION_SOFT_FAIL, 0);
+    expect_sig(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    assert_int_equal(tsvc_sig_report_signer_chain_count(r, 0), 2);
+    assert_true(same_cert(tsvc_sig_report_signer_chain_cert(r, 0, 0), g_signer));
+    assert_true(same_cert(tsvc_sig_report_signer_chain_cert(r, 0, 1), g_root));
+    assert_null(tsvc_sig_report_signer_chain_cert(r, 0, 2));
+    assert_null(tsvc_sig_report_signer_chain_cert(r, 1, 0));
+    assert_int_equal(tsvc_sig_report_signer_chain_count(NULL, 0), 0);
+    const tsvc_report *checks = tsvc_sig_report_signer_checks(r, 0);
+    /* The signer's path first, then the TSA's certificate (the root once). */
+    assert_int_equal(tsvc_report_chain_count(checks), 3);
+    assert_true(same_cert(tsvc_report_chain_cert(checks, 2), g_tsa1));
+    assert_cert_indices(checks, true);
+    assert_int_equal(tsvc_sig_report_to_json(r, &j, NULL), TSVC_OK);
+    const char *text = (const char *)j.data;
+    const char *chain = strstr(text, "\"chain\":[{");
+    assert_non_null(chain);
+    const char *leaf = strstr(chain, "CN=LTV Signer");
+    const char *anchor = strstr(chain, "CN=LTV Test Root");
+    assert_non_null(leaf);
+    assert_non_null(anchor);
+    assert_true(leaf < anchor);
+    assert_null(strstr(text, "\"chain\":[]"));
+    tsvc_buf_dispose(&j);
+    tsvc_sig_report_free(r);
+    /* The time-stamp report of tsvc_tst_verify_signature(): TSA leaf -> root. */
+    tsvc_report *tr = NULL;
+    assert_int_equal(tsvc_tst_verify_signature(g_ctx, &tr, bt.data, bt.len, 0, s, NULL, NULL),
+                     TSVC_OK);
+    assert_int_equal(tsvc_report_indication(tr), TSVC_INDICATION_PASSED);
+    assert_int_equal(tsvc_report_chain_count(tr), 2);
+    assert_true(same_cert(tsvc_report_chain_cert(tr, 0), g_tsa1));
+    assert_true(same_cert(tsvc_report_chain_cert(tr, 1), g_root));
+    assert_cert_indices(tr, false);
+    assert_int_equal(tsvc_report_to_json(tr, &j, NULL), TSVC_OK);
+    assert_null(strstr((const char *)j.data, "\"chain\":[]"));
+    tsvc_buf_dispose(&j);
+    tsvc_report_free(tr);
+    tsvc_store_free(s);
+    tsvc_buf_dispose(&bt);
+}
+
+/* B-T in tsvc_verify(): the signature time-stamp is verified and its genTime
+ * is the best signature time; a signer certificate that expired (or was
+ * revoked) after genTime does not fail the signature. */
+static void test_verify_bt_expired_after_gentime(void **state)
+{
+    (void)state;
+    tsvc_buf bt = TSVC_BUF_INIT, bb = TSVC_BUF_INIT;
+    int64_t later = T0 + 5 * YEAR; /* the signer expired at T0 + 3 years */
+    int64_t when = 0;
+    make_bt("expired later", &bt);
+    tsvc_store *s = store_with(NULL, NULL);
+    tsvc_sig_report *r = verify_at(&bt, s, later, TSVC_REVOCATION_NONE, 0);
+    expect_sig(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    assert_int_equal(tsvc_sig_report_signer_best_signature_time(r, 0, &when), 1);
+    assert_int_equal(when, T1);
+    const tsvc_report *checks = tsvc_sig_report_signer_checks(r, 0);
+    assert_true(has_check(checks, "signature-timestamp", TSVC_CHECK_PASSED, NULL));
+    assert_true(has_check(checks, "best-signature-time", TSVC_CHECK_PASSED, NULL));
+    tsvc_buf j = TSVC_BUF_INIT;
+    assert_int_equal(tsvc_sig_report_to_json(r, &j, NULL), TSVC_OK);
+    assert_non_null(strstr((const char *)j.data, "\"best_signature_time\":\"2026-01-01T01:00:00Z\""));
+    tsvc_buf_dispose(&j);
+    tsvc_sig_report_free(r);
+    /* The same signature without its time-stamp: the expiry decides. */
+    g_now = T0;
+    assert_int_equal(tsvc_sign(g_ctx, &bb, g_signer_key, g_signer, "expired later", 13, NULL,
+                               NULL),
+                     TSVC_OK);
+    r = verify_at(&bb, s, later, TSVC_REVOCATION_NONE, 0);
+    assert_int_not_equal(tsvc_sig_report_signer_indication(r, 0), TSVC_INDICATION_PASSED);
+    assert_int_equal(tsvc_sig_report_signer_best_signature_time(r, 0, NULL), 0);
+    tsvc_sig_report_free(r);
+    tsvc_store_free(s);
+
+    /* Revoked after genTime (CRL of now), hard-fail: PASSED; revoked before: FAILED. */
+    int64_t now = T0 + YEAR;
+    revoked after = {SIGNER_SERIAL, sizeof(SIGNER_SERIAL), T0 + 30 * DAY};
+    revoked before = {SIGNER_SERIAL, sizeof(SIGNER_SERIAL), T1 - 10 * 60};
+    s = store_with(crl_at(T1, NULL, 0), crl_at(now - DAY, &after, 1));
+    r = verify_at(&bt, s, now, TSVC_REVOCATION_HARD_FAIL, 0);
+    expect_sig(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    tsvc_sig_report_free(r);
+    tsvc_store_free(s);
+    s = store_with(crl_at(T1, NULL, 0), crl_at(now - DAY, &before, 1));
+    r = verify_at(&bt, s, now, TSVC_REVOCATION_HARD_FAIL, 0);
+    expect_sig(r, TSVC_INDICATION_FAILED, TSVC_SUB_REVOKED);
+    tsvc_sig_report_free(r);
+    tsvc_store_free(s);
+    tsvc_buf_dispose(&bb);
+    tsvc_buf_dispose(&bt);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -1017,6 +1227,9 @@ int main(void)
         cmocka_unit_test(test_detached),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_verify_uses_store_crls),
+        cmocka_unit_test(test_verify_report_chain),
+        cmocka_unit_test(test_verify_bt_expired_after_gentime),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
