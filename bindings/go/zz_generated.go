@@ -518,6 +518,8 @@ const (
 	LimitPathAttempts Limit = 4
 	// LimitNCComparisons: Name-constraint comparisons (default 1048576).
 	LimitNCComparisons Limit = 5
+	// LimitSigCacheEntries is TSVC_LIMIT_SIG_CACHE_ENTRIES.
+	LimitSigCacheEntries Limit = 6
 )
 
 // String returns the C name of the value.
@@ -535,12 +537,14 @@ func (v Limit) String() string {
 		return "TSVC_LIMIT_PATH_ATTEMPTS"
 	case LimitNCComparisons:
 		return "TSVC_LIMIT_NC_COMPARISONS"
+	case LimitSigCacheEntries:
+		return "TSVC_LIMIT_SIG_CACHE_ENTRIES"
 	}
 	return "tsvc_limit(" + strconv.Itoa(int(v)) + ")"
 }
 
 // LimitValues lists every value of Limit.
-var LimitValues = []Limit{LimitInputSize, LimitDERDepth, LimitChainDepth, LimitSigChecks, LimitPathAttempts, LimitNCComparisons}
+var LimitValues = []Limit{LimitInputSize, LimitDERDepth, LimitChainDepth, LimitSigChecks, LimitPathAttempts, LimitNCComparisons, LimitSigCacheEntries}
 
 // HashAlg mirrors the C enum tsvc_hash_alg: Hash algorithms.
 type HashAlg int32

@@ -40,7 +40,7 @@ def main() -> int:
         env["PYTHONPATH"] = tmp + os.pathsep + env.get("PYTHONPATH", "")
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env.setdefault("TSVC_TEST_DATA", str(HERE.parent.parent / "tests" / "data"))
-        cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs",
+        cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs", "-s",
                str(HERE / "tests"), *sys.argv[2:]]
         return subprocess.run(cmd, env=env, cwd=tmp).returncode
 

@@ -172,7 +172,8 @@ typedef enum tsvc_limit {
     TSVC_LIMIT_CHAIN_DEPTH = 2,
     TSVC_LIMIT_SIG_CHECKS = 3,
     TSVC_LIMIT_PATH_ATTEMPTS = 4,
-    TSVC_LIMIT_NC_COMPARISONS = 5
+    TSVC_LIMIT_NC_COMPARISONS = 5,
+    TSVC_LIMIT_SIG_CACHE_ENTRIES = 6
 } tsvc_limit;
 typedef enum tsvc_hash_alg {
     TSVC_HASH_NONE = 0,

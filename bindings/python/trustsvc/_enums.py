@@ -253,6 +253,7 @@ class Limit(enum.IntEnum):
     """Path-building candidates tried (default 10000)."""
     NC_COMPARISONS = 5
     """Name-constraint comparisons (default 1048576)."""
+    SIG_CACHE_ENTRIES = 6
 
 
 class HashAlg(enum.IntEnum):
