@@ -86,7 +86,8 @@ tsvc_status tsvc__tsp_token_parse(const tsvc_ctx *ctx, struct tsvc_tst *tst, con
     }
     if ((st = tsvc__tsp_tstinfo_parse(tst->info_der, tst->info_len, &tst->info, err)) != TSVC_OK)
         goto out;
-    /* The certificates that parse; the others are ignored. */
+    /* The certificates that parse; the others are ignored (but running out
+     * of memory is an error, not a certificate that does not parse). */
     if (cms->num_certs > 0) {
         tst->certs = tsvc__calloc(ctx, cms->num_certs, sizeof(*tst->certs));
         if (tst->certs == NULL) {
@@ -97,8 +98,14 @@ tsvc_status tsvc__tsp_token_parse(const tsvc_ctx *ctx, struct tsvc_tst *tst, con
             tsvc_cert *c = NULL;
             if (!tsvc__der_peek_tag(&cms->certs[i], TSVC__TAG_SEQUENCE))
                 continue;
-            if (tsvc__cert_parse_der(ctx, &c, cms->certs[i].data, cms->certs[i].len, NULL) !=
-                TSVC_OK)
+            tsvc_status cs = tsvc__cert_parse_der(ctx, &c, cms->certs[i].data, cms->certs[i].len,
+                                                  NULL);
+            if (cs == TSVC_ERR_NOMEM) {
+                st = tsvc__err(err, TSVC_ERR_NOMEM, "tsp.token.certs", -1,
+                               "out of memory parsing certificate %zu of the token", i);
+                goto out;
+            }
+            if (cs != TSVC_OK)
                 continue;
             tst->certs[tst->num_certs++] = c;
             if (tst->signer == NULL && sid_matches(&cms->signers[0], c))

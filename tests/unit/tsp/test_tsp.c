@@ -1146,6 +1146,71 @@ static void test_allocation_failures(void **state)
     assert_int_equal(cnt.live, 0);
 }
 
+/* Regression: a certificate of the token whose parsing ran out of memory was
+ * dropped (the token parsed without it) instead of failing with NOMEM. */
+static void test_tst_parse_cert_nomem(void **state)
+{
+    (void)state;
+    counting cnt = {-1, 0};
+    tsvc_allocator a = {c_alloc, c_free, &cnt};
+    tsvc_ctx *ctx = NULL;
+    static uint8_t buf[65536];
+    tsvc_key *key = NULL;
+    tsvc_cert *cert = NULL;
+    tsvc_tsa *tsa = NULL;
+    tsvc_tsq *q = NULL;
+    tsvc_tsr *r = NULL;
+    tsvc_buf req = TSVC_BUF_INIT, resp = TSVC_BUF_INIT;
+    size_t len = load_file("tsa-ec.key", buf, sizeof(buf));
+    assert_int_equal(tsvc_key_import(g_ctx, &key, buf, len, NULL), TSVC_OK);
+    len = load_file("tsa-ec.pem", buf, sizeof(buf));
+    assert_int_equal(tsvc_cert_parse(g_ctx, &cert, buf, len, NULL), TSVC_OK);
+    assert_int_equal(tsvc_tsa_new(g_ctx, &tsa, key, cert, POLICY, NULL), TSVC_OK);
+    assert_int_equal(tsvc_tsq_new_data(g_ctx, &q, TSVC_HASH_SHA256, DATA, sizeof(DATA), NULL),
+                     TSVC_OK);
+    tsvc_tsq_set_cert_req(q, 1);
+    assert_int_equal(tsvc_tsq_encode(q, &req, NULL), TSVC_OK);
+    assert_int_equal(tsvc_tsa_respond(tsa, &resp, req.data, req.len, NULL), TSVC_OK);
+    assert_int_equal(tsvc_tsr_parse(g_ctx, &r, resp.data, resp.len, NULL), TSVC_OK);
+    size_t tl = 0;
+    const uint8_t *td = tsvc_tst_der(tsvc_tsr_token(r), &tl);
+    assert_non_null(td);
+    assert_non_null(tsvc_tst_signer_cert(tsvc_tsr_token(r)));
+
+    assert_int_equal(tsvc_ctx_new(&ctx, &a, NULL), TSVC_OK);
+    bool done = false;
+    long failures = 0;
+    for (long n = 0; n < 5000 && !done; n++) {
+        tsvc_tst *t = NULL;
+        long before = cnt.live;
+        cnt.budget = n;
+        tsvc_status st = tsvc_tst_parse(ctx, &t, td, tl, NULL);
+        cnt.budget = -1;
+        if (st == TSVC_OK) {
+            /* Parsed: then with its certificate, never without. */
+            assert_non_null(tsvc_tst_signer_cert(t));
+            done = true;
+        } else {
+            assert_int_equal(st, TSVC_ERR_NOMEM);
+            assert_null(t);
+            failures++;
+        }
+        tsvc_tst_free(t);
+        assert_int_equal(cnt.live, before);
+    }
+    assert_true(done);
+    assert_true(failures > 0);
+    tsvc_ctx_free(ctx);
+    assert_int_equal(cnt.live, 0);
+    tsvc_tsr_free(r);
+    tsvc_buf_dispose(&resp);
+    tsvc_buf_dispose(&req);
+    tsvc_tsq_free(q);
+    tsvc_tsa_free(tsa);
+    tsvc_cert_free(cert);
+    tsvc_key_free(key);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -1185,6 +1250,7 @@ int main(void)
         cmocka_unit_test(test_fetch),
         cmocka_unit_test(test_response_mutations),
         cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_tst_parse_cert_nomem),
     };
     return cmocka_run_group_tests_name("tsp", tests, setup, teardown);
 }
