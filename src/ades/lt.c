@@ -918,22 +918,6 @@ out:
     return st;
 }
 
-/* RFC 5652 section 5.1: a SignedData whose crls hold an "other"
- * RevocationInfoChoice (here id-ri-ocsp-response) is version 5. The
- * version INTEGER keeps its one-octet length, so it is set in place. */
-static void set_version5(tsvc_buf *der)
-{
-    tsvc__cbs in, ci, sd, seq, ver;
-    tsvc__cbs_init(&in, der->data, der->len);
-    if (tsvc__der_get(&in, TSVC__TAG_SEQUENCE, &ci, NULL) != TSVC_OK ||
-        tsvc__der_get_any(&ci, NULL, NULL, NULL, NULL) != TSVC_OK ||
-        tsvc__der_get(&ci, TSVC__TAG_CONTEXT_C(0), &sd, NULL) != TSVC_OK ||
-        tsvc__der_get(&sd, TSVC__TAG_SEQUENCE, &seq, NULL) != TSVC_OK ||
-        tsvc__der_get(&seq, TSVC__TAG_INTEGER, &ver, NULL) != TSVC_OK || ver.len != 1)
-        return;
-    der->data[ver.data - der->data] = 5;
-}
-
 tsvc_status tsvc_ades_extend_lt(tsvc_ctx *ctx, tsvc_buf *out, const uint8_t *cms_der,
                                 size_t cms_len, size_t signer_index, tsvc_store *store,
                                 const tsvc_lt_options *opts, tsvc_error **err)
@@ -1238,12 +1222,8 @@ tsvc_status tsvc_ades_extend_lt(tsvc_ctx *ctx, tsvc_buf *out, const uint8_t *cms
         edit.num_add_certs = num_add_certs;
         edit.add_crls = add_crls;
         edit.num_add_crls = num_add_crls;
+        edit.version = 0; /* RFC 5652 5.1: 5 with id-ri-ocsp-response in crls */
         st = tsvc__cms_rebuild(cms, &edit, out, err);
-        bool other = false;
-        for (size_t i = 0; i < num_add_crls; i++)
-            other |= add_crls[i].len > 0 && add_crls[i].data[0] == 0xa1;
-        if (st == TSVC_OK && other)
-            set_version5(out);
     }
 out:
     if (add_certs != NULL) {

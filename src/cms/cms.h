@@ -212,12 +212,29 @@ typedef struct tsvc__cms_edit {
     size_t num_add_certs;
     const tsvc_buf *add_crls; /* RevocationInfoChoice elements appended to crls */
     size_t num_add_crls;
+    /** SignedData version to write: 0 computes it with
+     *  tsvc__cms_signed_data_version() from what the result holds; 1, 3, 4
+     *  or 5 writes that value. */
+    uint64_t version;
 } tsvc__cms_edit;
+
+/**
+ * The SignedData version RFC 5652 section 5.1 asks for, given what @p cms
+ * holds plus @p edit's added certificates and revocation elements (@p edit
+ * may be NULL): 5 when a certificate or a revocation element is of type
+ * "other" (certificates [3], crls [1], e.g. id-ri-ocsp-response), else 4
+ * with a v2 attribute certificate ([2]), else 3 with a v1 attribute
+ * certificate ([1]), a version 3 SignerInfo or an eContentType other than
+ * id-data, else 1. Never lower than @p cms's own version: a version the
+ * producer wrote higher than needed is kept.
+ */
+uint64_t tsvc__cms_signed_data_version(const tsvc__cms *cms, const tsvc__cms_edit *edit);
 
 /**
  * Re-encodes @p cms with @p edit applied. Every element that the edit does
  * not touch keeps its bytes (only the lengths of the enclosing elements
- * change).
+ * change); the version is edit->version, or computed (see
+ * tsvc__cms_signed_data_version()) when 0.
  */
 tsvc_status tsvc__cms_rebuild(const tsvc__cms *cms, const tsvc__cms_edit *edit, tsvc_buf *out,
                               tsvc_error **err);

@@ -143,6 +143,42 @@ static void add_field_plus(tsvc__cbb *cbb, uint32_t tag, const tsvc__cbs *items,
     tsvc__cbb_close(cbb);
 }
 
+/* The first octet of an element: its tag (CertificateChoices and
+ * RevocationInfoChoice are told apart by it). */
+static int first_octet(const uint8_t *data, size_t len)
+{
+    return len > 0 ? data[0] : -1;
+}
+
+uint64_t tsvc__cms_signed_data_version(const tsvc__cms *cms, const tsvc__cms_edit *edit)
+{
+    bool other = false, attr_v2 = false, attr_v1 = false, v3 = false;
+    /* certificates: [1] v1AttrCert, [2] v2AttrCert, [3] other (constructed). */
+    for (size_t i = 0; i < cms->num_certs + (edit ? edit->num_add_certs : 0); i++) {
+        int t = i < cms->num_certs
+                    ? first_octet(cms->certs[i].data, cms->certs[i].len)
+                    : first_octet(edit->add_certs[i - cms->num_certs].data,
+                                  edit->add_certs[i - cms->num_certs].len);
+        other |= t == 0xa3;
+        attr_v2 |= t == 0xa2;
+        attr_v1 |= t == 0xa1;
+    }
+    /* crls: [1] other (e.g. id-ri-ocsp-response). */
+    for (size_t i = 0; i < cms->num_crls + (edit ? edit->num_add_crls : 0); i++) {
+        int t = i < cms->num_crls
+                    ? first_octet(cms->crls[i].data, cms->crls[i].len)
+                    : first_octet(edit->add_crls[i - cms->num_crls].data,
+                                  edit->add_crls[i - cms->num_crls].len);
+        other |= t == 0xa1;
+    }
+    for (size_t i = 0; i < cms->num_signers; i++)
+        v3 |= cms->signers[i].version == 3;
+    v3 |= !tsvc__cbs_equal(&cms->econtent_type, (const uint8_t *)TSVC__OID_CMS_DATA,
+                           TSVC__CMS_OID_LEN(TSVC__OID_CMS_DATA));
+    uint64_t v = other ? 5 : attr_v2 ? 4 : (attr_v1 || v3) ? 3 : 1;
+    return v > cms->version ? v : cms->version;
+}
+
 tsvc_status tsvc__cms_rebuild(const tsvc__cms *cms, const tsvc__cms_edit *edit, tsvc_buf *out,
                               tsvc_error **err)
 {
@@ -156,12 +192,18 @@ tsvc_status tsvc__cms_rebuild(const tsvc__cms *cms, const tsvc__cms_edit *edit, 
     if (cms->num_certs + edit->num_add_certs > TSVC__CMS_MAX_CERTS ||
         cms->num_crls + edit->num_add_crls > TSVC__CMS_MAX_CRLS)
         return tsvc__err(err, TSVC_ERR_LIMIT_COUNT, "cms.rebuild", -1, "too many elements");
+    if (edit->version != 0 && edit->version != 1 && edit->version != 3 && edit->version != 4 &&
+        edit->version != 5)
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, "cms.rebuild", -1,
+                         "SignedData version %llu", (unsigned long long)edit->version);
+    uint64_t version =
+        edit->version != 0 ? edit->version : tsvc__cms_signed_data_version(cms, edit);
     tsvc__cbb_init(&cbb, cms->ctx);
     tsvc__cbb_open(&cbb, TSVC__TAG_SEQUENCE);
     tsvc__cbb_add_oid(&cbb, OID(TSVC__OID_CMS_SIGNED_DATA));
     tsvc__cbb_open(&cbb, TSVC__TAG_CONTEXT_C(0));
     tsvc__cbb_open(&cbb, TSVC__TAG_SEQUENCE);
-    tsvc__cbb_add_u64(&cbb, cms->version);
+    tsvc__cbb_add_u64(&cbb, version);
     tsvc__cbb_add_element(&cbb, TSVC__TAG_SET, cms->digest_algs.data, cms->digest_algs.len);
     add_cbs(&cbb, &cms->encap);
     if (edit->num_add_certs > 0)

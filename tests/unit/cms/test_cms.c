@@ -210,6 +210,86 @@ static void test_add_unsigned_attr_twice(void **state)
     free(b.data);
 }
 
+/* Regression: tsvc__cms_rebuild() kept the old version, so a SignedData that
+ * gained an id-ri-ocsp-response ("other" RevocationInfoChoice) had to be
+ * patched in place; the version now follows RFC 5652 section 5.1. */
+static void test_rebuild_version(void **state)
+{
+    (void)state;
+    blob b = load("openssl-cades.der");
+    tsvc__cms *m = NULL, *m2 = NULL;
+    tsvc_buf out = TSVC_BUF_INIT;
+    tsvc__cms_edit ed;
+    assert_int_equal(tsvc__cms_parse(g_ctx, b.data, b.len, &m, NULL), TSVC_OK);
+    assert_int_equal(m->version, 1);
+    memset(&ed, 0, sizeof(ed));
+    assert_int_equal(tsvc__cms_signed_data_version(m, NULL), 1);
+    assert_int_equal(tsvc__cms_signed_data_version(m, &ed), 1);
+    /* A CertificateList in crls: still version 1. */
+    static const uint8_t crl_el[] = {0x30, 0x03, 0x02, 0x01, 0x00};
+    /* [1] { id-ri-ocsp-response, OCSPResponse } (contents not looked at). */
+    static const uint8_t other_el[] = {0xa1, 0x0f, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05,
+                                       0x07, 0x10, 0x02, 0x30, 0x03, 0x0a, 0x01, 0x00};
+    tsvc_buf crl = {(uint8_t *)(uintptr_t)crl_el, sizeof(crl_el)};
+    tsvc_buf other = {(uint8_t *)(uintptr_t)other_el, sizeof(other_el)};
+    ed.add_crls = &crl;
+    ed.num_add_crls = 1;
+    assert_int_equal(tsvc__cms_signed_data_version(m, &ed), 1);
+    assert_int_equal(tsvc__cms_rebuild(m, &ed, &out, NULL), TSVC_OK);
+    assert_int_equal(tsvc__cms_parse(g_ctx, out.data, out.len, &m2, NULL), TSVC_OK);
+    assert_int_equal(m2->version, 1);
+    tsvc__cms_free(m2);
+    m2 = NULL;
+    tsvc_buf_dispose(&out);
+    /* An "other" revocation element: version 5, written by the rebuild. */
+    ed.add_crls = &other;
+    assert_int_equal(tsvc__cms_signed_data_version(m, &ed), 5);
+    assert_int_equal(tsvc__cms_rebuild(m, &ed, &out, NULL), TSVC_OK);
+    assert_int_equal(tsvc__cms_parse(g_ctx, out.data, out.len, &m2, NULL), TSVC_OK);
+    assert_int_equal(m2->version, 5);
+    assert_int_equal(m2->num_crls, 1);
+    assert_int_equal(m2->crls[0].data[0], 0xa1);
+    /* Rebuilt again without changes: the version stays 5 (computed, not lowered). */
+    tsvc_buf again = TSVC_BUF_INIT;
+    tsvc__cms_edit none;
+    memset(&none, 0, sizeof(none));
+    assert_int_equal(tsvc__cms_rebuild(m2, &none, &again, NULL), TSVC_OK);
+    assert_int_equal(again.len, out.len);
+    assert_memory_equal(again.data, out.data, out.len);
+    tsvc_buf_dispose(&again);
+    tsvc__cms_free(m2);
+    m2 = NULL;
+    tsvc_buf_dispose(&out);
+    /* Attribute certificates and "other" certificates. */
+    static const uint8_t v1attr_el[] = {0xa1, 0x00}, v2attr_el[] = {0xa2, 0x00},
+                         ocert_el[] = {0xa3, 0x00};
+    tsvc_buf c1 = {(uint8_t *)(uintptr_t)v1attr_el, sizeof(v1attr_el)};
+    tsvc_buf c2 = {(uint8_t *)(uintptr_t)v2attr_el, sizeof(v2attr_el)};
+    tsvc_buf c3 = {(uint8_t *)(uintptr_t)ocert_el, sizeof(ocert_el)};
+    memset(&ed, 0, sizeof(ed));
+    ed.num_add_certs = 1;
+    ed.add_certs = &c1;
+    assert_int_equal(tsvc__cms_signed_data_version(m, &ed), 3);
+    ed.add_certs = &c2;
+    assert_int_equal(tsvc__cms_signed_data_version(m, &ed), 4);
+    ed.add_certs = &c3;
+    assert_int_equal(tsvc__cms_signed_data_version(m, &ed), 5);
+    /* An explicit version is written as given; an impossible one is refused. */
+    memset(&ed, 0, sizeof(ed));
+    ed.version = 3;
+    assert_int_equal(tsvc__cms_rebuild(m, &ed, &out, NULL), TSVC_OK);
+    assert_int_equal(tsvc__cms_parse(g_ctx, out.data, out.len, &m2, NULL), TSVC_OK);
+    assert_int_equal(m2->version, 3);
+    /* ... and a version the producer wrote higher than needed is kept. */
+    assert_int_equal(tsvc__cms_signed_data_version(m2, NULL), 3);
+    tsvc__cms_free(m2);
+    tsvc_buf_dispose(&out);
+    ed.version = 2;
+    assert_int_equal(tsvc__cms_rebuild(m, &ed, &out, NULL), TSVC_ERR_INVALID_ARG);
+    tsvc__cms_free(m);
+    free(b.data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +300,7 @@ int main(void)
         cmocka_unit_test(test_not_signed_data),
         cmocka_unit_test(test_input_limit),
         cmocka_unit_test(test_add_unsigned_attr_twice),
+        cmocka_unit_test(test_rebuild_version),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
