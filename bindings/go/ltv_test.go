@@ -116,6 +116,13 @@ func TestBT(t *testing.T) {
 	if !r.Passed() {
 		t.Fatal(r.Reason())
 	}
+	pol, _ := w.ctx.NewPolicy()
+	must(t, pol.SetTime(ltT0.Add(2*time.Hour)))
+	v, err := w.ctx.Verify(bt, nil, w.store(t), pol, nil)
+	must(t, err)
+	if !v.Passed() || !v.Signers()[0].BestSignatureTime.Equal(ltT0.Add(time.Hour)) {
+		t.Fatal(v.Reason(), v.Signers()[0].BestSignatureTime)
+	}
 	other, _ := w.ctx.NewTimeStampRequest(HashSHA256, make([]byte, 32), "", nil, false)
 	od, _ := other.Encode()
 	oresp, _ := w.srv.Respond(od)

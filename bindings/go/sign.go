@@ -250,15 +250,17 @@ func verifyOpts(o *VerifyOptions) C.tsvc_verify_options {
 
 // SignerResult is the outcome for one signer of a signature.
 type SignerResult struct {
-	Indication     Indication
-	Subindication  Subindication
-	Reason         string
-	Certificate    *Certificate
-	SigningTime    time.Time // zero when the signature claims none
-	CommitmentType string
-	Organization   string
-	OrganizationID string
-	Checks         *Report // borrowed from the SignatureReport
+	Indication        Indication
+	Subindication     Subindication
+	Reason            string
+	Certificate       *Certificate
+	SigningTime       time.Time // zero when the signature claims none
+	CommitmentType    string
+	Organization      string
+	OrganizationID    string
+	Chain             []*Certificate // the validated path, leaf first
+	BestSignatureTime time.Time      // earliest genTime of a verified signature time-stamp; zero without one
+	Checks            *Report        // borrowed from the SignatureReport
 }
 
 // SignatureReport is the report of a signature verification.
@@ -324,6 +326,12 @@ func (r *SignatureReport) Signers() []SignerResult {
 		s.CommitmentType = goString(C.tsvc_sig_report_signer_commitment_type(r.ptr(), ci))
 		s.Organization = goString(C.tsvc_sig_report_signer_organization(r.ptr(), ci))
 		s.OrganizationID = goString(C.tsvc_sig_report_signer_organization_id(r.ptr(), ci))
+		for k := 0; k < int(C.tsvc_sig_report_signer_chain_count(r.ptr(), ci)); k++ {
+			s.Chain = append(s.Chain, borrowCert((*C.tsvc_cert)(unsafe.Pointer(C.tsvc_sig_report_signer_chain_cert(r.ptr(), ci, C.size_t(k)))), r.ctx))
+		}
+		if C.tsvc_sig_report_signer_best_signature_time(r.ptr(), ci, &t) != 0 {
+			s.BestSignatureTime = fromUnix(t)
+		}
 		if cp := C.tsvc_sig_report_signer_checks(r.ptr(), ci); cp != nil {
 			s.Checks = &Report{p: (*C.tsvc_report)(unsafe.Pointer(cp)), ctx: r.ctx, owner: r}
 		}

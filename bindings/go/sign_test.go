@@ -46,6 +46,9 @@ func TestSignVerifyEachKeyType(t *testing.T) {
 			if s[0].Checks == nil {
 				t.Fatal("no checks")
 			}
+			if len(s[0].Chain) < 2 || !s[0].Chain[0].Equal(cert) || !s[0].BestSignatureTime.IsZero() {
+				t.Fatalf("chain %d, best time %v", len(s[0].Chain), s[0].BestSignatureTime)
+			}
 			if _, err := s[0].Checks.JSON(); err != nil {
 				t.Fatal(err)
 			}

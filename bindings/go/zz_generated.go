@@ -1858,8 +1858,8 @@ const (
 	TSQMediaType = "application/timestamp-query"
 	// TSRMediaType: Media type of a time-stamp response.
 	TSRMediaType = "application/timestamp-reply"
-	// TSPVerifyOptionsVersion: Current version of tsvc_tsp_verify_options.
-	TSPVerifyOptionsVersion = 1
+	// TSPVerifyOptionsVersion: Current version of tsvc_tsp_verify_options: 2 (the policy field). Version 1 structures (without it) are still accepted.
+	TSPVerifyOptionsVersion = 2
 	// VerifyOptionsVersion: Current version of tsvc_verify_options.
 	VerifyOptionsVersion = 1
 )
@@ -3879,6 +3879,21 @@ func cSigReportSignerOrganizationID(r *C.tsvc_sig_report, i C.size_t) *C.char {
 // cSigReportSignerChecks calls tsvc_sig_report_signer_checks: A signer's checks, as a certificate-validation style report whose entries include the nested path validation.
 func cSigReportSignerChecks(r *C.tsvc_sig_report, i C.size_t) *C.tsvc_report {
 	return C.tsvc_sig_report_signer_checks(r, i)
+}
+
+// cSigReportSignerChainCount calls tsvc_sig_report_signer_chain_count: Number of certificates of a signer's validated path (leaf first, trust anchor last), as path validation built it at the validation time; 0 when the path was not built. The same certificates start the chain of tsvc_sig_report_signer_checks() (whose chain may go on with the certificates of the time-stamp authorities).
+func cSigReportSignerChainCount(r *C.tsvc_sig_report, i C.size_t) C.size_t {
+	return C.tsvc_sig_report_signer_chain_count(r, i)
+}
+
+// cSigReportSignerChainCert calls tsvc_sig_report_signer_chain_cert: A certificate of a signer's validated path.
+func cSigReportSignerChainCert(r *C.tsvc_sig_report, i C.size_t, k C.size_t) *C.tsvc_cert {
+	return C.tsvc_sig_report_signer_chain_cert(r, i, k)
+}
+
+// cSigReportSignerBestSignatureTime calls tsvc_sig_report_signer_best_signature_time: A signer's best signature time: the earliest genTime of its signature time-stamps that verified (not after the validation time).
+func cSigReportSignerBestSignatureTime(r *C.tsvc_sig_report, i C.size_t, when *C.int64_t) C.int {
+	return C.tsvc_sig_report_signer_best_signature_time(r, i, when)
 }
 
 // cSigReportToJSON calls tsvc_sig_report_to_json: Writes the report as JSON (UTF-8, NUL-terminated; len excludes the NUL).

@@ -81,7 +81,9 @@ def test_b_t(w):
     bt = t.add_signature_timestamp(bb, tsa=w.tsa, ctx=w.ctx)
     r = t.verify_signature_timestamps(bt, w.store(), ctx=w.ctx)
     assert r.passed and r.time == T0 + HOUR
-    assert t.verify(bt, w.store(), t.Policy(time=T0 + 2 * HOUR, ctx=w.ctx), ctx=w.ctx).passed
+    v = t.verify(bt, w.store(), t.Policy(time=T0 + 2 * HOUR, ctx=w.ctx), ctx=w.ctx)
+    assert v.passed
+    assert v.signers[0].best_signature_time == T0 + HOUR
     # the two-step form, with the request's nonce checked
     q = t.signature_timestamp_request(bb, ctx=w.ctx)
     bt2 = t.add_signature_timestamp(bb, w.tsa.respond(q), q, ctx=w.ctx)

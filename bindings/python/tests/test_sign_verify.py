@@ -30,6 +30,8 @@ def test_sign_verify_each_key_type(any_signer, ca, store, policy, when, iot):
     assert d["indication"] == "PASSED"
     assert json.loads(r.to_json()) == d
     assert s.checks is not None and isinstance(s.checks.to_dict(), dict)
+    assert s.chain[0] == cert and s.chain[-1].is_self_issued
+    assert s.best_signature_time is None  # B-B: no signature time-stamp
 
 
 def test_detached_streamed(ec_signer, store, policy, when):

@@ -482,6 +482,7 @@ typedef struct tsvc_tsp_verify_options {
     const uint8_t *nonce;
     size_t nonce_len;
     int64_t now;
+    const tsvc_policy *policy;
 } tsvc_tsp_verify_options;
 typedef struct tsvc_verify_options {
     uint32_t version;
@@ -550,7 +551,7 @@ typedef tsvc_status (*tsvc_pkcs11_pin_fn)(void *opaque, const char *token_label,
 #define TSVC_FINGERPRINT_SIZE 32
 #define TSVC_TSQ_MAX_SIZE 16384
 #define TSVC_TSR_MAX_SIZE 1048576
-#define TSVC_TSP_VERIFY_OPTIONS_VERSION 1
+#define TSVC_TSP_VERIFY_OPTIONS_VERSION 2
 #define TSVC_VERIFY_OPTIONS_VERSION 1
 const char *tsvc_status_str(int status);
 int tsvc_status_family(int status);
@@ -899,6 +900,9 @@ const char *tsvc_sig_report_signer_commitment_type(const tsvc_sig_report *r, siz
 const char *tsvc_sig_report_signer_organization(const tsvc_sig_report *r, size_t i);
 const char *tsvc_sig_report_signer_organization_id(const tsvc_sig_report *r, size_t i);
 const tsvc_report *tsvc_sig_report_signer_checks(const tsvc_sig_report *r, size_t i);
+size_t tsvc_sig_report_signer_chain_count(const tsvc_sig_report *r, size_t i);
+const tsvc_cert *tsvc_sig_report_signer_chain_cert(const tsvc_sig_report *r, size_t i, size_t k);
+int tsvc_sig_report_signer_best_signature_time(const tsvc_sig_report *r, size_t i, int64_t *when);
 tsvc_status tsvc_sig_report_to_json(const tsvc_sig_report *r, tsvc_buf *out, tsvc_error **err);
 size_t tsvc_ltv_max_archive_timestamps(void);
 size_t tsvc_ltv_max_revocation_values(void);

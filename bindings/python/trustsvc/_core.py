@@ -1342,6 +1342,20 @@ class SignerReport:
         return _str(lib.tsvc_sig_report_signer_organization_id(self._r, self._i))
 
     @property
+    def chain(self) -> list[Certificate]:
+        """The signer's validated path, leaf first."""
+        return [Certificate._borrow(lib.tsvc_sig_report_signer_chain_cert(self._r, self._i, k),
+                                    self._parent._ctx)
+                for k in range(lib.tsvc_sig_report_signer_chain_count(self._r, self._i))]
+
+    @property
+    def best_signature_time(self) -> _dt.datetime | None:
+        """The earliest genTime of a verified signature time-stamp (B-T), or None."""
+        t = ffi.new("int64_t *")
+        ok = lib.tsvc_sig_report_signer_best_signature_time(self._r, self._i, t)
+        return _dt_of(t[0]) if ok else None
+
+    @property
     def checks(self) -> Report | None:
         p = lib.tsvc_sig_report_signer_checks(self._r, self._i)
         if p == ffi.NULL:

@@ -821,8 +821,8 @@ TSQ_MEDIA_TYPE = 'application/timestamp-query'
 """Media type of a time-stamp request (RFC 3161 section 3.4)."""
 TSR_MEDIA_TYPE = 'application/timestamp-reply'
 """Media type of a time-stamp response."""
-TSP_VERIFY_OPTIONS_VERSION = 1
-"""Current version of tsvc_tsp_verify_options."""
+TSP_VERIFY_OPTIONS_VERSION = 2
+"""Current version of tsvc_tsp_verify_options: 2 (the policy field). Version 1 structures (without it) are still accepted."""
 VERIFY_OPTIONS_VERSION = 1
 """Current version of tsvc_verify_options."""
 
