@@ -127,14 +127,16 @@ type TimeStampVerifyOptions struct {
 	Certs    []*Certificate // extra certificates to find the TSA's
 	Nonce    []byte         // expected nonce (token verification only)
 	Now      time.Time      // when a path is validated at genTime: the current time
+	Policy   *Policy        // rules for the TSA's path (revocation, ...); nil: the defaults
 }
 
 type tspOpts struct {
-	o    *C.tsvc_tsp_verify_options // C memory: the struct holds pointers
-	pol  unsafe.Pointer
-	cs   cstrings
-	list *C.tsvc_cert_list
-	keep []*Certificate
+	o       *C.tsvc_tsp_verify_options // C memory: the struct holds pointers
+	pol     unsafe.Pointer
+	cs      cstrings
+	list    *C.tsvc_cert_list
+	keep    []*Certificate
+	keepPol *Policy
 }
 
 func (t *tspOpts) free() {
@@ -147,6 +149,7 @@ func (t *tspOpts) free() {
 		C.tsvc_cert_list_free(t.list)
 	}
 	runtime.KeepAlive(t.keep)
+	runtime.KeepAlive(t.keepPol)
 }
 
 func (c *Context) tspOptions(o *TimeStampVerifyOptions) (*tspOpts, error) {
@@ -185,6 +188,10 @@ func (c *Context) tspOptions(o *TimeStampVerifyOptions) (*tspOpts, error) {
 		t.o.nonce_len = C.size_t(len(o.Nonce))
 	}
 	t.o.now = unix(o.Now)
+	if o.Policy != nil {
+		t.o.policy = o.Policy.cptr()
+		t.keepPol = o.Policy
+	}
 	return t, nil
 }
 

@@ -53,7 +53,9 @@ func TestTimeStampRoundTrip(t *testing.T) {
 	if tok.SignerCertificate() == nil {
 		t.Fatal("no signer certificate")
 	}
-	r, err := resp.Verify(q, store, &TimeStampVerifyOptions{Now: when, Policies: []string{tsaPolicy}})
+	pol, err := NewPolicy(when)
+	must(t, err)
+	r, err := resp.Verify(q, store, &TimeStampVerifyOptions{Now: when, Policies: []string{tsaPolicy}, Policy: pol})
 	must(t, err)
 	if !r.Passed() {
 		t.Fatal(r.Reason())

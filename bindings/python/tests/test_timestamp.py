@@ -37,6 +37,7 @@ def test_round_trip(tsa, tsa_pki):
     assert tok.signer_certificate == tsa_pki["cert"]
     store = t.Store([tsa_pki["root"]])
     assert resp.verify(q, store, now=tsa.when).passed
+    assert resp.verify(q, store, now=tsa.when, policy=t.Policy(time=tsa.when)).passed
     assert tok.verify(store, data=b"document", now=tsa.when).passed
     r = tok.verify(store, data=b"other", now=tsa.when)
     assert r.indication == t.Indication.FAILED and r.subindication == t.Subindication.HASH_FAILURE

@@ -1528,9 +1528,12 @@ class TimeStampRequest(_Handle):
 
 
 def _tsp_opts(policies: Sequence[str], certs: Optional[_CertList], nonce: Optional[BytesLike],
-              now: Time | None, keep: list) -> Any:
+              now: Time | None, keep: list, policy: Optional["Policy"] = None) -> Any:
     opts = ffi.new("tsvc_tsp_verify_options *")
     lib.tsvc_tsp_verify_options_init(opts)
+    if policy is not None:  # validation rules for the TSA's path (revocation, ...)
+        opts.policy = policy._p
+        keep.append(policy)
     if policies:
         arr = ffi.new("char *[]", [_cstr(s, keep) for s in policies])
         keep.append(arr)
@@ -1615,8 +1618,10 @@ class TimeStampToken(_Handle):
     def verify(self, store: Store, *, data: Optional[Source] = None,
                digest: Optional[BytesLike] = None, hash: Optional[HashAlg] = None,
                policies: Sequence[str] = (), certs: Sequence[Certificate] = (),
-               nonce: Optional[BytesLike] = None, now: Time | None = None) -> Report:
-        """Checks the token over data (or a digest of it) and validates the TSA."""
+               nonce: Optional[BytesLike] = None, now: Time | None = None,
+               policy: Optional["Policy"] = None) -> Report:
+        """Checks the token over data (or a digest of it) and validates the TSA
+        (with policy's rules, e.g. revocation, when given)."""
         assert self._ctx is not None
         hash = self.hash if hash is None else hash
         if data is not None:
@@ -1625,7 +1630,7 @@ class TimeStampToken(_Handle):
             raise TypeError("give data= or digest=")
         keep: list = []
         cl = _CertList(self._ctx, certs) if certs else None
-        opts = _tsp_opts(policies, cl, nonce, now, keep)
+        opts = _tsp_opts(policies, cl, nonce, now, keep, policy)
         p, n = _buf_in(digest)
         out = ffi.new("tsvc_report **")
         call(lib.tsvc_tst_verify, self._ctx._p, out, self._p, int(hash), p, n, store._p, opts)
@@ -1669,12 +1674,13 @@ class TimeStampResponse(_Handle):
         return TimeStampToken(ffi.cast("tsvc_tst *", p), self._ctx, owner=self, owned=False)
 
     def verify(self, request: TimeStampRequest, store: Store, *, policies: Sequence[str] = (),
-               certs: Sequence[Certificate] = (), now: Time | None = None) -> Report:
+               certs: Sequence[Certificate] = (), now: Time | None = None,
+               policy: Optional["Policy"] = None) -> Report:
         """Checks status, imprint, nonce, TSA certificate and path against the request."""
         assert self._ctx is not None
         keep: list = []
         cl = _CertList(self._ctx, certs) if certs else None
-        opts = _tsp_opts(policies, cl, None, now, keep)
+        opts = _tsp_opts(policies, cl, None, now, keep, policy)
         out = ffi.new("tsvc_report **")
         call(lib.tsvc_tsr_verify, self._ctx._p, out, self._p, request._p, store._p, opts)
         return Report(out[0], self._ctx)
@@ -1907,13 +1913,14 @@ def timestamp_signature(cms: BytesLike, url: str, signer_index: int = 0,
 
 def verify_signature_timestamps(cms: BytesLike, store: Store, signer_index: int = 0, *,
                                 policies: Sequence[str] = (), certs: Sequence[Certificate] = (),
-                                now: Time | None = None, ctx: Optional[Context] = None) -> Report:
+                                now: Time | None = None, policy: Optional[Policy] = None,
+                                ctx: Optional[Context] = None) -> Report:
     """Verifies the signature time-stamps of a SignerInfo; the report's time is
     the earliest genTime (PASSED), or INDETERMINATE / NO_POE without any."""
     c = _ctx(ctx)
     keep: list = []
     cl = _CertList(c, certs) if certs else None
-    opts = _tsp_opts(policies, cl, None, now, keep)
+    opts = _tsp_opts(policies, cl, None, now, keep, policy)
     p, n = _buf_in(cms)
     out = ffi.new("tsvc_report **")
     call(lib.tsvc_tst_verify_signature, c._p, out, p, n, signer_index, store._p, opts)
