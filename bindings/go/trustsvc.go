@@ -263,7 +263,9 @@ func (c *Context) Now() (time.Time, error) {
 	return fromUnix(t), nil
 }
 
-// SetClock replaces the clock (nil: the system clock).
+// SetClock replaces the clock (nil: the system clock). The callback is
+// held until it is replaced or the context is closed: close a context whose
+// callbacks refer back to it, or it stays reachable.
 func (c *Context) SetClock(fn func() (time.Time, error)) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -279,7 +281,9 @@ func (c *Context) SetClock(fn func() (time.Time, error)) {
 	freeHandle(old)
 }
 
-// SetFetch sets the network callback (nil: none; fetching then fails with ErrFetch).
+// SetFetch sets the network callback (nil: none; fetching then fails with
+// ErrFetch). Like SetClock's, the callback is held until it is replaced or
+// the context is closed.
 func (c *Context) SetFetch(fn FetchFunc) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
