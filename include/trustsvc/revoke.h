@@ -246,6 +246,28 @@ TSVC_API TSVC_NODISCARD tsvc_status tsvc_crl_check(const tsvc_ctx *ctx, tsvc_cer
                                                    const tsvc_cert *issuer, int64_t when,
                                                    int64_t skew, tsvc_error **err);
 
+/**
+ * @brief One revoked-certificate entry, for listing a CRL. Entries are
+ *        given in ascending serial-number order (shorter serials first,
+ *        then by octets), not necessarily the order of the encoding.
+ * @param crl the CRL.
+ * @param index 0 .. tsvc_crl_num_entries() - 1.
+ * @param[out] serial receives the serial number as INTEGER contents octets,
+ *        borrowed from @p crl (may be NULL).
+ * @param[out] serial_len receives its length (may be NULL).
+ * @param[out] revocation_time receives revocationDate (may be NULL).
+ * @param[out] reason receives the reason (::TSVC_REASON_NONE when absent;
+ *        may be NULL).
+ * @param[out] invalidity_date receives invalidityDate, or 0 when absent
+ *        (may be NULL).
+ * @return ::TSVC_OK, or ::TSVC_ERR_INVALID_ARG (@p crl NULL or @p index out
+ *         of range; the outputs are then left unchanged).
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_crl_entry_at(const tsvc_crl *crl, size_t index, const uint8_t **serial,
+                                       size_t *serial_len, int64_t *revocation_time,
+                                       tsvc_crl_reason *reason, int64_t *invalidity_date);
+
 /* ------------------------------------------------------------------ */
 /* CRL builder (issuing side)                                          */
 /* ------------------------------------------------------------------ */
@@ -533,6 +555,45 @@ TSVC_API TSVC_NODISCARD tsvc_status tsvc_ocsp_response_verify(
     tsvc_crl_reason *reason, const tsvc_ocsp_response *resp, const tsvc_cert *cert,
     const tsvc_cert *issuer, int64_t when, const tsvc_ocsp_verify_options *opts,
     tsvc_error **err);
+
+/**
+ * @brief One SingleResponse, for listing a response (no verification: use
+ *        tsvc_ocsp_response_verify() to rely on a status).
+ * @param resp the response.
+ * @param index 0 .. tsvc_ocsp_response_num_single() - 1, in the order of
+ *        the encoding.
+ * @param[out] serial receives the CertID serialNumber as INTEGER contents
+ *        octets, borrowed from @p resp (may be NULL).
+ * @param[out] serial_len receives its length (may be NULL).
+ * @param[out] status receives the certStatus (may be NULL).
+ * @param[out] revocation_time receives revocationTime when revoked, else 0
+ *        (may be NULL).
+ * @param[out] reason receives revocationReason when revoked and present,
+ *        else ::TSVC_REASON_NONE (may be NULL).
+ * @return ::TSVC_OK, or ::TSVC_ERR_INVALID_ARG (@p resp NULL or @p index out
+ *         of range; the outputs are then left unchanged).
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_ocsp_response_single_at(const tsvc_ocsp_response *resp, size_t index,
+                                                  const uint8_t **serial, size_t *serial_len,
+                                                  tsvc_cert_status *status,
+                                                  int64_t *revocation_time,
+                                                  tsvc_crl_reason *reason);
+
+/**
+ * @brief The times of one SingleResponse.
+ * @param resp the response.
+ * @param index as for tsvc_ocsp_response_single_at().
+ * @param[out] this_update receives thisUpdate (may be NULL).
+ * @param[out] next_update receives nextUpdate, or 0 when absent (may be
+ *        NULL).
+ * @return ::TSVC_OK, or ::TSVC_ERR_INVALID_ARG (@p resp NULL or @p index out
+ *         of range).
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_ocsp_response_single_times(const tsvc_ocsp_response *resp,
+                                                     size_t index, int64_t *this_update,
+                                                     int64_t *next_update);
 
 /* ------------------------------------------------------------------ */
 /* OCSP response builder (issuing side)                                */

@@ -640,6 +640,26 @@ size_t tsvc_crl_num_entries(const tsvc_crl *crl)
     return crl ? crl->num_entries : 0;
 }
 
+tsvc_status tsvc_crl_entry_at(const tsvc_crl *crl, size_t index, const uint8_t **serial,
+                              size_t *serial_len, int64_t *revocation_time,
+                              tsvc_crl_reason *reason, int64_t *invalidity_date)
+{
+    if (crl == NULL || index >= crl->num_entries)
+        return TSVC_ERR_INVALID_ARG;
+    const tsvc__crl_entry *e = &crl->entries[index];
+    if (serial != NULL)
+        *serial = e->serial;
+    if (serial_len != NULL)
+        *serial_len = e->serial_len;
+    if (revocation_time != NULL)
+        *revocation_time = e->revocation_time;
+    if (reason != NULL)
+        *reason = (tsvc_crl_reason)e->reason;
+    if (invalidity_date != NULL)
+        *invalidity_date = e->invalidity_date;
+    return TSVC_OK;
+}
+
 const tsvc__crl_entry *tsvc__crl_find(const tsvc_crl *crl, const uint8_t *serial, size_t len)
 {
     size_t lo = 0, hi = crl->num_entries;

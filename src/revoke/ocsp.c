@@ -523,6 +523,41 @@ size_t tsvc_ocsp_response_num_single(const tsvc_ocsp_response *resp)
     return resp ? resp->num_singles : 0;
 }
 
+tsvc_status tsvc_ocsp_response_single_at(const tsvc_ocsp_response *resp, size_t index,
+                                         const uint8_t **serial, size_t *serial_len,
+                                         tsvc_cert_status *status, int64_t *revocation_time,
+                                         tsvc_crl_reason *reason)
+{
+    if (resp == NULL || index >= resp->num_singles)
+        return TSVC_ERR_INVALID_ARG;
+    const tsvc__ocsp_single *s = &resp->singles[index];
+    bool revoked = s->status == TSVC_CERT_STATUS_REVOKED;
+    if (serial != NULL)
+        *serial = s->serial.data;
+    if (serial_len != NULL)
+        *serial_len = s->serial.len;
+    if (status != NULL)
+        *status = s->status;
+    if (revocation_time != NULL)
+        *revocation_time = revoked ? s->revocation_time : 0;
+    if (reason != NULL)
+        *reason = revoked ? (tsvc_crl_reason)s->reason : TSVC_REASON_NONE;
+    return TSVC_OK;
+}
+
+tsvc_status tsvc_ocsp_response_single_times(const tsvc_ocsp_response *resp, size_t index,
+                                            int64_t *this_update, int64_t *next_update)
+{
+    if (resp == NULL || index >= resp->num_singles)
+        return TSVC_ERR_INVALID_ARG;
+    const tsvc__ocsp_single *s = &resp->singles[index];
+    if (this_update != NULL)
+        *this_update = s->this_update;
+    if (next_update != NULL)
+        *next_update = s->has_next_update ? s->next_update : 0;
+    return TSVC_OK;
+}
+
 /* ------------------------------------------------------------------ */
 /* Verification                                                        */
 /* ------------------------------------------------------------------ */

@@ -560,6 +560,23 @@ def test_inspect():
         if isinstance(j, list):
             j = j[0]
         check(j["type"] == kind, (path, j))
+    # CRL entries and OCSP single responses, per certificate.
+    revoked_serial = tsvc("inspect", "--json", "pki/revoked.pem").json()[0]["serial"]
+    signer_serial = tsvc("inspect", "--json", "pki/signer.pem").json()[0]["serial"]
+    contains(tsvc("inspect", "pki/ca.crl"), f"serial {revoked_serial}  revoked ")
+    j = tsvc("inspect", "--json", "pki/ca.crl").json()
+    check([e["serial"] for e in j["revoked"]] == [revoked_serial], j)
+    check(j["revoked"][0]["revocation_time"].endswith("Z"), j)
+    contains(tsvc("inspect", "pki/signer.ocsp"), f"serial {signer_serial}  good")
+    j = tsvc("inspect", "--json", "pki/signer.ocsp").json()
+    check([(e["serial"], e["status"]) for e in j["single_responses"]] ==
+          [(signer_serial, "good")], j)
+    check("this_update" in j["single_responses"][0], j)
+    contains(tsvc("inspect", "pki/revoked.ocsp"), f"serial {revoked_serial}  revoked at ")
+    j = tsvc("inspect", "--json", "pki/revoked.ocsp").json()
+    check([(e["serial"], e["status"]) for e in j["single_responses"]] ==
+          [(revoked_serial, "revoked")], j)
+    check("revocation_time" in j["single_responses"][0], j)
     # A bundle: every certificate.
     write("bundle.pem", read("pki/chain.pem") + read("pki/root.pem"))
     r = tsvc("inspect", "bundle.pem")

@@ -1283,6 +1283,115 @@ static void policy_setters(void **state)
     assert_int_equal(tsvc_status_family(TSVC_ERR_CRL_DELTA), -600);
 }
 
+/* Listing a CRL's entries (tsvc_crl_entry_at): serial, time, reason,
+ * invalidity date, in ascending serial order; out of range refused. */
+static void crl_entry_listing(void **state)
+{
+    (void)state;
+    tsvc_crl_builder *b = NULL;
+    size_t sl_rev = 0, sl_later = 0;
+    const uint8_t *s_rev = tsvc_cert_serial(leaf_revoked, &sl_rev);
+    const uint8_t *s_later = tsvc_cert_serial(leaf_later, &sl_later);
+    assert_int_equal(tsvc_crl_builder_new(g_ctx, &b, ica, ica_key, NULL), TSVC_OK);
+    assert_int_equal(tsvc_crl_builder_set_times(b, T_CRL - 86400, T_CRL + 86400, NULL), TSVC_OK);
+    assert_int_equal(tsvc_crl_builder_add(b, s_later, sl_later, T_CRL + 3600, TSVC_REASON_NONE,
+                                          NULL),
+                     TSVC_OK);
+    assert_int_equal(tsvc_crl_builder_add(b, s_rev, sl_rev, T_CRL - 3600,
+                                          TSVC_REASON_KEY_COMPROMISE, NULL),
+                     TSVC_OK);
+    tsvc_crl *c = build_crl(b);
+    assert_int_equal(tsvc_crl_num_entries(c), 2);
+    bool seen_rev = false, seen_later = false;
+    const uint8_t *prev = NULL;
+    size_t prev_len = 0;
+    for (size_t i = 0; i < tsvc_crl_num_entries(c); i++) {
+        const uint8_t *serial = NULL;
+        size_t len = 0;
+        int64_t when = 0, inval = -1;
+        tsvc_crl_reason reason = TSVC_REASON_UNSPECIFIED;
+        assert_int_equal(tsvc_crl_entry_at(c, i, &serial, &len, &when, &reason, &inval),
+                         TSVC_OK);
+        assert_non_null(serial);
+        assert_int_equal(inval, 0);
+        if (prev != NULL)
+            assert_true(prev_len < len || (prev_len == len && memcmp(prev, serial, len) < 0));
+        prev = serial;
+        prev_len = len;
+        if (len == sl_rev && memcmp(serial, s_rev, len) == 0) {
+            seen_rev = true;
+            assert_int_equal(when, T_CRL - 3600);
+            assert_int_equal(reason, TSVC_REASON_KEY_COMPROMISE);
+        } else if (len == sl_later && memcmp(serial, s_later, len) == 0) {
+            seen_later = true;
+            assert_int_equal(when, T_CRL + 3600);
+            assert_int_equal(reason, TSVC_REASON_NONE);
+        } else {
+            fail_msg("entry %zu names neither certificate", i);
+        }
+        /* Every output may be NULL. */
+        assert_int_equal(tsvc_crl_entry_at(c, i, NULL, NULL, NULL, NULL, NULL), TSVC_OK);
+    }
+    assert_true(seen_rev && seen_later);
+    const uint8_t *untouched = (const uint8_t *)"x";
+    assert_int_equal(tsvc_crl_entry_at(c, 2, &untouched, NULL, NULL, NULL, NULL),
+                     TSVC_ERR_INVALID_ARG);
+    assert_memory_equal(untouched, "x", 1);
+    assert_int_equal(tsvc_crl_entry_at(NULL, 0, NULL, NULL, NULL, NULL, NULL),
+                     TSVC_ERR_INVALID_ARG);
+    tsvc_crl_free(c);
+    tsvc_crl_builder_free(b);
+}
+
+/* Listing an OCSP response's SingleResponses (tsvc_ocsp_response_single_at,
+ * tsvc_ocsp_response_single_times), in the order of the encoding. */
+static void ocsp_single_listing(void **state)
+{
+    (void)state;
+    const int64_t T = T_CRL;
+    tsvc_ocsp_response_builder *b = NULL;
+    assert_int_equal(tsvc_ocsp_response_builder_new(g_ctx, &b, ica, ica, ica_key, NULL), TSVC_OK);
+    assert_int_equal(tsvc_ocsp_response_builder_set_times(b, T - 60, T - 120, T + 86400, NULL),
+                     TSVC_OK);
+    add_serial(b, leaf_good, TSVC_CERT_STATUS_GOOD, 0, TSVC_REASON_NONE);
+    add_serial(b, leaf_revoked, TSVC_CERT_STATUS_REVOKED, T - 3600, TSVC_REASON_KEY_COMPROMISE);
+    add_serial(b, leaf_unknown, TSVC_CERT_STATUS_UNKNOWN, 0, TSVC_REASON_NONE);
+    tsvc_ocsp_response *r = build_ocsp(b);
+    const tsvc_cert *certs[3] = {leaf_good, leaf_revoked, leaf_unknown};
+    const tsvc_cert_status want[3] = {TSVC_CERT_STATUS_GOOD, TSVC_CERT_STATUS_REVOKED,
+                                      TSVC_CERT_STATUS_UNKNOWN};
+    assert_int_equal(tsvc_ocsp_response_num_single(r), 3);
+    for (size_t i = 0; i < 3; i++) {
+        const uint8_t *serial = NULL;
+        size_t len = 0, cl = 0;
+        tsvc_cert_status st = TSVC_CERT_STATUS_UNKNOWN;
+        int64_t rt = -1, tu = 0, nu = 0;
+        tsvc_crl_reason reason = TSVC_REASON_UNSPECIFIED;
+        const uint8_t *cs = tsvc_cert_serial(certs[i], &cl);
+        assert_int_equal(tsvc_ocsp_response_single_at(r, i, &serial, &len, &st, &rt, &reason),
+                         TSVC_OK);
+        assert_int_equal(len, cl);
+        assert_memory_equal(serial, cs, cl);
+        assert_int_equal(st, want[i]);
+        assert_int_equal(rt, want[i] == TSVC_CERT_STATUS_REVOKED ? T - 3600 : 0);
+        assert_int_equal(reason, want[i] == TSVC_CERT_STATUS_REVOKED ? TSVC_REASON_KEY_COMPROMISE
+                                                                     : TSVC_REASON_NONE);
+        assert_int_equal(tsvc_ocsp_response_single_times(r, i, &tu, &nu), TSVC_OK);
+        assert_int_equal(tu, T - 120);
+        assert_int_equal(nu, T + 86400);
+        assert_int_equal(tsvc_ocsp_response_single_at(r, i, NULL, NULL, NULL, NULL, NULL),
+                         TSVC_OK);
+        assert_int_equal(tsvc_ocsp_response_single_times(r, i, NULL, NULL), TSVC_OK);
+    }
+    assert_int_equal(tsvc_ocsp_response_single_at(r, 3, NULL, NULL, NULL, NULL, NULL),
+                     TSVC_ERR_INVALID_ARG);
+    assert_int_equal(tsvc_ocsp_response_single_times(r, 3, NULL, NULL), TSVC_ERR_INVALID_ARG);
+    assert_int_equal(tsvc_ocsp_response_single_at(NULL, 0, NULL, NULL, NULL, NULL, NULL),
+                     TSVC_ERR_INVALID_ARG);
+    tsvc_ocsp_response_free(r);
+    tsvc_ocsp_response_builder_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1312,6 +1421,8 @@ int main(void)
         cmocka_unit_test(path_fetch),
         cmocka_unit_test(path_shared_between_threads),
         cmocka_unit_test(policy_setters),
+        cmocka_unit_test(crl_entry_listing),
+        cmocka_unit_test(ocsp_single_listing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
