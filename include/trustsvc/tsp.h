@@ -845,6 +845,25 @@ TSVC_API tsvc_status tsvc_tsa_set_clock(tsvc_tsa *tsa, tsvc_tsa_clock_fn fn, voi
                                         tsvc_error **err);
 
 /**
+ * @brief Sets the assurance the TSA key must have (HSM, non-extractable,
+ *        certified token, activation callback), checked now and again
+ *        before every token the TSA signs.
+ * @param tsa the TSA (not yet used).
+ * @param req the requirements (copied; @c version must be
+ *        ::TSVC_KEY_REQUIREMENTS_VERSION), or NULL to remove them. They are
+ *        kept even when the key falls short now, so that such a TSA signs
+ *        nothing (its responses are systemFailure rejections).
+ * @param[out] err optional error detail: names the first requirement the
+ *        key does not meet.
+ * @return ::TSVC_OK, ::TSVC_ERR_KEY_ASSURANCE (the key falls short now),
+ *         ::TSVC_ERR_BAD_VERSION, ::TSVC_ERR_STATE or ::TSVC_ERR_INVALID_ARG.
+ * @since 0.1
+ */
+TSVC_API tsvc_status tsvc_tsa_set_key_requirements(tsvc_tsa *tsa,
+                                                   const tsvc_key_requirements *req,
+                                                   tsvc_error **err);
+
+/**
  * @brief Answers one request. A request the TSA refuses still gives
  *        ::TSVC_OK and a rejection response: badDataFormat (malformed DER,
  *        wrong digest length, too large), badRequest (version other than 1),
@@ -857,10 +876,17 @@ TSVC_API tsvc_status tsvc_tsa_set_clock(tsvc_tsa *tsa, tsvc_tsa_clock_fn fn, voi
  *        tsvc_buf_dispose().
  * @param request the request bytes (borrowed for the call).
  * @param request_len their length.
- * @param[out] err optional error detail (only when no response was made;
- *        a rejection's reason is in its statusString).
- * @return ::TSVC_OK whenever a response was produced; ::TSVC_ERR_INVALID_ARG
- *         or ::TSVC_ERR_NOMEM otherwise.
+ * The key signs through its activation callback (tsvc_key_set_activation())
+ * with the label "tsa", after the key requirements
+ * (tsvc_tsa_set_key_requirements()) are checked again.
+ * @param[out] err optional error detail (only when no response was made,
+ *        or with ::TSVC_ERR_KEY_ASSURANCE; a rejection's reason is in its
+ *        statusString).
+ * @return ::TSVC_OK whenever a response was produced, except
+ *         ::TSVC_ERR_KEY_ASSURANCE: the TSA key does not meet the TSA's key
+ *         requirements, and @p out holds a
+ *         systemFailure rejection to send back (release it as usual);
+ *         ::TSVC_ERR_INVALID_ARG or ::TSVC_ERR_NOMEM otherwise.
  * @since 0.1
  */
 TSVC_API tsvc_status tsvc_tsa_respond(tsvc_tsa *tsa, tsvc_buf *out, const uint8_t *request,

@@ -374,7 +374,9 @@ tsvc_status tsvc__tsp_token_sign(const tsvc_ctx *ctx, const tsvc_key *key, const
         st = enc_fail(err, st);
         goto out;
     }
-    if ((st = tsvc__sign(key, &p, sattrs.data, sattrs.len, &sig, err)) != TSVC_OK)
+    /* Through the key's activation callback, with the label "tsa". */
+    if ((st = tsvc__sign_ex(key, &p, sattrs.data, sattrs.len, false, "tsa", &sig, NULL, err)) !=
+        TSVC_OK)
         goto out;
     tsvc__cbb_init(&cbb, ctx);
     tsvc__sigalg_encode(&cbb, &p);

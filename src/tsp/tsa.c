@@ -43,6 +43,8 @@ struct tsvc_tsa {
     void *serial_opaque;
     tsvc_tsa_clock_fn clock_fn;
     void *clock_opaque;
+    bool has_req;
+    tsvc_key_requirements req; /* checked before every signature when has_req */
     atomic_bool used;
     atomic_uint_fast64_t issued;
 };
@@ -221,6 +223,42 @@ uint64_t tsvc_tsa_num_issued(const tsvc_tsa *tsa)
 
 /* A rejection response. */
 static tsvc_status reject(const tsvc_tsa *tsa, tsvc_buf *out, uint32_t fail, const char *text,
+                          tsvc_error **err);
+
+/* The TSA key against the TSA's key requirements (none: OK). */
+static tsvc_status check_key(const tsvc_tsa *tsa, tsvc_error **err)
+{
+    tsvc_error *inner = NULL;
+    if (!tsa->has_req)
+        return TSVC_OK;
+    tsvc_status st = tsvc_key_check_requirements(tsa->key, &tsa->req, &inner);
+    if (st != TSVC_OK)
+        st = tsvc__err(err, st, tsvc_error_check(inner) ? tsvc_error_check(inner)
+                                                        : "tsa.key-requirements",
+                       -1, "the TSA key does not meet the key requirements: %s",
+                       tsvc_error_message(inner));
+    tsvc_error_free(inner);
+    return st;
+}
+
+tsvc_status tsvc_tsa_set_key_requirements(tsvc_tsa *tsa, const tsvc_key_requirements *req,
+                                          tsvc_error **err)
+{
+    CHECK_CONFIGURABLE(tsa, err);
+    if (req == NULL) {
+        tsa->has_req = false;
+        return TSVC_OK;
+    }
+    if (req->version != TSVC_KEY_REQUIREMENTS_VERSION)
+        return tsvc__err(err, TSVC_ERR_BAD_VERSION, "tsa.key-requirements", -1,
+                         "unknown tsvc_key_requirements version %u", (unsigned)req->version);
+    /* Kept even when the key falls short: such a TSA then signs nothing. */
+    tsa->req = *req;
+    tsa->has_req = true;
+    return check_key(tsa, err);
+}
+
+static tsvc_status reject(const tsvc_tsa *tsa, tsvc_buf *out, uint32_t fail, const char *text,
                           tsvc_error **err)
 {
     tsvc__cbb cbb;
@@ -373,13 +411,28 @@ tsvc_status tsvc_tsa_respond(tsvc_tsa *tsa, tsvc_buf *out, const uint8_t *reques
                 certs[num++] = tsa->chain[i];
         }
         tsvc_error *serr = NULL;
-        st = tsvc__tsp_token_sign(tsa->ctx, tsa->key, tsa->cert, tsa->signer_hash, info.data,
-                                  info.len, certs, num, &token, &serr);
-        tsvc_error_free(serr);
+        /* The key requirements, before every signature (the key's state,
+         * e.g. its activation callback, may have changed). */
+        st = check_key(tsa, &serr);
+        if (st == TSVC_OK)
+            st = tsvc__tsp_token_sign(tsa->ctx, tsa->key, tsa->cert, tsa->signer_hash,
+                                      info.data, info.len, certs, num, &token, &serr);
         if (st == TSVC_ERR_NOMEM) {
+            tsvc_error_free(serr);
             st = tsvc__err_code(err, st);
             goto out;
         }
+        if (st == TSVC_ERR_KEY_ASSURANCE) {
+            /* A systemFailure response for the requester, and the reason
+             * for the operator. */
+            st = reject(tsa, out, TSVC_TSP_FAIL_SYSTEM_FAILURE, "signing failed", err);
+            if (st == TSVC_OK)
+                st = tsvc__err(err, TSVC_ERR_KEY_ASSURANCE, tsvc_error_check(serr), -1, "%s",
+                               tsvc_error_message(serr));
+            tsvc_error_free(serr);
+            goto out;
+        }
+        tsvc_error_free(serr);
         if (st != TSVC_OK) {
             st = reject(tsa, out, TSVC_TSP_FAIL_SYSTEM_FAILURE, "signing failed", err);
             goto out;

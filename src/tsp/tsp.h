@@ -140,7 +140,8 @@ void tsvc__tsp_token_clear(struct tsvc_tst *tst);
  * id-ct-TSTInfo, signed attributes content-type, message-digest and
  * signing-certificate-v2 (RFC 5816 ESSCertIDv2 of @p cert with
  * issuerSerial), signer identified by issuer and serial number, and the
- * certificates @p certs (NULL/0: none).
+ * certificates @p certs (NULL/0: none). The key signs through its
+ * activation callback with the label "tsa".
  */
 tsvc_status tsvc__tsp_token_sign(const tsvc_ctx *ctx, const tsvc_key *key,
                                  const struct tsvc_cert *cert, tsvc_hash_alg hash,

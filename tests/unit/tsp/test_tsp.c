@@ -1211,6 +1211,172 @@ static void test_tst_parse_cert_nomem(void **state)
     tsvc_key_free(key);
 }
 
+/* ---- the TSA key: activation label, key requirements ---- */
+
+typedef struct activation_log {
+    int calls;
+    char label[32];
+} activation_log;
+
+static tsvc_status record_activation(void *opaque, tsvc_activation_request *req)
+{
+    activation_log *log = opaque;
+    const char *l = tsvc_activation_request_label(req);
+    log->calls++;
+    snprintf(log->label, sizeof(log->label), "%s", l ? l : "(null)");
+    return TSVC_OK;
+}
+
+static tsvc_status respond_status(tsvc_tsa *tsa, const tsvc_tsq *q, tsvc_tsr **r,
+                                  tsvc_error **err)
+{
+    tsvc_buf req = TSVC_BUF_INIT, resp = TSVC_BUF_INIT;
+    assert_int_equal(tsvc_tsq_encode(q, &req, NULL), TSVC_OK);
+    tsvc_status st = tsvc_tsa_respond(tsa, &resp, req.data, req.len, err);
+    *r = NULL;
+    if (resp.data != NULL)
+        assert_int_equal(tsvc_tsr_parse(g_ctx, r, resp.data, resp.len, NULL), TSVC_OK);
+    tsvc_buf_dispose(&req);
+    tsvc_buf_dispose(&resp);
+    return st;
+}
+
+/* The TSA signs through the key's activation callback with the label "tsa". */
+static void test_tsa_activation_label(void **state)
+{
+    (void)state;
+    fixture f;
+    activation_log log = {0, ""};
+    fixture_open(&f, "tsa-ec");
+    assert_int_equal(tsvc_key_set_activation(f.key, record_activation, &log), TSVC_OK);
+    tsvc_tsq *q = make_req(TSVC_HASH_SHA256, 1);
+    tsvc_tsr *r = respond(f.tsa, q);
+    assert_int_equal(tsvc_tsr_status(r), TSVC_PKI_GRANTED);
+    assert_int_equal(log.calls, 1);
+    assert_string_equal(log.label, "tsa");
+    tsvc_tsr_free(r);
+    tsvc_tsq_free(q);
+    fixture_close(&f);
+}
+
+/* tsvc_tsa_set_key_requirements(): checked when set and before every
+ * signature; a key that falls short gives systemFailure responses and
+ * TSVC_ERR_KEY_ASSURANCE to the operator. */
+static void test_tsa_key_requirements(void **state)
+{
+    (void)state;
+    fixture f;
+    activation_log log = {0, ""};
+    tsvc_key_requirements req = TSVC_KEY_REQUIREMENTS_INIT;
+    tsvc_error *err = NULL;
+    tsvc_tsr *r = NULL;
+    fixture_open(&f, "tsa-ec");
+    tsvc_tsq *q = make_req(TSVC_HASH_SHA256, 0);
+    /* Argument checks. */
+    assert_int_equal(tsvc_tsa_set_key_requirements(NULL, &req, NULL), TSVC_ERR_INVALID_ARG);
+    req.version = 99;
+    assert_int_equal(tsvc_tsa_set_key_requirements(f.tsa, &req, NULL), TSVC_ERR_BAD_VERSION);
+    req.version = TSVC_KEY_REQUIREMENTS_VERSION;
+    assert_int_equal(tsvc_tsa_set_key_requirements(f.tsa, &req, NULL), TSVC_OK); /* nothing */
+    /* A software key in a TSA that demands an HSM. */
+    req.require_hsm = 1;
+    assert_int_equal(tsvc_tsa_set_key_requirements(f.tsa, &req, &err), TSVC_ERR_KEY_ASSURANCE);
+    assert_non_null(strstr(tsvc_error_message(err), "key requirements"));
+    tsvc_error_free(err);
+    err = NULL;
+    /* Removed again: the TSA signs. */
+    assert_int_equal(tsvc_tsa_set_key_requirements(f.tsa, NULL, NULL), TSVC_OK);
+    /* Demand an activation callback the key does not have yet. */
+    req.require_hsm = 0;
+    req.require_activation = 1;
+    assert_int_equal(tsvc_tsa_set_key_requirements(f.tsa, &req, NULL), TSVC_ERR_KEY_ASSURANCE);
+    assert_int_equal(respond_status(f.tsa, q, &r, &err), TSVC_ERR_KEY_ASSURANCE);
+    assert_non_null(r);
+    assert_int_equal(tsvc_tsr_status(r), TSVC_PKI_REJECTION);
+    assert_int_equal(tsvc_tsr_fail_info(r), TSVC_TSP_FAIL_SYSTEM_FAILURE);
+    assert_null(tsvc_tsr_token(r));
+    assert_non_null(err);
+    tsvc_error_free(err);
+    err = NULL;
+    tsvc_tsr_free(r);
+    assert_int_equal(tsvc_tsa_num_issued(f.tsa), 0);
+    /* Checked again before the next signature: with the callback, it signs. */
+    assert_int_equal(tsvc_key_set_activation(f.key, record_activation, &log), TSVC_OK);
+    assert_int_equal(respond_status(f.tsa, q, &r, NULL), TSVC_OK);
+    assert_int_equal(tsvc_tsr_status(r), TSVC_PKI_GRANTED);
+    assert_string_equal(log.label, "tsa");
+    tsvc_tsr_free(r);
+    /* And refused again when the callback goes. */
+    assert_int_equal(tsvc_key_set_activation(f.key, NULL, NULL), TSVC_OK);
+    assert_int_equal(respond_status(f.tsa, q, &r, NULL), TSVC_ERR_KEY_ASSURANCE);
+    assert_int_equal(tsvc_tsr_status(r), TSVC_PKI_REJECTION);
+    tsvc_tsr_free(r);
+    assert_int_equal(tsvc_tsa_num_issued(f.tsa), 1);
+    /* A TSA that has answered is no longer configurable. */
+    assert_int_equal(tsvc_tsa_set_key_requirements(f.tsa, NULL, NULL), TSVC_ERR_STATE);
+    tsvc_tsq_free(q);
+    fixture_close(&f);
+}
+
+/* tsvc_tsp_verify_options version 2: the caller's policy for the TSA's path
+ * (here hard-fail revocation without any revocation data); version 1
+ * structures are still read (without the policy field), others refused. */
+static void test_verify_options_policy(void **state)
+{
+    (void)state;
+    fixture f;
+    tsvc_policy *pol = NULL;
+    tsvc_report *rep = NULL;
+    fixture_open(&f, "tsa-ec");
+    tsvc_tsq *q = make_req(TSVC_HASH_SHA256, 1);
+    tsvc_tsr *r = respond(f.tsa, q);
+    assert_int_equal(tsvc_tsr_status(r), TSVC_PKI_GRANTED);
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_revocation_mode(pol, TSVC_REVOCATION_HARD_FAIL, NULL),
+                     TSVC_OK);
+    tsvc_tsp_verify_options o = TSVC_TSP_VERIFY_OPTIONS_INIT;
+    assert_int_equal(o.version, 2);
+    o.policy = pol;
+    assert_int_equal(tsvc_tsr_verify(g_ctx, &rep, r, q, f.store, &o, NULL), TSVC_OK);
+    assert_int_equal(tsvc_report_indication(rep), TSVC_INDICATION_INDETERMINATE);
+    assert_int_equal(tsvc_report_subindication(rep), TSVC_SUB_TRY_LATER);
+    assert_true(has_check(rep, "tsa-path", TSVC_CHECK_FAILED));
+    tsvc_report_free(rep);
+    /* The same through tsvc_tst_verify(). */
+    const uint8_t *dg = NULL;
+    size_t dl = 0;
+    dg = tsvc_tst_digest(tsvc_tsr_token(r), &dl);
+    assert_int_equal(tsvc_tst_verify(g_ctx, &rep, tsvc_tsr_token(r), TSVC_HASH_SHA256, dg, dl,
+                                     f.store, &o, NULL),
+                     TSVC_OK);
+    assert_int_equal(tsvc_report_subindication(rep), TSVC_SUB_TRY_LATER);
+    tsvc_report_free(rep);
+    /* Without a policy: passes. */
+    o.policy = NULL;
+    assert_int_equal(tsvc_tsr_verify(g_ctx, &rep, r, q, f.store, &o, NULL), TSVC_OK);
+    assert_int_equal(tsvc_report_indication(rep), TSVC_INDICATION_PASSED);
+    tsvc_report_free(rep);
+    /* A version 1 structure: the field after @c now is not read. */
+    o.version = 1;
+    o.policy = (const tsvc_policy *)(uintptr_t)1; /* would crash if read */
+    assert_int_equal(tsvc_tsr_verify(g_ctx, &rep, r, q, f.store, &o, NULL), TSVC_OK);
+    assert_int_equal(tsvc_report_indication(rep), TSVC_INDICATION_PASSED);
+    tsvc_report_free(rep);
+    assert_int_equal(tsvc_tst_verify(g_ctx, &rep, tsvc_tsr_token(r), TSVC_HASH_SHA256, dg, dl,
+                                     f.store, &o, NULL),
+                     TSVC_OK);
+    assert_int_equal(tsvc_report_indication(rep), TSVC_INDICATION_PASSED);
+    tsvc_report_free(rep);
+    o.version = 3;
+    assert_int_equal(tsvc_tsr_verify(g_ctx, &rep, r, q, f.store, &o, NULL),
+                     TSVC_ERR_BAD_VERSION);
+    assert_null(rep);
+    tsvc_policy_free(pol);
+    tsvc_tsr_free(r);
+    tsvc_tsq_free(q);
+    fixture_close(&f);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -1251,6 +1417,9 @@ int main(void)
         cmocka_unit_test(test_response_mutations),
         cmocka_unit_test(test_allocation_failures),
         cmocka_unit_test(test_tst_parse_cert_nomem),
+        cmocka_unit_test(test_tsa_activation_label),
+        cmocka_unit_test(test_tsa_key_requirements),
+        cmocka_unit_test(test_verify_options_policy),
     };
     return cmocka_run_group_tests_name("tsp", tests, setup, teardown);
 }
