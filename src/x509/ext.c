@@ -73,6 +73,45 @@ out:
     return st;
 }
 
+/* Reads an extension value that is a non-empty SEQUENCE; `empty` names the
+ * failure when it holds nothing. */
+static tsvc_status get_outer_nonempty(const tsvc__x509_ext *ext, tsvc__cbs *contents,
+                                      const char *check, const char *empty, tsvc_error **err)
+{
+    tsvc_status st = get_outer(ext, TSVC__TAG_SEQUENCE, contents, check, err);
+    if (st == TSVC_OK && contents->len == 0)
+        st = ext_fail(err, check, &ext->value, empty);
+    return st;
+}
+
+/* Reads an extension value that is a non-empty SEQUENCE OF and counts its
+ * elements. */
+static tsvc_status get_seq_of(const tsvc__x509_ext *ext, tsvc__cbs *contents, size_t *n,
+                              const char *check, const char *empty, tsvc_error **err)
+{
+    *n = 0;
+    tsvc_status st = get_outer_nonempty(ext, contents, check, empty, err);
+    if (st == TSVC_OK)
+        st = count_elements(contents, n, check, err);
+    return st;
+}
+
+/* Checks the contents of a non-empty GeneralNames. */
+static tsvc_status check_general_names(const tsvc__cbs *names, const char *check,
+                                       const char *empty, tsvc_error **err)
+{
+    tsvc__cbs g = *names;
+    if (g.len == 0)
+        return ext_fail(err, check, &g, empty);
+    while (g.len > 0) {
+        tsvc__x509_gname gn;
+        tsvc_status st = tsvc__x509_parse_general_name(&g, false, &gn, err);
+        if (st != TSVC_OK)
+            return st;
+    }
+    return TSVC_OK;
+}
+
 /* ------------------------------------------------------------------ */
 /* GeneralName                                                         */
 /* ------------------------------------------------------------------ */
@@ -285,16 +324,9 @@ static tsvc_status dec_oid_seq(tsvc_cert *cert, const tsvc__x509_ext *ext,
     tsvc_status st;
     tsvc__cbs c;
     size_t n = 0;
-    st = get_outer(ext, TSVC__TAG_SEQUENCE, &c, check, err);
+    st = get_seq_of(ext, &c, &n, check, "empty sequence", err);
     if (st != TSVC_OK)
         goto out;
-    st = count_elements(&c, &n, check, err);
-    if (st != TSVC_OK)
-        goto out;
-    if (n == 0) {
-        st = ext_fail(err, check, &ext->value, "empty sequence");
-        goto out;
-    }
     list->oids = alloc_array(cert->ctx, n, sizeof(*list->oids));
     if (list->oids == NULL) {
         st = nomem(err);
@@ -313,13 +345,9 @@ static tsvc_status dec_names(tsvc_cert *cert, const tsvc__x509_ext *ext,
 {
     tsvc_status st;
     tsvc__cbs c;
-    st = get_outer(ext, TSVC__TAG_SEQUENCE, &c, check, err);
+    st = get_outer_nonempty(ext, &c, check, "empty GeneralNames", err);
     if (st != TSVC_OK)
         goto out;
-    if (c.len == 0) {
-        st = ext_fail(err, check, &ext->value, "empty GeneralNames");
-        goto out;
-    }
     st = tsvc__x509_parse_general_names(cert->ctx, &c, false, &list->names, &list->num, err);
 out:
     return st;
@@ -368,14 +396,10 @@ static tsvc_status dec_name_constraints(tsvc_cert *cert, const tsvc__x509_ext *e
     tsvc_status st;
     tsvc__cbs c, sub;
     bool present = false;
-    st = get_outer(ext, TSVC__TAG_SEQUENCE, &c, "x509.ext.name_constraints", err);
+    st = get_outer_nonempty(ext, &c, "x509.ext.name_constraints", "empty nameConstraints",
+                            err);
     if (st != TSVC_OK)
         goto out;
-    if (c.len == 0) {
-        st = ext_fail(err, "x509.ext.name_constraints", &ext->value,
-                      "empty nameConstraints");
-        goto out;
-    }
     READ(tsvc__der_get_optional(&c, TSVC__TAG_CONTEXT_C(0), &sub, &present, &inner_), EXT_ERR,
          "x509.ext.name_constraints", c);
     if (present) {
@@ -401,16 +425,9 @@ static tsvc_status dec_policies(tsvc_cert *cert, const tsvc__x509_ext *ext, tsvc
     tsvc__cbs c;
     size_t n = 0;
     const char *check = "x509.ext.certificate_policies";
-    st = get_outer(ext, TSVC__TAG_SEQUENCE, &c, check, err);
+    st = get_seq_of(ext, &c, &n, check, "empty certificatePolicies", err);
     if (st != TSVC_OK)
         goto out;
-    st = count_elements(&c, &n, check, err);
-    if (st != TSVC_OK)
-        goto out;
-    if (n == 0) {
-        st = ext_fail(err, check, &ext->value, "empty certificatePolicies");
-        goto out;
-    }
     cert->policies.items = alloc_array(cert->ctx, n, sizeof(*cert->policies.items));
     if (cert->policies.items == NULL) {
         st = nomem(err);
@@ -470,16 +487,9 @@ static tsvc_status dec_policy_mappings(tsvc_cert *cert, const tsvc__x509_ext *ex
     tsvc__cbs c;
     size_t n = 0;
     const char *check = "x509.ext.policy_mappings";
-    st = get_outer(ext, TSVC__TAG_SEQUENCE, &c, check, err);
+    st = get_seq_of(ext, &c, &n, check, "empty policyMappings", err);
     if (st != TSVC_OK)
         goto out;
-    st = count_elements(&c, &n, check, err);
-    if (st != TSVC_OK)
-        goto out;
-    if (n == 0) {
-        st = ext_fail(err, check, &ext->value, "empty policyMappings");
-        goto out;
-    }
     cert->mappings.items = alloc_array(cert->ctx, n, sizeof(*cert->mappings.items));
     if (cert->mappings.items == NULL) {
         st = nomem(err);
@@ -523,13 +533,9 @@ static tsvc_status dec_policy_constraints(tsvc_cert *cert, const tsvc__x509_ext 
     const char *check = "x509.ext.policy_constraints";
     cert->pc.require_explicit_policy = -1;
     cert->pc.inhibit_policy_mapping = -1;
-    st = get_outer(ext, TSVC__TAG_SEQUENCE, &c, check, err);
+    st = get_outer_nonempty(ext, &c, check, "empty policyConstraints", err);
     if (st != TSVC_OK)
         goto out;
-    if (c.len == 0) {
-        st = ext_fail(err, check, &ext->value, "empty policyConstraints");
-        goto out;
-    }
     if (tsvc__der_peek_tag(&c, TSVC__TAG_CONTEXT(0))) {
         st = get_skip_certs(&c, TSVC__TAG_CONTEXT(0), &cert->pc.require_explicit_policy, check,
                             err);
@@ -575,17 +581,9 @@ static tsvc_status dec_aki(tsvc_cert *cert, const tsvc__x509_ext *ext, tsvc_erro
                                 &cert->aki.has_issuer, &inner_),
          EXT_ERR, check, c);
     if (cert->aki.has_issuer) {
-        tsvc__cbs walk = cert->aki.issuer;
-        if (walk.len == 0) {
-            st = ext_fail(err, check, &walk, "empty authorityCertIssuer");
+        st = check_general_names(&cert->aki.issuer, check, "empty authorityCertIssuer", err);
+        if (st != TSVC_OK)
             goto out;
-        }
-        while (walk.len > 0) {
-            tsvc__x509_gname g;
-            st = tsvc__x509_parse_general_name(&walk, false, &g, err);
-            if (st != TSVC_OK)
-                goto out;
-        }
     }
     if (tsvc__der_peek_tag(&c, TSVC__TAG_CONTEXT(2))) {
         bool negative = false;
@@ -641,16 +639,9 @@ static tsvc_status dec_crl_dps(tsvc_cert *cert, const tsvc__x509_ext *ext, tsvc_
     tsvc__cbs c;
     size_t n = 0, total_uris = 0;
     const char *check = "x509.ext.crl_distribution_points";
-    st = get_outer(ext, TSVC__TAG_SEQUENCE, &c, check, err);
+    st = get_seq_of(ext, &c, &n, check, "empty cRLDistributionPoints", err);
     if (st != TSVC_OK)
         goto out;
-    st = count_elements(&c, &n, check, err);
-    if (st != TSVC_OK)
-        goto out;
-    if (n == 0) {
-        st = ext_fail(err, check, &ext->value, "empty cRLDistributionPoints");
-        goto out;
-    }
     cert->crldp.points = alloc_array(cert->ctx, n, sizeof(*cert->crldp.points));
     if (cert->crldp.points == NULL) {
         st = nomem(err);
@@ -682,17 +673,9 @@ static tsvc_status dec_crl_dps(tsvc_cert *cert, const tsvc__x509_ext *ext, tsvc_
                 goto out;
             }
             if (dp->has_full_name) {
-                tsvc__cbs g = dp->full_name;
-                if (g.len == 0) {
-                    st = ext_fail(err, check, &g, "empty fullName");
+                st = check_general_names(&dp->full_name, check, "empty fullName", err);
+                if (st != TSVC_OK)
                     goto out;
-                }
-                while (g.len > 0) {
-                    tsvc__x509_gname gn;
-                    st = tsvc__x509_parse_general_name(&g, false, &gn, err);
-                    if (st != TSVC_OK)
-                        goto out;
-                }
                 total_uris += count_uris(&dp->full_name);
             }
         }
@@ -706,17 +689,9 @@ static tsvc_status dec_crl_dps(tsvc_cert *cert, const tsvc__x509_ext *ext, tsvc_
                                     &dp->has_crl_issuer, &inner_),
              EXT_ERR, check, body);
         if (dp->has_crl_issuer) {
-            tsvc__cbs g = dp->crl_issuer;
-            if (g.len == 0) {
-                st = ext_fail(err, check, &g, "empty cRLIssuer");
+            st = check_general_names(&dp->crl_issuer, check, "empty cRLIssuer", err);
+            if (st != TSVC_OK)
                 goto out;
-            }
-            while (g.len > 0) {
-                tsvc__x509_gname gn;
-                st = tsvc__x509_parse_general_name(&g, false, &gn, err);
-                if (st != TSVC_OK)
-                    goto out;
-            }
         }
         READ(tsvc__der_expect_end(&body, &inner_), EXT_ERR, check, body);
         if (!has_dpn && !dp->has_crl_issuer) {
@@ -761,16 +736,9 @@ static tsvc_status dec_aia(tsvc_cert *cert, const tsvc__x509_ext *ext, tsvc_erro
     tsvc__cbs c;
     size_t n = 0;
     const char *check = "x509.ext.authority_info_access";
-    st = get_outer(ext, TSVC__TAG_SEQUENCE, &c, check, err);
+    st = get_seq_of(ext, &c, &n, check, "empty authorityInfoAccess", err);
     if (st != TSVC_OK)
         goto out;
-    st = count_elements(&c, &n, check, err);
-    if (st != TSVC_OK)
-        goto out;
-    if (n == 0) {
-        st = ext_fail(err, check, &ext->value, "empty authorityInfoAccess");
-        goto out;
-    }
     cert->aia.ocsp = alloc_array(cert->ctx, n, sizeof(char *));
     cert->aia.ca_issuers = alloc_array(cert->ctx, n, sizeof(char *));
     if (cert->aia.ocsp == NULL || cert->aia.ca_issuers == NULL) {
