@@ -143,34 +143,30 @@ static void add_field_plus(tsvc__cbb *cbb, uint32_t tag, const tsvc__cbs *items,
     tsvc__cbb_close(cbb);
 }
 
-/* The first octet of an element: its tag (CertificateChoices and
- * RevocationInfoChoice are told apart by it). */
-static int first_octet(const uint8_t *data, size_t len)
+/* The tag octet of element @p i of a field: the decoded @p items first,
+ * then the edit's @p extra ones (-1 when empty). CertificateChoices and
+ * RevocationInfoChoice are told apart by it. */
+static int tag_at(const tsvc__cbs *items, size_t num, const tsvc_buf *extra, size_t i)
 {
-    return len > 0 ? data[0] : -1;
+    const uint8_t *d = i < num ? items[i].data : extra[i - num].data;
+    size_t len = i < num ? items[i].len : extra[i - num].len;
+    return len > 0 ? d[0] : -1;
 }
 
 uint64_t tsvc__cms_signed_data_version(const tsvc__cms *cms, const tsvc__cms_edit *edit)
 {
     bool other = false, attr_v2 = false, attr_v1 = false, v3 = false;
+    size_t add_certs = edit ? edit->num_add_certs : 0, add_crls = edit ? edit->num_add_crls : 0;
     /* certificates: [1] v1AttrCert, [2] v2AttrCert, [3] other (constructed). */
-    for (size_t i = 0; i < cms->num_certs + (edit ? edit->num_add_certs : 0); i++) {
-        int t = i < cms->num_certs
-                    ? first_octet(cms->certs[i].data, cms->certs[i].len)
-                    : first_octet(edit->add_certs[i - cms->num_certs].data,
-                                  edit->add_certs[i - cms->num_certs].len);
+    for (size_t i = 0; i < cms->num_certs + add_certs; i++) {
+        int t = tag_at(cms->certs, cms->num_certs, edit ? edit->add_certs : NULL, i);
         other |= t == 0xa3;
         attr_v2 |= t == 0xa2;
         attr_v1 |= t == 0xa1;
     }
     /* crls: [1] other (e.g. id-ri-ocsp-response). */
-    for (size_t i = 0; i < cms->num_crls + (edit ? edit->num_add_crls : 0); i++) {
-        int t = i < cms->num_crls
-                    ? first_octet(cms->crls[i].data, cms->crls[i].len)
-                    : first_octet(edit->add_crls[i - cms->num_crls].data,
-                                  edit->add_crls[i - cms->num_crls].len);
-        other |= t == 0xa1;
-    }
+    for (size_t i = 0; i < cms->num_crls + add_crls; i++)
+        other |= tag_at(cms->crls, cms->num_crls, edit ? edit->add_crls : NULL, i) == 0xa1;
     for (size_t i = 0; i < cms->num_signers; i++)
         v3 |= cms->signers[i].version == 3;
     v3 |= !tsvc__cbs_equal(&cms->econtent_type, (const uint8_t *)TSVC__OID_CMS_DATA,

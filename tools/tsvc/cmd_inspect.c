@@ -490,6 +490,86 @@ static void show_token(const tsvc_tst *tst, jw *w)
     }
 }
 
+/* A CRL's entries: JSON objects into @p w, or text lines when @p w is NULL. */
+static void crl_entries(jw *w, const tsvc_crl *crl)
+{
+    for (size_t i = 0; i < tsvc_crl_num_entries(crl); i++) {
+        const uint8_t *sp = NULL;
+        size_t sl = 0;
+        int64_t rt = 0, inv = 0;
+        tsvc_crl_reason rr = TSVC_REASON_NONE;
+        char ser[2 * 64 + 1], when[40], invt[40];
+        if (tsvc_crl_entry_at(crl, i, &sp, &sl, &rt, &rr, &inv) != TSVC_OK)
+            break;
+        hex_encode(sp, sl, ser, sizeof(ser), 0);
+        const char *reason = rr == TSVC_REASON_NONE ? NULL : tsvc_crl_reason_str(rr);
+        if (w != NULL) {
+            jw_obj(w, NULL);
+            jw_str(w, "serial", ser);
+            jw_time(w, "revocation_time", rt);
+            jw_str(w, "reason", reason);
+            if (inv != 0)
+                jw_time(w, "invalidity_date", inv);
+            jw_end_obj(w);
+            continue;
+        }
+        format_time(rt, when, sizeof(when));
+        printf("    serial %s  revoked %s", ser, when);
+        if (reason != NULL)
+            printf("  reason %s", reason);
+        if (inv != 0) {
+            format_time(inv, invt, sizeof(invt));
+            printf("  invalid since %s", invt);
+        }
+        printf("\n");
+    }
+}
+
+/* An OCSP response's SingleResponses: JSON objects into @p w, or text lines
+ * when @p w is NULL. */
+static void ocsp_singles(jw *w, const tsvc_ocsp_response *ocsp)
+{
+    for (size_t i = 0; i < tsvc_ocsp_response_num_single(ocsp); i++) {
+        const uint8_t *sp = NULL;
+        size_t sl = 0;
+        tsvc_cert_status cs = TSVC_CERT_STATUS_UNKNOWN;
+        int64_t rt = 0, tu = 0, nu = 0;
+        tsvc_crl_reason rr = TSVC_REASON_NONE;
+        char ser[2 * 64 + 1], t1[40], t2[40] = "none", rtt[40];
+        if (tsvc_ocsp_response_single_at(ocsp, i, &sp, &sl, &cs, &rt, &rr) != TSVC_OK ||
+            tsvc_ocsp_response_single_times(ocsp, i, &tu, &nu) != TSVC_OK)
+            break;
+        hex_encode(sp, sl, ser, sizeof(ser), 0);
+        bool revoked = cs == TSVC_CERT_STATUS_REVOKED;
+        const char *reason = rr == TSVC_REASON_NONE ? NULL : tsvc_crl_reason_str(rr);
+        if (w != NULL) {
+            jw_obj(w, NULL);
+            jw_str(w, "serial", ser);
+            jw_str(w, "status", tsvc_cert_status_str(cs));
+            if (revoked) {
+                jw_time(w, "revocation_time", rt);
+                jw_str(w, "reason", reason);
+            }
+            jw_time(w, "this_update", tu);
+            if (nu != 0)
+                jw_time(w, "next_update", nu);
+            jw_end_obj(w);
+            continue;
+        }
+        format_time(tu, t1, sizeof(t1));
+        if (nu != 0)
+            format_time(nu, t2, sizeof(t2));
+        printf("    serial %s  %s", ser, tsvc_cert_status_str(cs));
+        if (revoked) {
+            format_time(rt, rtt, sizeof(rtt));
+            printf(" at %s", rtt);
+            if (reason != NULL)
+                printf(" (%s)", reason);
+        }
+        printf("  this update %s  next update %s\n", t1, t2);
+    }
+}
+
 int cmd_inspect(int argc, char **argv)
 {
     opt_result r;
@@ -557,23 +637,7 @@ int cmd_inspect(int argc, char **argv)
                 jw_int(wp, "number", (int64_t)num);
             jw_int(wp, "entries", (int64_t)tsvc_crl_num_entries(crl));
             jw_arr(wp, "revoked");
-            for (size_t i = 0; i < tsvc_crl_num_entries(crl); i++) {
-                const uint8_t *sp = NULL;
-                size_t sl = 0;
-                int64_t rt = 0, inv = 0;
-                tsvc_crl_reason rr = TSVC_REASON_NONE;
-                char ser[2 * 64 + 1];
-                if (tsvc_crl_entry_at(crl, i, &sp, &sl, &rt, &rr, &inv) != TSVC_OK)
-                    break;
-                hex_encode(sp, sl, ser, sizeof(ser), 0);
-                jw_obj(wp, NULL);
-                jw_str(wp, "serial", ser);
-                jw_time(wp, "revocation_time", rt);
-                jw_str(wp, "reason", rr == TSVC_REASON_NONE ? NULL : tsvc_crl_reason_str(rr));
-                if (inv != 0)
-                    jw_time(wp, "invalidity_date", inv);
-                jw_end_obj(wp);
-            }
+            crl_entries(wp, crl);
             jw_end_arr(wp);
             jw_end_obj(wp);
         } else {
@@ -585,25 +649,7 @@ int cmd_inspect(int argc, char **argv)
             if (has_num)
                 printf("  CRL number:   %llu\n", (unsigned long long)num);
             printf("  Revoked:      %zu certificate(s)\n", tsvc_crl_num_entries(crl));
-            for (size_t i = 0; i < tsvc_crl_num_entries(crl); i++) {
-                const uint8_t *sp = NULL;
-                size_t sl = 0;
-                int64_t rt = 0, inv = 0;
-                tsvc_crl_reason rr = TSVC_REASON_NONE;
-                char ser[2 * 64 + 1], when[40], invt[40];
-                if (tsvc_crl_entry_at(crl, i, &sp, &sl, &rt, &rr, &inv) != TSVC_OK)
-                    break;
-                hex_encode(sp, sl, ser, sizeof(ser), 0);
-                format_time(rt, when, sizeof(when));
-                printf("    serial %s  revoked %s", ser, when);
-                if (rr != TSVC_REASON_NONE)
-                    printf("  reason %s", tsvc_crl_reason_str(rr));
-                if (inv != 0) {
-                    format_time(inv, invt, sizeof(invt));
-                    printf("  invalid since %s", invt);
-                }
-                printf("\n");
-            }
+            crl_entries(NULL, crl);
         }
         tsvc_crl_free(crl);
         goto done;
@@ -713,31 +759,7 @@ int cmd_inspect(int argc, char **argv)
                     jw_time(wp, "produced_at", tsvc_ocsp_response_produced_at(ocsp));
                     jw_int(wp, "responses", (int64_t)tsvc_ocsp_response_num_single(ocsp));
                     jw_arr(wp, "single_responses");
-                    for (size_t i = 0; i < tsvc_ocsp_response_num_single(ocsp); i++) {
-                        const uint8_t *sp = NULL;
-                        size_t sl = 0;
-                        tsvc_cert_status cs = TSVC_CERT_STATUS_UNKNOWN;
-                        int64_t rt = 0, tu = 0, nu = 0;
-                        tsvc_crl_reason rr = TSVC_REASON_NONE;
-                        char ser[2 * 64 + 1];
-                        if (tsvc_ocsp_response_single_at(ocsp, i, &sp, &sl, &cs, &rt, &rr) !=
-                                TSVC_OK ||
-                            tsvc_ocsp_response_single_times(ocsp, i, &tu, &nu) != TSVC_OK)
-                            break;
-                        hex_encode(sp, sl, ser, sizeof(ser), 0);
-                        jw_obj(wp, NULL);
-                        jw_str(wp, "serial", ser);
-                        jw_str(wp, "status", tsvc_cert_status_str(cs));
-                        if (cs == TSVC_CERT_STATUS_REVOKED) {
-                            jw_time(wp, "revocation_time", rt);
-                            jw_str(wp, "reason",
-                                   rr == TSVC_REASON_NONE ? NULL : tsvc_crl_reason_str(rr));
-                        }
-                        jw_time(wp, "this_update", tu);
-                        if (nu != 0)
-                            jw_time(wp, "next_update", nu);
-                        jw_end_obj(wp);
-                    }
+                    ocsp_singles(wp, ocsp);
                     jw_end_arr(wp);
                 }
                 jw_end_obj(wp);
@@ -749,31 +771,7 @@ int cmd_inspect(int argc, char **argv)
                     printf("  Produced at:  %s\n  Responses:    %zu (check one with tsvc "
                            "validate --ocsp FILE)\n",
                            when, tsvc_ocsp_response_num_single(ocsp));
-                    for (size_t i = 0; i < tsvc_ocsp_response_num_single(ocsp); i++) {
-                        const uint8_t *sp = NULL;
-                        size_t sl = 0;
-                        tsvc_cert_status cs = TSVC_CERT_STATUS_UNKNOWN;
-                        int64_t rt = 0, tu = 0, nu = 0;
-                        tsvc_crl_reason rr = TSVC_REASON_NONE;
-                        char ser[2 * 64 + 1], t1[40], t2[40] = "none";
-                        if (tsvc_ocsp_response_single_at(ocsp, i, &sp, &sl, &cs, &rt, &rr) !=
-                                TSVC_OK ||
-                            tsvc_ocsp_response_single_times(ocsp, i, &tu, &nu) != TSVC_OK)
-                            break;
-                        hex_encode(sp, sl, ser, sizeof(ser), 0);
-                        format_time(tu, t1, sizeof(t1));
-                        if (nu != 0)
-                            format_time(nu, t2, sizeof(t2));
-                        printf("    serial %s  %s", ser, tsvc_cert_status_str(cs));
-                        if (cs == TSVC_CERT_STATUS_REVOKED) {
-                            char rtt[40];
-                            format_time(rt, rtt, sizeof(rtt));
-                            printf(" at %s", rtt);
-                            if (rr != TSVC_REASON_NONE)
-                                printf(" (%s)", tsvc_crl_reason_str(rr));
-                        }
-                        printf("  this update %s  next update %s\n", t1, t2);
-                    }
+                    ocsp_singles(NULL, ocsp);
                 }
             }
             tsvc_ocsp_response_free(ocsp);
