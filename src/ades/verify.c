@@ -758,7 +758,8 @@ static void signature_timestamps(sctx *c)
     size_t n = 0;
     tsvc__bt_result bt;
     tsvc_tsp_verify_options o;
-    if (tsvc__cms_find_attr(c->si->uattrs, c->si->num_uattrs, OID(TSVC__OID_AA_TIMESTAMP_TOKEN),
+    if (c->path_store == NULL ||
+        tsvc__cms_find_attr(c->si->uattrs, c->si->num_uattrs, OID(TSVC__OID_AA_TIMESTAMP_TOKEN),
                             &n) == NULL)
         return;
     tsvc_tsp_verify_options_init(&o);
