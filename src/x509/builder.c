@@ -117,31 +117,15 @@ void tsvc_cert_builder_free(tsvc_cert_builder *b)
     tsvc__free(b->ctx, b);
 }
 
-static tsvc_status check_name_der(const uint8_t *der, size_t len, tsvc_error **err)
-{
-    tsvc__cbs c, name;
-    tsvc__cbs_init(&c, der, len);
-    tsvc_status st = tsvc__der_get_element(&c, TSVC__TAG_SEQUENCE, &name, err);
-    if (st == TSVC_OK)
-        st = tsvc__der_expect_end(&c, err);
-    if (st == TSVC_OK)
-        st = tsvc__name_check(&name, err);
-    return st;
-}
-
 tsvc_status tsvc_cert_builder_set_subject(tsvc_cert_builder *b, const char *text,
                                           tsvc_error **err)
 {
     if (b == NULL || text == NULL)
         return bad_arg(err, "certbuilder.subject", "NULL argument");
-    tsvc_buf der = TSVC_BUF_INIT;
-    tsvc_status st = tsvc_name_from_text(b->ctx, &der, text, err);
-    if (st != TSVC_OK)
-        return st;
-    tsvc_buf_dispose(&b->subject);
-    b->subject = der;
-    b->has_subject = true;
-    return TSVC_OK;
+    tsvc_status st = tsvc__x509_set_name_text(b->ctx, &b->subject, text, err);
+    if (st == TSVC_OK)
+        b->has_subject = true;
+    return st;
 }
 
 tsvc_status tsvc_cert_builder_set_subject_der(tsvc_cert_builder *b, const uint8_t *der,
@@ -149,16 +133,10 @@ tsvc_status tsvc_cert_builder_set_subject_der(tsvc_cert_builder *b, const uint8_
 {
     if (b == NULL || der == NULL || len == 0)
         return bad_arg(err, "certbuilder.subject", "NULL argument");
-    tsvc_status st = check_name_der(der, len, err);
-    if (st != TSVC_OK)
-        return st;
-    tsvc_buf copy = TSVC_BUF_INIT;
-    if ((st = tsvc__buf_set(b->ctx, &copy, der, len)) != TSVC_OK)
-        return tsvc__err_code(err, st);
-    tsvc_buf_dispose(&b->subject);
-    b->subject = copy;
-    b->has_subject = true;
-    return TSVC_OK;
+    tsvc_status st = tsvc__x509_set_name_der(b->ctx, &b->subject, der, len, err);
+    if (st == TSVC_OK)
+        b->has_subject = true;
+    return st;
 }
 
 /* SHA-1 of the subjectPublicKey bits (RFC 5280 4.2.1.2 method 1). */
@@ -320,16 +298,6 @@ void tsvc_cert_builder_set_eku_critical(tsvc_cert_builder *b, int critical)
         b->eku_critical = critical != 0;
 }
 
-static bool ia5_ok(const uint8_t *v, size_t len)
-{
-    if (len == 0)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (v[i] < 0x20 || v[i] > 0x7e)
-            return false;
-    return true;
-}
-
 tsvc_status tsvc_cert_builder_add_san(tsvc_cert_builder *b, tsvc_general_name_type type,
                                       const uint8_t *value, size_t len, tsvc_error **err)
 {
@@ -338,43 +306,10 @@ tsvc_status tsvc_cert_builder_add_san(tsvc_cert_builder *b, tsvc_general_name_ty
     if (b->num_sans >= CB_MAX_SANS)
         return tsvc__err(err, TSVC_ERR_LIMIT_COUNT, "certbuilder.san", -1,
                          "at most %d subjectAltName entries", CB_MAX_SANS);
-    tsvc__cbb cbb;
-    tsvc__cbb_init(&cbb, b->ctx);
-    switch (type) {
-    case TSVC_GN_DNS:
-    case TSVC_GN_EMAIL:
-    case TSVC_GN_URI:
-        if (!ia5_ok(value, len)) {
-            tsvc__cbb_cleanup(&cbb);
-            return bad_arg(err, "certbuilder.san",
-                           "DNS names, e-mail addresses and URIs must be printable ASCII");
-        }
-        tsvc__cbb_add_element(&cbb, TSVC__TAG_CONTEXT((uint32_t)type), value, len);
-        break;
-    case TSVC_GN_IP:
-        if (len != 4 && len != 16) {
-            tsvc__cbb_cleanup(&cbb);
-            return bad_arg(err, "certbuilder.san", "an IP address has 4 or 16 bytes");
-        }
-        tsvc__cbb_add_element(&cbb, TSVC__TAG_CONTEXT(7), value, len);
-        break;
-    case TSVC_GN_DIRECTORY_NAME:
-        if (check_name_der(value, len, NULL) != TSVC_OK) {
-            tsvc__cbb_cleanup(&cbb);
-            return bad_arg(err, "certbuilder.san", "a directoryName must be a DER Name");
-        }
-        tsvc__cbb_open(&cbb, TSVC__TAG_CONTEXT_C(4));
-        tsvc__cbb_add_bytes(&cbb, value, len);
-        tsvc__cbb_close(&cbb);
-        break;
-    default:
-        tsvc__cbb_cleanup(&cbb);
-        return tsvc__err(err, TSVC_ERR_INVALID_ARG, "certbuilder.san", -1,
-                         "subjectAltName type %d is not supported", (int)type);
-    }
-    tsvc_status st = tsvc__cbb_finish(&cbb, &b->sans[b->num_sans]);
+    tsvc_status st = tsvc__x509_encode_general_name(b->ctx, &b->sans[b->num_sans], type, value,
+                                                    len, "certbuilder.san", "", err);
     if (st != TSVC_OK)
-        return tsvc__err_code(err, st);
+        return st;
     b->num_sans++;
     return TSVC_OK;
 }
@@ -387,7 +322,7 @@ static tsvc_status add_uri(const tsvc_ctx *ctx, tsvc_buf *list, size_t *num, con
     if (*num >= CB_MAX_URIS)
         return tsvc__err(err, TSVC_ERR_LIMIT_COUNT, check, -1, "at most %d URIs", CB_MAX_URIS);
     size_t len = strlen(uri);
-    if (!ia5_ok((const uint8_t *)uri, len))
+    if (!tsvc__x509_printable_ascii((const uint8_t *)uri, len))
         return bad_arg(err, check, "a URI must be printable ASCII");
     tsvc_status st = tsvc__buf_set(ctx, &list[*num], uri, len);
     if (st != TSVC_OK)
@@ -487,21 +422,6 @@ void tsvc_cert_builder_set_key_ids(tsvc_cert_builder *b, int subject_key_id,
 /* Encoding                                                            */
 /* ------------------------------------------------------------------ */
 
-static void ext_open(tsvc__cbb *cbb, const uint8_t *oid, size_t oid_len, bool critical)
-{
-    tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE);
-    tsvc__cbb_add_oid(cbb, oid, oid_len);
-    if (critical)
-        tsvc__cbb_add_bool(cbb, true);
-    tsvc__cbb_open(cbb, TSVC__TAG_OCTET_STRING);
-}
-
-static void ext_close(tsvc__cbb *cbb)
-{
-    tsvc__cbb_close(cbb); /* OCTET STRING */
-    tsvc__cbb_close(cbb); /* Extension */
-}
-
 static void add_access(tsvc__cbb *cbb, const uint8_t *method, size_t method_len,
                        const tsvc_buf *uri)
 {
@@ -517,51 +437,44 @@ static void encode_extensions(const tsvc_cert_builder *b, tsvc__cbb *cbb, const 
     tsvc__cbb_open(cbb, TSVC__TAG_CONTEXT_C(3));
     tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE);
     if (b->has_bc) {
-        ext_open(cbb, oid_bc, sizeof(oid_bc), true);
+        tsvc__x509_ext_open(cbb, oid_bc, sizeof(oid_bc), true);
         tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE);
         if (b->bc_ca)
             tsvc__cbb_add_bool(cbb, true);
         if (b->bc_ca && b->bc_path_len >= 0)
             tsvc__cbb_add_u64(cbb, (uint64_t)b->bc_path_len);
         tsvc__cbb_close(cbb);
-        ext_close(cbb);
+        tsvc__x509_ext_close(cbb);
     }
     if (b->ku != 0) {
-        ext_open(cbb, oid_ku, sizeof(oid_ku), b->ku_critical);
+        tsvc__x509_ext_open(cbb, oid_ku, sizeof(oid_ku), b->ku_critical);
         tsvc__cbb_add_named_bits(cbb, TSVC__TAG_BIT_STRING, b->ku);
-        ext_close(cbb);
+        tsvc__x509_ext_close(cbb);
     }
     if (b->num_ekus > 0) {
-        ext_open(cbb, oid_eku, sizeof(oid_eku), b->eku_critical);
+        tsvc__x509_ext_open(cbb, oid_eku, sizeof(oid_eku), b->eku_critical);
         tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE);
         for (size_t i = 0; i < b->num_ekus; i++)
             tsvc__cbb_add_oid(cbb, b->ekus[i].oid, b->ekus[i].len);
         tsvc__cbb_close(cbb);
-        ext_close(cbb);
+        tsvc__x509_ext_close(cbb);
     }
-    if (b->num_sans > 0) {
-        /* Critical when the subject is empty (RFC 5280 4.2.1.6). */
-        ext_open(cbb, oid_san, sizeof(oid_san), b->subject.len <= 2);
-        tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE);
-        for (size_t i = 0; i < b->num_sans; i++)
-            tsvc__cbb_add_bytes(cbb, b->sans[i].data, b->sans[i].len);
-        tsvc__cbb_close(cbb);
-        ext_close(cbb);
-    }
+    if (b->num_sans > 0)
+        tsvc__x509_encode_san_ext(cbb, &b->subject, b->sans, b->num_sans);
     if (ski_len > 0) {
-        ext_open(cbb, oid_ski, sizeof(oid_ski), false);
+        tsvc__x509_ext_open(cbb, oid_ski, sizeof(oid_ski), false);
         tsvc__cbb_add_octet_string(cbb, ski, ski_len);
-        ext_close(cbb);
+        tsvc__x509_ext_close(cbb);
     }
     if (aki_len > 0) {
-        ext_open(cbb, oid_aki, sizeof(oid_aki), false);
+        tsvc__x509_ext_open(cbb, oid_aki, sizeof(oid_aki), false);
         tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE);
         tsvc__cbb_add_element(cbb, TSVC__TAG_CONTEXT(0), aki, aki_len);
         tsvc__cbb_close(cbb);
-        ext_close(cbb);
+        tsvc__x509_ext_close(cbb);
     }
     if (b->num_crl_uris > 0) {
-        ext_open(cbb, oid_crldp, sizeof(oid_crldp), false);
+        tsvc__x509_ext_open(cbb, oid_crldp, sizeof(oid_crldp), false);
         tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE);
         for (size_t i = 0; i < b->num_crl_uris; i++) {
             tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE);       /* DistributionPoint */
@@ -574,20 +487,20 @@ static void encode_extensions(const tsvc_cert_builder *b, tsvc__cbb *cbb, const 
             tsvc__cbb_close(cbb);
         }
         tsvc__cbb_close(cbb);
-        ext_close(cbb);
+        tsvc__x509_ext_close(cbb);
     }
     if (b->num_ocsp_uris > 0 || b->num_ca_uris > 0) {
-        ext_open(cbb, oid_aia, sizeof(oid_aia), false);
+        tsvc__x509_ext_open(cbb, oid_aia, sizeof(oid_aia), false);
         tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE);
         for (size_t i = 0; i < b->num_ocsp_uris; i++)
             add_access(cbb, oid_ad_ocsp, sizeof(oid_ad_ocsp), &b->ocsp_uris[i]);
         for (size_t i = 0; i < b->num_ca_uris; i++)
             add_access(cbb, oid_ad_ca_issuers, sizeof(oid_ad_ca_issuers), &b->ca_uris[i]);
         tsvc__cbb_close(cbb);
-        ext_close(cbb);
+        tsvc__x509_ext_close(cbb);
     }
     if (b->num_policies > 0) {
-        ext_open(cbb, oid_cp, sizeof(oid_cp), false);
+        tsvc__x509_ext_open(cbb, oid_cp, sizeof(oid_cp), false);
         tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE);
         for (size_t i = 0; i < b->num_policies; i++) {
             tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE);
@@ -595,12 +508,12 @@ static void encode_extensions(const tsvc_cert_builder *b, tsvc__cbb *cbb, const 
             tsvc__cbb_close(cbb);
         }
         tsvc__cbb_close(cbb);
-        ext_close(cbb);
+        tsvc__x509_ext_close(cbb);
     }
     for (size_t i = 0; i < b->num_extra; i++) {
-        ext_open(cbb, b->extra_oid[i].oid, b->extra_oid[i].len, b->extra_critical[i]);
+        tsvc__x509_ext_open(cbb, b->extra_oid[i].oid, b->extra_oid[i].len, b->extra_critical[i]);
         tsvc__cbb_add_bytes(cbb, b->extra_value[i].data, b->extra_value[i].len);
-        ext_close(cbb);
+        tsvc__x509_ext_close(cbb);
     }
     tsvc__cbb_close(cbb); /* Extensions */
     tsvc__cbb_close(cbb); /* [3] */

@@ -86,14 +86,10 @@ tsvc_status tsvc_csr_builder_set_subject(tsvc_csr_builder *b, const char *text,
 {
     if (b == NULL || text == NULL)
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, "csr.subject", -1, "NULL argument");
-    tsvc_buf der = TSVC_BUF_INIT;
-    tsvc_status st = tsvc_name_from_text(b->ctx, &der, text, err);
-    if (st != TSVC_OK)
-        return st;
-    tsvc_buf_dispose(&b->subject);
-    b->subject = der;
-    b->has_subject = true;
-    return TSVC_OK;
+    tsvc_status st = tsvc__x509_set_name_text(b->ctx, &b->subject, text, err);
+    if (st == TSVC_OK)
+        b->has_subject = true;
+    return st;
 }
 
 tsvc_status tsvc_csr_builder_set_subject_der(tsvc_csr_builder *b, const uint8_t *der,
@@ -101,32 +97,10 @@ tsvc_status tsvc_csr_builder_set_subject_der(tsvc_csr_builder *b, const uint8_t 
 {
     if (b == NULL || der == NULL || len == 0)
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, "csr.subject", -1, "NULL argument");
-    tsvc__cbs c, name;
-    tsvc__cbs_init(&c, der, len);
-    tsvc_status st = tsvc__der_get_element(&c, TSVC__TAG_SEQUENCE, &name, err);
+    tsvc_status st = tsvc__x509_set_name_der(b->ctx, &b->subject, der, len, err);
     if (st == TSVC_OK)
-        st = tsvc__der_expect_end(&c, err);
-    if (st == TSVC_OK)
-        st = tsvc__name_check(&name, err);
-    if (st != TSVC_OK)
-        return st;
-    tsvc_buf copy = TSVC_BUF_INIT;
-    if ((st = tsvc__buf_set(b->ctx, &copy, der, len)) != TSVC_OK)
-        return tsvc__err_code(err, st);
-    tsvc_buf_dispose(&b->subject);
-    b->subject = copy;
-    b->has_subject = true;
-    return TSVC_OK;
-}
-
-static bool ia5_ok(const uint8_t *v, size_t len)
-{
-    if (len == 0)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (v[i] == 0 || v[i] > 0x7e || v[i] < 0x20)
-            return false;
-    return true;
+        b->has_subject = true;
+    return st;
 }
 
 tsvc_status tsvc_csr_builder_add_san(tsvc_csr_builder *b, tsvc_general_name_type type,
@@ -137,49 +111,10 @@ tsvc_status tsvc_csr_builder_add_san(tsvc_csr_builder *b, tsvc_general_name_type
     if (b->num_sans >= CSR_MAX_SANS)
         return tsvc__err(err, TSVC_ERR_LIMIT_COUNT, "csr.san", -1,
                          "at most %d subjectAltName entries", CSR_MAX_SANS);
-    tsvc__cbb cbb;
-    tsvc__cbb_init(&cbb, b->ctx);
-    switch (type) {
-    case TSVC_GN_DNS:
-    case TSVC_GN_EMAIL:
-    case TSVC_GN_URI:
-        if (!ia5_ok(value, len)) {
-            tsvc__cbb_cleanup(&cbb);
-            return tsvc__err(err, TSVC_ERR_INVALID_ARG, "csr.san", -1,
-                             "DNS names, e-mail addresses and URIs must be printable ASCII");
-        }
-        tsvc__cbb_add_element(&cbb, TSVC__TAG_CONTEXT((uint32_t)type), value, len);
-        break;
-    case TSVC_GN_IP:
-        if (len != 4 && len != 16) {
-            tsvc__cbb_cleanup(&cbb);
-            return tsvc__err(err, TSVC_ERR_INVALID_ARG, "csr.san", -1,
-                             "an IP address has 4 or 16 bytes");
-        }
-        tsvc__cbb_add_element(&cbb, TSVC__TAG_CONTEXT(7), value, len);
-        break;
-    case TSVC_GN_DIRECTORY_NAME: {
-        tsvc__cbs c, name;
-        tsvc__cbs_init(&c, value, len);
-        if (tsvc__der_get_element(&c, TSVC__TAG_SEQUENCE, &name, NULL) != TSVC_OK ||
-            c.len != 0 || tsvc__name_check(&name, NULL) != TSVC_OK) {
-            tsvc__cbb_cleanup(&cbb);
-            return tsvc__err(err, TSVC_ERR_INVALID_ARG, "csr.san", -1,
-                             "a directoryName must be a DER Name");
-        }
-        tsvc__cbb_open(&cbb, TSVC__TAG_CONTEXT_C(4));
-        tsvc__cbb_add_bytes(&cbb, value, len);
-        tsvc__cbb_close(&cbb);
-        break;
-    }
-    default:
-        tsvc__cbb_cleanup(&cbb);
-        return tsvc__err(err, TSVC_ERR_INVALID_ARG, "csr.san", -1,
-                         "subjectAltName type %d is not supported in requests", (int)type);
-    }
-    tsvc_status st = tsvc__cbb_finish(&cbb, &b->sans[b->num_sans]);
+    tsvc_status st = tsvc__x509_encode_general_name(b->ctx, &b->sans[b->num_sans], type, value,
+                                                    len, "csr.san", " in requests", err);
     if (st != TSVC_OK)
-        return tsvc__err_code(err, st);
+        return st;
     b->num_sans++;
     return TSVC_OK;
 }
@@ -208,21 +143,6 @@ tsvc_status tsvc_csr_builder_add_eku(tsvc_csr_builder *b, const char *oid, tsvc_
         return tsvc__err(err, TSVC_ERR_DER_OID, "csr.eku", -1, "malformed OID text");
     b->eku_len[b->num_ekus++] = len;
     return TSVC_OK;
-}
-
-static void add_extension(tsvc__cbb *cbb, const uint8_t *oid, size_t oid_len, bool critical)
-{
-    tsvc__cbb_open(cbb, TSVC__TAG_SEQUENCE);
-    tsvc__cbb_add_oid(cbb, oid, oid_len);
-    if (critical)
-        tsvc__cbb_add_bool(cbb, true);
-    tsvc__cbb_open(cbb, TSVC__TAG_OCTET_STRING);
-}
-
-static void end_extension(tsvc__cbb *cbb)
-{
-    tsvc__cbb_close(cbb); /* OCTET STRING */
-    tsvc__cbb_close(cbb); /* Extension */
 }
 
 tsvc_status tsvc_csr_builder_sign(tsvc_csr_builder *b, const tsvc_key *key,
@@ -278,27 +198,20 @@ tsvc_status tsvc_csr_builder_sign(tsvc_csr_builder *b, const tsvc_key *key,
         tsvc__cbb_open(&cbb, TSVC__TAG_SET);
         tsvc__cbb_open(&cbb, TSVC__TAG_SEQUENCE);
         if (b->ku != 0) {
-            add_extension(&cbb, oid_ku, sizeof(oid_ku), b->ku_critical);
+            tsvc__x509_ext_open(&cbb, oid_ku, sizeof(oid_ku), b->ku_critical);
             tsvc__cbb_add_named_bits(&cbb, 0, b->ku);
-            end_extension(&cbb);
+            tsvc__x509_ext_close(&cbb);
         }
         if (b->num_ekus > 0) {
-            add_extension(&cbb, oid_eku, sizeof(oid_eku), false);
+            tsvc__x509_ext_open(&cbb, oid_eku, sizeof(oid_eku), false);
             tsvc__cbb_open(&cbb, TSVC__TAG_SEQUENCE);
             for (size_t i = 0; i < b->num_ekus; i++)
                 tsvc__cbb_add_oid(&cbb, b->eku[i], b->eku_len[i]);
             tsvc__cbb_close(&cbb);
-            end_extension(&cbb);
+            tsvc__x509_ext_close(&cbb);
         }
-        if (b->num_sans > 0) {
-            /* Critical when the subject is empty (RFC 5280 4.2.1.6). */
-            add_extension(&cbb, oid_san, sizeof(oid_san), b->subject.len <= 2);
-            tsvc__cbb_open(&cbb, TSVC__TAG_SEQUENCE);
-            for (size_t i = 0; i < b->num_sans; i++)
-                tsvc__cbb_add_bytes(&cbb, b->sans[i].data, b->sans[i].len);
-            tsvc__cbb_close(&cbb);
-            end_extension(&cbb);
-        }
+        if (b->num_sans > 0)
+            tsvc__x509_encode_san_ext(&cbb, &b->subject, b->sans, b->num_sans);
         tsvc__cbb_close(&cbb); /* Extensions */
         tsvc__cbb_close(&cbb); /* SET */
         tsvc__cbb_close(&cbb); /* Attribute */

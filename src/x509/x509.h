@@ -458,4 +458,45 @@ tsvc_status tsvc__x509_parse_general_names(const tsvc_ctx *ctx, const tsvc__cbs 
 tsvc_status tsvc__x509_parse_general_name(tsvc__cbs *cbs, bool in_constraint,
                                           tsvc__x509_gname *out, tsvc_error **err);
 
+/* ------------------------------------------------------------------ */
+/* Encoding, shared by the certificate and request builders           */
+/* ------------------------------------------------------------------ */
+
+/** Checks that @p der is exactly one DER Name. */
+tsvc_status tsvc__x509_check_name_der(const uint8_t *der, size_t len, tsvc_error **err);
+
+/** Replaces @p name with the DER of RFC 4514 @p text; unchanged on failure. */
+tsvc_status tsvc__x509_set_name_text(const tsvc_ctx *ctx, tsvc_buf *name, const char *text,
+                                     tsvc_error **err);
+
+/** Replaces @p name with a copy of the DER Name @p der; unchanged on failure. */
+tsvc_status tsvc__x509_set_name_der(const tsvc_ctx *ctx, tsvc_buf *name, const uint8_t *der,
+                                    size_t len, tsvc_error **err);
+
+/** True if @p v is non-empty printable ASCII (0x20..0x7e). */
+bool tsvc__x509_printable_ascii(const uint8_t *v, size_t len);
+
+/**
+ * Encodes one GeneralName element (DNS, email, URI, IP or directoryName)
+ * into @p out. Errors are TSVC_ERR_INVALID_ARG under @p check; @p where is
+ * appended to the message for an unsupported type.
+ */
+tsvc_status tsvc__x509_encode_general_name(const tsvc_ctx *ctx, tsvc_buf *out,
+                                           tsvc_general_name_type type, const uint8_t *value,
+                                           size_t len, const char *check, const char *where,
+                                           tsvc_error **err);
+
+/** Opens an Extension (extnID, critical if set) and its extnValue OCTET STRING. */
+void tsvc__x509_ext_open(tsvc__cbb *cbb, const uint8_t *oid, size_t oid_len, bool critical);
+
+/** Closes what tsvc__x509_ext_open() opened. */
+void tsvc__x509_ext_close(tsvc__cbb *cbb);
+
+/**
+ * Adds a subjectAltName extension holding the encoded GeneralName
+ * elements @p sans, critical when @p subject is an empty Name.
+ */
+void tsvc__x509_encode_san_ext(tsvc__cbb *cbb, const tsvc_buf *subject, const tsvc_buf *sans,
+                               size_t num_sans);
+
 #endif /* TSVC_X509_X509_H */
