@@ -129,18 +129,7 @@ void tsvc_cert_free(tsvc_cert *cert)
 /* Parsing                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Runs a reader call with a local error; on failure wraps it into `code`. */
-#define READ(call, code, check, at)                                                         \
-    do {                                                                                    \
-        tsvc_error *inner_ = NULL;                                                          \
-        tsvc__cbs at_ = (at);                                                               \
-        st = (call);                                                                        \
-        if (st != TSVC_OK) {                                                                \
-            st = tsvc__x509_wrap(err, (code), (check), inner_, tsvc__cbs_offset(&at_));      \
-            goto out;                                                                       \
-        }                                                                                   \
-        tsvc_error_free(inner_);                                                            \
-    } while (0)
+#define READ TSVC__X509_READ
 
 static tsvc_status fail(tsvc_error **err, tsvc_status code, const char *check,
                         const tsvc__cbs *at, const char *msg)

@@ -12,18 +12,7 @@
 
 #include "x509/x509_int.h"
 
-/* Runs a reader call with a local error; on failure wraps it into `code`. */
-#define READ(call, code, check, at)                                                         \
-    do {                                                                                    \
-        tsvc_error *inner_ = NULL;                                                          \
-        tsvc__cbs at_ = (at);                                                               \
-        st = (call);                                                                        \
-        if (st != TSVC_OK) {                                                                \
-            st = tsvc__x509_wrap(err, (code), (check), inner_, tsvc__cbs_offset(&at_));      \
-            goto out;                                                                       \
-        }                                                                                   \
-        tsvc_error_free(inner_);                                                            \
-    } while (0)
+#define READ TSVC__X509_READ
 
 #define EXT_ERR TSVC_ERR_CERT_EXTENSION
 

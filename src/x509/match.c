@@ -74,6 +74,30 @@ tsvc__nc_result tsvc__x509_nc_dns(const tsvc__cbs *name, const tsvc__cbs *constr
                                                                   : TSVC__NC_NO_MATCH;
 }
 
+/*
+ * A host against an email or URI host constraint (RFC 5280 §4.2.1.10):
+ * empty matches everything, ".example.com" any host under the domain,
+ * otherwise exactly that host; case-insensitive.
+ */
+static tsvc__nc_result host_in_constraint(const uint8_t *host, size_t host_len,
+                                          const tsvc__cbs *constraint)
+{
+    if (constraint->len == 0)
+        return TSVC__NC_MATCH;
+    if (constraint->data[0] == '.') {
+        /* Any host under the domain. */
+        return host_len > constraint->len &&
+                       ieq(host + host_len - constraint->len, constraint->data,
+                           constraint->len)
+                   ? TSVC__NC_MATCH
+                   : TSVC__NC_NO_MATCH;
+    }
+    /* Exactly that host (for email: every mailbox at it). */
+    return host_len == constraint->len && ieq(host, constraint->data, host_len)
+               ? TSVC__NC_MATCH
+               : TSVC__NC_NO_MATCH;
+}
+
 tsvc__nc_result tsvc__x509_nc_email(const tsvc__cbs *name, const tsvc__cbs *constraint)
 {
     const uint8_t *at = NULL;
@@ -96,20 +120,7 @@ tsvc__nc_result tsvc__x509_nc_email(const tsvc__cbs *name, const tsvc__cbs *cons
             return TSVC__NC_MATCH;
         return TSVC__NC_NO_MATCH;
     }
-    if (constraint->len == 0)
-        return TSVC__NC_MATCH;
-    if (constraint->data[0] == '.') {
-        /* Any host under the domain. */
-        return host_len > constraint->len &&
-                       ieq(host + host_len - constraint->len, constraint->data,
-                           constraint->len)
-                   ? TSVC__NC_MATCH
-                   : TSVC__NC_NO_MATCH;
-    }
-    /* Every mailbox at exactly that host. */
-    return host_len == constraint->len && ieq(host, constraint->data, host_len)
-               ? TSVC__NC_MATCH
-               : TSVC__NC_NO_MATCH;
+    return host_in_constraint(host, host_len, constraint);
 }
 
 tsvc__nc_result tsvc__x509_nc_ip(const tsvc__cbs *name, const tsvc__cbs *constraint)
@@ -169,17 +180,7 @@ tsvc__nc_result tsvc__x509_nc_uri(const tsvc__cbs *name, const tsvc__cbs *constr
         return TSVC__NC_MALFORMED;
     if (!dns_chars_ok(host, host_len, false))
         return TSVC__NC_MALFORMED;
-    if (constraint->len == 0)
-        return TSVC__NC_MATCH;
-    if (constraint->data[0] == '.')
-        return host_len > constraint->len &&
-                       ieq(host + host_len - constraint->len, constraint->data,
-                           constraint->len)
-                   ? TSVC__NC_MATCH
-                   : TSVC__NC_NO_MATCH;
-    return host_len == constraint->len && ieq(host, constraint->data, host_len)
-               ? TSVC__NC_MATCH
-               : TSVC__NC_NO_MATCH;
+    return host_in_constraint(host, host_len, constraint);
 }
 
 tsvc__nc_result tsvc__x509_nc_dn(const tsvc__cbs *name, const tsvc__cbs *constraint)
@@ -239,16 +240,6 @@ static bool parse_ipv4(const char *s, size_t len, uint8_t out[4])
     return i == len;
 }
 
-static int hexdig(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 static bool parse_ipv6(const char *s, size_t len, uint8_t out[16])
 {
@@ -279,8 +270,8 @@ static bool parse_ipv6(const char *s, size_t len, uint8_t out[16])
         }
         unsigned v = 0;
         size_t start = i;
-        while (i < len && hexdig(s[i]) >= 0 && i - start < 4) {
-            v = (v << 4) | (unsigned)hexdig(s[i]);
+        while (i < len && tsvc__x509_hex_digit(s[i]) >= 0 && i - start < 4) {
+            v = (v << 4) | (unsigned)tsvc__x509_hex_digit(s[i]);
             i++;
         }
         if (i == start)

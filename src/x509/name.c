@@ -625,7 +625,7 @@ tsvc_status tsvc_name_to_text(const tsvc_ctx *ctx, tsvc_buf *out, const uint8_t 
 /* RFC 4514 parsing                                                    */
 /* ------------------------------------------------------------------ */
 
-static int hexval(char c)
+int tsvc__x509_hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -719,9 +719,10 @@ static tsvc_status parse_atv(dn_parser *p, tsvc_error **err)
         /* #hex: the BER/DER of the value, taken as it is. */
         p->pos++;
         size_t n = 0;
-        while (p->pos + 1 < p->len && hexval(p->s[p->pos]) >= 0 &&
-               hexval(p->s[p->pos + 1]) >= 0) {
-            p->val[n++] = (uint8_t)(hexval(p->s[p->pos]) * 16 + hexval(p->s[p->pos + 1]));
+        while (p->pos + 1 < p->len && tsvc__x509_hex_digit(p->s[p->pos]) >= 0 &&
+               tsvc__x509_hex_digit(p->s[p->pos + 1]) >= 0) {
+            p->val[n++] = (uint8_t)(tsvc__x509_hex_digit(p->s[p->pos]) * 16 +
+                                    tsvc__x509_hex_digit(p->s[p->pos + 1]));
             p->pos += 2;
         }
         skip_spaces(p);
@@ -747,8 +748,10 @@ static tsvc_status parse_atv(dn_parser *p, tsvc_error **err)
             if (p->pos + 1 >= p->len)
                 return name_err(err, p, "dangling escape");
             const char d = p->s[p->pos + 1];
-            if (hexval(d) >= 0 && p->pos + 2 < p->len && hexval(p->s[p->pos + 2]) >= 0) {
-                p->val[n++] = (uint8_t)(hexval(d) * 16 + hexval(p->s[p->pos + 2]));
+            if (tsvc__x509_hex_digit(d) >= 0 && p->pos + 2 < p->len &&
+                tsvc__x509_hex_digit(p->s[p->pos + 2]) >= 0) {
+                p->val[n++] = (uint8_t)(tsvc__x509_hex_digit(d) * 16 +
+                                        tsvc__x509_hex_digit(p->s[p->pos + 2]));
                 p->pos += 3;
             } else if (strchr(" \"#+,;<=>\\", d) != NULL) {
                 p->val[n++] = (uint8_t)d;

@@ -15,6 +15,23 @@
 tsvc_status tsvc__x509_wrap(tsvc_error **err, tsvc_status code, const char *check,
                             tsvc_error *inner, int64_t fallback_offset);
 
+/**
+ * Runs a reader call with a local error `inner_`; on failure wraps it into
+ * @p code (offset of the cursor @p at) and jumps to `out`. Needs a
+ * `tsvc_status st` and a `tsvc_error **err` in scope.
+ */
+#define TSVC__X509_READ(call, code, check, at)                                              \
+    do {                                                                                    \
+        tsvc_error *inner_ = NULL;                                                          \
+        tsvc__cbs at_ = (at);                                                               \
+        st = (call);                                                                        \
+        if (st != TSVC_OK) {                                                                \
+            st = tsvc__x509_wrap(err, (code), (check), inner_, tsvc__cbs_offset(&at_));      \
+            goto out;                                                                       \
+        }                                                                                   \
+        tsvc_error_free(inner_);                                                            \
+    } while (0)
+
 /** Non-negative INTEGER contents to uint64 (false if negative or too big). */
 bool tsvc__x509_int_to_u64(const tsvc__cbs *contents, uint64_t *out);
 
@@ -42,5 +59,8 @@ static inline uint8_t tsvc__x509_lower(uint8_t c)
 {
     return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + ('a' - 'A')) : c;
 }
+
+/** Value of a hexadecimal digit (either case), or -1. */
+int tsvc__x509_hex_digit(char c);
 
 #endif /* TSVC_X509_X509_INT_H */
