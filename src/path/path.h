@@ -154,6 +154,19 @@ tsvc_status tsvc__policy_graph_run(const tsvc_ctx *ctx, const tsvc__polcert *cer
 /** Marks a policy used (frozen); returns the policy. */
 void tsvc__policy_freeze(tsvc_policy *policy);
 
+/** TSVC_OK if @p policy is given and not frozen yet (for its setters). */
+tsvc_status tsvc__policy_check_mutable(const tsvc_policy *policy, tsvc_error **err);
+
+/**
+ * For a setter: tsvc__policy_check_mutable(), then TSVC_ERR_INVALID_ARG with
+ * the message @p invalid unless @p valid.
+ */
+tsvc_status tsvc__policy_check_setting(const tsvc_policy *policy, bool valid, const char *invalid,
+                                       tsvc_error **err);
+
+/** TSVC_OK if @p store is given and not frozen yet (for the functions that add to it). */
+tsvc_status tsvc__store_check_mutable(const tsvc_store *store, tsvc_error **err);
+
 /* ------------------------------------------------------------------ */
 /* Revocation (src/path/revcheck.c)                                     */
 /* ------------------------------------------------------------------ */

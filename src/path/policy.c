@@ -53,7 +53,7 @@ void tsvc__policy_freeze(tsvc_policy *policy)
         atomic_store(&policy->frozen, true);
 }
 
-static tsvc_status check_mutable(const tsvc_policy *policy, tsvc_error **err)
+tsvc_status tsvc__policy_check_mutable(const tsvc_policy *policy, tsvc_error **err)
 {
     if (policy == NULL)
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "policy is required");
@@ -63,9 +63,18 @@ static tsvc_status check_mutable(const tsvc_policy *policy, tsvc_error **err)
     return TSVC_OK;
 }
 
+tsvc_status tsvc__policy_check_setting(const tsvc_policy *policy, bool valid, const char *invalid,
+                                       tsvc_error **err)
+{
+    tsvc_status st = tsvc__policy_check_mutable(policy, err);
+    if (st == TSVC_OK && !valid)
+        st = tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "%s", invalid);
+    return st;
+}
+
 tsvc_status tsvc_policy_set_time(tsvc_policy *policy, int64_t when, tsvc_error **err)
 {
-    tsvc_status st = check_mutable(policy, err);
+    tsvc_status st = tsvc__policy_check_mutable(policy, err);
     if (st != TSVC_OK)
         return st;
     policy->has_time = true;
@@ -75,7 +84,7 @@ tsvc_status tsvc_policy_set_time(tsvc_policy *policy, int64_t when, tsvc_error *
 
 tsvc_status tsvc_policy_set_profile(tsvc_policy *policy, tsvc_profile profile, tsvc_error **err)
 {
-    tsvc_status st = check_mutable(policy, err);
+    tsvc_status st = tsvc__policy_check_mutable(policy, err);
     if (st != TSVC_OK)
         return st;
     if (profile != TSVC_PROFILE_GENERIC && profile != TSVC_PROFILE_SERVER &&
@@ -87,21 +96,24 @@ tsvc_status tsvc_policy_set_profile(tsvc_policy *policy, tsvc_profile profile, t
 
 tsvc_status tsvc_policy_set_key_usage(tsvc_policy *policy, uint32_t usages, tsvc_error **err)
 {
-    tsvc_status st = check_mutable(policy, err);
-    if (st != TSVC_OK)
-        return st;
-    if ((usages & ~0x1ffu) != 0)
-        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "unknown key usage bits");
-    policy->key_usage = usages;
-    return TSVC_OK;
+    tsvc_status st =
+        tsvc__policy_check_setting(policy, (usages & ~0x1ffu) == 0, "unknown key usage bits", err);
+    if (st == TSVC_OK)
+        policy->key_usage = usages;
+    return st;
 }
 
-static tsvc_status parse_oid(const char *text, tsvc__oid *out, tsvc_error **err)
+/* For the setters that add an OID: the policy must be mutable and the text an OID. */
+static tsvc_status parse_oid(const tsvc_policy *policy, const char *text, tsvc__oid *out,
+                             tsvc_error **err)
 {
     size_t len = 0;
+    tsvc_status st = tsvc__policy_check_mutable(policy, err);
+    if (st != TSVC_OK)
+        return st;
     if (text == NULL)
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "OID text is required");
-    tsvc_status st = tsvc__oid_from_text(text, out->bytes, sizeof(out->bytes), &len);
+    st = tsvc__oid_from_text(text, out->bytes, sizeof(out->bytes), &len);
     if (st != TSVC_OK || len == 0 || len > TSVC__OID_MAX_LEN)
         return tsvc__err(err, TSVC_ERR_DER_OID, NULL, -1, "malformed OID text");
     out->len = (uint8_t)len;
@@ -111,10 +123,7 @@ static tsvc_status parse_oid(const char *text, tsvc__oid *out, tsvc_error **err)
 tsvc_status tsvc_policy_add_eku_oid(tsvc_policy *policy, const char *oid, tsvc_error **err)
 {
     tsvc__oid o;
-    tsvc_status st = check_mutable(policy, err);
-    if (st != TSVC_OK)
-        return st;
-    st = parse_oid(oid, &o, err);
+    tsvc_status st = parse_oid(policy, oid, &o, err);
     if (st != TSVC_OK)
         return st;
     for (size_t i = 0; i < policy->num_ekus; i++)
@@ -137,10 +146,7 @@ tsvc_status tsvc_policy_add_initial_policy(tsvc_policy *policy, const char *oid,
                                            tsvc_error **err)
 {
     tsvc__oid o;
-    tsvc_status st = check_mutable(policy, err);
-    if (st != TSVC_OK)
-        return st;
-    st = parse_oid(oid, &o, err);
+    tsvc_status st = parse_oid(policy, oid, &o, err);
     if (st != TSVC_OK)
         return st;
     if (policy->num_initial >= TSVC__POLICY_MAX_INITIAL)
@@ -151,33 +157,30 @@ tsvc_status tsvc_policy_add_initial_policy(tsvc_policy *policy, const char *oid,
 
 tsvc_status tsvc_policy_set_flags(tsvc_policy *policy, uint32_t flags, tsvc_error **err)
 {
-    tsvc_status st = check_mutable(policy, err);
-    if (st != TSVC_OK)
-        return st;
-    if ((flags & ~0x7u) != 0)
-        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "unknown policy flags");
-    policy->flags = flags;
-    return TSVC_OK;
+    tsvc_status st =
+        tsvc__policy_check_setting(policy, (flags & ~0x7u) == 0, "unknown policy flags", err);
+    if (st == TSVC_OK)
+        policy->flags = flags;
+    return st;
 }
 
 tsvc_status tsvc_policy_set_max_depth(tsvc_policy *policy, unsigned max_intermediates,
                                       tsvc_error **err)
 {
-    tsvc_status st = check_mutable(policy, err);
-    if (st != TSVC_OK)
-        return st;
-    if (max_intermediates > 31)
-        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "depth must be 0..31");
-    policy->has_max_depth = true;
-    policy->max_depth = max_intermediates;
-    return TSVC_OK;
+    tsvc_status st =
+        tsvc__policy_check_setting(policy, max_intermediates <= 31, "depth must be 0..31", err);
+    if (st == TSVC_OK) {
+        policy->has_max_depth = true;
+        policy->max_depth = max_intermediates;
+    }
+    return st;
 }
 
 tsvc_status tsvc_policy_set_algorithm_policy(tsvc_policy *policy,
                                              struct tsvc_algorithm_policy *algs,
                                              tsvc_error **err)
 {
-    tsvc_status st = check_mutable(policy, err);
+    tsvc_status st = tsvc__policy_check_mutable(policy, err);
     if (st != TSVC_OK)
         return st;
     tsvc__algpolicy_freeze(algs);
@@ -190,7 +193,7 @@ tsvc_status tsvc_policy_add_peer_name(tsvc_policy *policy, tsvc_peer_kind kind,
                                       const char *value, tsvc_error **err)
 {
     tsvc__peer peer;
-    tsvc_status st = check_mutable(policy, err);
+    tsvc_status st = tsvc__policy_check_mutable(policy, err);
     if (st != TSVC_OK)
         return st;
     if (value == NULL)

@@ -34,16 +34,6 @@
 /* Store material                                                      */
 /* ------------------------------------------------------------------ */
 
-static tsvc_status store_mutable(tsvc_store *store, tsvc_error **err)
-{
-    if (store == NULL)
-        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "store is required");
-    if (atomic_load(&store->frozen))
-        return tsvc__err(err, TSVC_ERR_STORE_FROZEN, "store.frozen", -1,
-                         "the store is frozen and can no longer be changed");
-    return TSVC_OK;
-}
-
 static tsvc_status grow_ptrs(const tsvc_ctx *ctx, void ***arr, size_t num, size_t *cap,
                              tsvc_error **err)
 {
@@ -63,7 +53,7 @@ static tsvc_status grow_ptrs(const tsvc_ctx *ctx, void ***arr, size_t num, size_
 
 tsvc_status tsvc_store_add_crl(tsvc_store *store, const tsvc_crl *crl, tsvc_error **err)
 {
-    tsvc_status st = store_mutable(store, err);
+    tsvc_status st = tsvc__store_check_mutable(store, err);
     if (st != TSVC_OK)
         return st;
     if (crl == NULL)
@@ -85,7 +75,7 @@ tsvc_status tsvc_store_add_crl(tsvc_store *store, const tsvc_crl *crl, tsvc_erro
 tsvc_status tsvc_store_add_ocsp_response(tsvc_store *store, const tsvc_ocsp_response *resp,
                                          tsvc_error **err)
 {
-    tsvc_status st = store_mutable(store, err);
+    tsvc_status st = tsvc__store_check_mutable(store, err);
     if (st != TSVC_OK)
         return st;
     if (resp == NULL)
@@ -131,77 +121,59 @@ void tsvc__store_free_revocation(struct tsvc_store *store)
 /* Policy setters                                                      */
 /* ------------------------------------------------------------------ */
 
-static tsvc_status policy_mutable(const tsvc_policy *policy, tsvc_error **err)
-{
-    if (policy == NULL)
-        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "policy is required");
-    if (atomic_load(&policy->frozen))
-        return tsvc__err(err, TSVC_ERR_POLICY_FROZEN, "policy.frozen", -1,
-                         "the policy is in use and can no longer be changed");
-    return TSVC_OK;
-}
-
 tsvc_status tsvc_policy_set_revocation_mode(tsvc_policy *policy, tsvc_revocation_mode mode,
                                             tsvc_error **err)
 {
-    tsvc_status st = policy_mutable(policy, err);
-    if (st != TSVC_OK)
-        return st;
-    if ((unsigned)mode > TSVC_REVOCATION_HARD_FAIL)
-        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "unknown revocation mode");
-    policy->rev_mode = mode;
-    return TSVC_OK;
+    const bool valid = (unsigned)mode <= TSVC_REVOCATION_HARD_FAIL;
+    tsvc_status st = tsvc__policy_check_setting(policy, valid, "unknown revocation mode", err);
+    if (st == TSVC_OK)
+        policy->rev_mode = mode;
+    return st;
 }
 
 tsvc_status tsvc_policy_set_revocation_source(tsvc_policy *policy, tsvc_revocation_source source,
                                               tsvc_error **err)
 {
-    tsvc_status st = policy_mutable(policy, err);
-    if (st != TSVC_OK)
-        return st;
-    if ((unsigned)source > TSVC_REVOCATION_CRL_ONLY)
-        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "unknown revocation source");
-    policy->rev_source = source;
-    return TSVC_OK;
+    const bool valid = (unsigned)source <= TSVC_REVOCATION_CRL_ONLY;
+    tsvc_status st = tsvc__policy_check_setting(policy, valid, "unknown revocation source", err);
+    if (st == TSVC_OK)
+        policy->rev_source = source;
+    return st;
 }
 
 tsvc_status tsvc_policy_set_revocation_freshness(tsvc_policy *policy, int64_t max_age,
                                                  int64_t skew, tsvc_error **err)
 {
-    tsvc_status st = policy_mutable(policy, err);
-    if (st != TSVC_OK)
-        return st;
-    if (max_age < 0 || max_age > MAX_AGE_LIMIT || skew < 0 || skew > 86400)
-        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1,
-                         "max_age must be 0 .. 10 years and skew 0 .. 86400 seconds");
-    policy->rev_has_freshness = true;
-    policy->rev_max_age = max_age;
-    policy->rev_skew = skew;
-    return TSVC_OK;
+    const bool valid = max_age >= 0 && max_age <= MAX_AGE_LIMIT && skew >= 0 && skew <= 86400;
+    tsvc_status st = tsvc__policy_check_setting(
+        policy, valid, "max_age must be 0 .. 10 years and skew 0 .. 86400 seconds", err);
+    if (st == TSVC_OK) {
+        policy->rev_has_freshness = true;
+        policy->rev_max_age = max_age;
+        policy->rev_skew = skew;
+    }
+    return st;
 }
 
 tsvc_status tsvc_policy_set_revocation_fetch(tsvc_policy *policy, tsvc_revocation_fetch fetch,
                                              tsvc_error **err)
 {
-    tsvc_status st = policy_mutable(policy, err);
-    if (st != TSVC_OK)
-        return st;
-    if ((unsigned)fetch > TSVC_REVOCATION_FETCH_ALWAYS)
-        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "unknown fetch setting");
-    policy->rev_fetch = fetch;
-    return TSVC_OK;
+    const bool valid = (unsigned)fetch <= TSVC_REVOCATION_FETCH_ALWAYS;
+    tsvc_status st = tsvc__policy_check_setting(policy, valid, "unknown fetch setting", err);
+    if (st == TSVC_OK)
+        policy->rev_fetch = fetch;
+    return st;
 }
 
 tsvc_status tsvc_policy_set_revocation_flags(tsvc_policy *policy, uint32_t flags,
                                              tsvc_error **err)
 {
-    tsvc_status st = policy_mutable(policy, err);
-    if (st != TSVC_OK)
-        return st;
-    if (flags & ~(uint32_t)(TSVC_REVOCATION_LEAF_ONLY | TSVC_REVOCATION_TIME_IS_POE))
-        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "unknown revocation flag");
-    policy->rev_flags = flags;
-    return TSVC_OK;
+    const uint32_t known = TSVC_REVOCATION_LEAF_ONLY | TSVC_REVOCATION_TIME_IS_POE;
+    const bool valid = (flags & ~known) == 0;
+    tsvc_status st = tsvc__policy_check_setting(policy, valid, "unknown revocation flag", err);
+    if (st == TSVC_OK)
+        policy->rev_flags = flags;
+    return st;
 }
 
 /* ------------------------------------------------------------------ */

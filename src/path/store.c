@@ -86,7 +86,7 @@ size_t tsvc_store_num_intermediates(const tsvc_store *store)
     return store ? store->num_inter : 0;
 }
 
-static tsvc_status check_mutable(tsvc_store *store, tsvc_error **err)
+tsvc_status tsvc__store_check_mutable(const tsvc_store *store, tsvc_error **err)
 {
     if (store == NULL)
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "store is required");
@@ -114,7 +114,7 @@ static tsvc_status grow_anchors(tsvc_store *store, tsvc_error **err)
 
 tsvc_status tsvc_store_add_anchor(tsvc_store *store, const tsvc_cert *cert, tsvc_error **err)
 {
-    tsvc_status st = check_mutable(store, err);
+    tsvc_status st = tsvc__store_check_mutable(store, err);
     if (st != TSVC_OK)
         return st;
     if (cert == NULL)
@@ -139,7 +139,7 @@ tsvc_status tsvc_store_add_anchor_pinned(tsvc_store *store, const tsvc_cert *cer
                                          tsvc_error **err)
 {
     uint8_t digest[32];
-    tsvc_status st = check_mutable(store, err);
+    tsvc_status st = tsvc__store_check_mutable(store, err);
     if (st != TSVC_OK)
         return st;
     if (cert == NULL || sha256 == NULL || sha256_len != TSVC_FINGERPRINT_SIZE)
@@ -163,7 +163,7 @@ tsvc_status tsvc_store_add_anchor_key(tsvc_store *store, const uint8_t *spki, si
     tsvc_pubkey *key = NULL;
     uint8_t *name = NULL;
     tsvc__cbs cbs, contents, whole;
-    tsvc_status st = check_mutable(store, err);
+    tsvc_status st = tsvc__store_check_mutable(store, err);
     if (st != TSVC_OK)
         return st;
     if (spki == NULL || name_der == NULL || spki_len == 0 || name_len == 0)
@@ -205,7 +205,7 @@ out:
 tsvc_status tsvc_store_add_intermediate(tsvc_store *store, const tsvc_cert *cert,
                                         tsvc_error **err)
 {
-    tsvc_status st = check_mutable(store, err);
+    tsvc_status st = tsvc__store_check_mutable(store, err);
     if (st != TSVC_OK)
         return st;
     if (cert == NULL)
