@@ -11,6 +11,7 @@ package trustsvc
 import "C"
 
 import (
+	"math/big"
 	"runtime"
 	"time"
 	"unsafe"
@@ -185,4 +186,71 @@ func (s *Store) AddOCSPResponse(o *OCSPResponse) error {
 	defer runtime.KeepAlive(s)
 	defer runtime.KeepAlive(o)
 	return cStoreAddOCSPResponse(s.ptr(), o.ptr())
+}
+
+// CRLEntry is one entry of a CRL.
+type CRLEntry struct {
+	Serial         *big.Int
+	RevocationTime time.Time
+	Reason         CRLReason
+	InvalidityDate time.Time // zero when absent
+}
+
+func signedInt(b []byte) *big.Int {
+	v := new(big.Int).SetBytes(b)
+	if len(b) > 0 && b[0]&0x80 != 0 {
+		v.Sub(v, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
+	}
+	return v
+}
+
+// Entries lists the CRL's entries.
+func (l *CRL) Entries() ([]CRLEntry, error) {
+	defer runtime.KeepAlive(l)
+	n := l.Len()
+	out := make([]CRLEntry, 0, n)
+	for i := 0; i < n; i++ {
+		var ser *C.uint8_t
+		var sn C.size_t
+		var t, inv C.int64_t
+		var r C.tsvc_crl_reason
+		if err := statusError(C.tsvc_crl_entry_at(l.ptr(), C.size_t(i), &ser, &sn, &t, &r, &inv)); err != nil {
+			return nil, err
+		}
+		e := CRLEntry{Serial: signedInt(borrowedBytes(ser, sn)), RevocationTime: fromUnix(t), Reason: CRLReason(r)}
+		if inv != 0 {
+			e.InvalidityDate = fromUnix(inv)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// OCSPSingle is one SingleResponse of an OCSP response (not verified).
+type OCSPSingle struct {
+	Serial         *big.Int
+	Status         CertStatus
+	RevocationTime time.Time // zero unless revoked
+	Reason         CRLReason
+}
+
+// Responses lists the SingleResponses, without verifying anything.
+func (o *OCSPResponse) Responses() ([]OCSPSingle, error) {
+	defer runtime.KeepAlive(o)
+	n := int(C.tsvc_ocsp_response_num_single(o.ptr()))
+	out := make([]OCSPSingle, 0, n)
+	for i := 0; i < n; i++ {
+		var ser *C.uint8_t
+		var sn C.size_t
+		var st C.tsvc_cert_status
+		var t C.int64_t
+		var r C.tsvc_crl_reason
+		if err := statusError(C.tsvc_ocsp_response_single_at(o.ptr(), C.size_t(i), &ser, &sn, &st, &t, &r)); err != nil {
+			return nil, err
+		}
+		rs := revStatus(st, t, r)
+		out = append(out, OCSPSingle{Serial: signedInt(borrowedBytes(ser, sn)), Status: rs.Status,
+			RevocationTime: rs.RevocationTime, Reason: rs.Reason})
+	}
+	return out, nil
 }

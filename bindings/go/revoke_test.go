@@ -25,6 +25,11 @@ func TestCRL(t *testing.T) {
 		t.Fatal(crl.Len(), crl.ThisUpdate())
 	}
 	must(t, crl.Verify(ica, revWhen))
+	entries, err := crl.Entries()
+	must(t, err)
+	if len(entries) != 3 || entries[0].Serial.Int64() != 0x3001 || entries[0].Reason != ReasonKeyCompromise || entries[0].InvalidityDate.IsZero() {
+		t.Fatalf("%+v", entries)
+	}
 	rs, err := crl.Check(mustCert(t, "revoke/leaf-revoked.pem"), ica, revWhen)
 	must(t, err)
 	if rs.Status != CertStatusRevoked || rs.Reason != ReasonKeyCompromise ||
@@ -59,6 +64,11 @@ func TestOCSP(t *testing.T) {
 	must(t, err)
 	if rs.Status != CertStatusGood {
 		t.Fatalf("%+v", rs)
+	}
+	singles, err := good.Responses()
+	must(t, err)
+	if len(singles) != 1 || singles[0].Status != CertStatusGood {
+		t.Fatalf("%+v", singles)
 	}
 	rev, _ := (*Context)(nil).ParseOCSPResponse(readData(t, "revoke/ocsp-revoked.der"))
 	rs, err = rev.Verify(mustCert(t, "revoke/leaf-revoked.pem"), ica, at, nil)

@@ -427,6 +427,17 @@ func (a *TSA) SetClock(fn func() (time.Time, error)) error {
 	return nil
 }
 
+// SetKeyRequirements sets the assurance the TSA key must have; it is
+// checked now and before every token is signed.
+func (a *TSA) SetKeyRequirements(r KeyRequirements) error {
+	defer runtime.KeepAlive(a)
+	var q C.tsvc_key_requirements
+	C.tsvc_key_requirements_init(&q)
+	q.require_hsm, q.require_non_extractable = b2i(r.HSM), b2i(r.NonExtractable)
+	q.require_active_certification, q.require_activation = b2i(r.ActiveCertification), b2i(r.Activation)
+	return cTSASetKeyRequirements(a.ptr(), &q)
+}
+
 // SetAccuracy sets the accuracy put in tokens.
 func (a *TSA) SetAccuracy(seconds, millis, micros uint32) error {
 	defer runtime.KeepAlive(a)

@@ -87,6 +87,10 @@ func TestTimeStampRoundTrip(t *testing.T) {
 }
 
 func TestTimeStampRejections(t *testing.T) {
+	other, _, _ := newTestTSA(t)
+	if err := other.SetKeyRequirements(KeyRequirements{HSM: true}); !errors.Is(err, ErrKeyAssurance) {
+		t.Fatal(err)
+	}
 	a, _, _ := newTestTSA(t)
 	der, err := a.Respond([]byte{0x30, 0x00})
 	must(t, err)

@@ -2937,6 +2937,11 @@ func cCRLCheck(ctx *C.tsvc_ctx, status *C.tsvc_cert_status, revocation_time *C.i
 	return newError(Status(st), cerr)
 }
 
+// cCRLEntryAt calls tsvc_crl_entry_at: One revoked-certificate entry, for listing a CRL. Entries are given in ascending serial-number order (shorter serials first, then by octets), not necessarily the order of the encoding.
+func cCRLEntryAt(crl *C.tsvc_crl, index C.size_t, serial **C.uint8_t, serial_len *C.size_t, revocation_time *C.int64_t, reason *C.tsvc_crl_reason, invalidity_date *C.int64_t) C.tsvc_status {
+	return C.tsvc_crl_entry_at(crl, index, serial, serial_len, revocation_time, reason, invalidity_date)
+}
+
 // cCRLBuilderNew calls tsvc_crl_builder_new: Creates a CRL builder for a CA. Defaults: thisUpdate = now (the context's clock), nextUpdate = thisUpdate + 7 days, cRLNumber 1, authorityKeyIdentifier from the CA's subjectKeyIdentifier (if any), the key's default signature algorithm (ECDSA with the curve's hash, RSA PKCS#1 v1.5 SHA-256, Ed25519).
 func cCRLBuilderNew(ctx *C.tsvc_ctx, out **C.tsvc_crl_builder, issuer *C.tsvc_cert, key *C.tsvc_key) error {
 	var cerr *C.tsvc_error
@@ -3043,6 +3048,16 @@ func cOCSPResponseVerify(ctx *C.tsvc_ctx, status *C.tsvc_cert_status, revocation
 	var cerr *C.tsvc_error
 	st := C.tsvc_ocsp_response_verify(ctx, status, revocation_time, reason, resp, cert, issuer, when, opts, &cerr)
 	return newError(Status(st), cerr)
+}
+
+// cOCSPResponseSingleAt calls tsvc_ocsp_response_single_at: One SingleResponse, for listing a response (no verification: use tsvc_ocsp_response_verify() to rely on a status).
+func cOCSPResponseSingleAt(resp *C.tsvc_ocsp_response, index C.size_t, serial **C.uint8_t, serial_len *C.size_t, status *C.tsvc_cert_status, revocation_time *C.int64_t, reason *C.tsvc_crl_reason) C.tsvc_status {
+	return C.tsvc_ocsp_response_single_at(resp, index, serial, serial_len, status, revocation_time, reason)
+}
+
+// cOCSPResponseSingleTimes calls tsvc_ocsp_response_single_times: The times of one SingleResponse.
+func cOCSPResponseSingleTimes(resp *C.tsvc_ocsp_response, index C.size_t, this_update *C.int64_t, next_update *C.int64_t) C.tsvc_status {
+	return C.tsvc_ocsp_response_single_times(resp, index, this_update, next_update)
 }
 
 // cOCSPResponseBuilderNew calls tsvc_ocsp_response_builder_new: Creates a response builder. The CertID hashes of the CA (name and key) and the responder ID are computed once, so that signing many responses (pre-generation for a CDN) costs one signature each. Defaults: CertID hash SHA-1, responderID by name, producedAt and thisUpdate = now, nextUpdate = thisUpdate + 7 days, the signer's certificate included when it is not the CA.
@@ -3748,6 +3763,13 @@ func cTSASetSerialFn(tsa *C.tsvc_tsa, fn C.tsvc_tsa_serial_fn, opaque unsafe.Poi
 func cTSASetClock(tsa *C.tsvc_tsa, fn C.tsvc_tsa_clock_fn, opaque unsafe.Pointer) error {
 	var cerr *C.tsvc_error
 	st := C.tsvc_tsa_set_clock(tsa, fn, opaque, &cerr)
+	return newError(Status(st), cerr)
+}
+
+// cTSASetKeyRequirements calls tsvc_tsa_set_key_requirements: Sets the assurance the TSA key must have (HSM, non-extractable, certified token, activation callback), checked now and again before every token the TSA signs.
+func cTSASetKeyRequirements(tsa *C.tsvc_tsa, req *C.tsvc_key_requirements) error {
+	var cerr *C.tsvc_error
+	st := C.tsvc_tsa_set_key_requirements(tsa, req, &cerr)
 	return newError(Status(st), cerr)
 }
 

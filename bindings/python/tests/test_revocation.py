@@ -24,6 +24,10 @@ def rv(data):
 def test_crl_properties_and_check(rv):
     crl = rv["crl"]
     assert len(crl) == 3 and crl.number == 1
+    entries = {e["serial"]: e for e in crl.entries}
+    assert set(entries) == {0x3001, 0x3002, 0x3102}
+    assert entries[0x3001]["reason"] == t.CrlReason.KEY_COMPROMISE
+    assert entries[0x3001]["invalidity_date"] == datetime.datetime(2025, 11, 30, tzinfo=datetime.timezone.utc)
     assert crl.this_update < WHEN < crl.next_update
     crl.verify(rv["ica"], WHEN)
     st, when, reason = crl.check(rv["revoked"], rv["ica"], WHEN)
@@ -53,6 +57,7 @@ def test_ocsp(rv):
     assert good.response_status == t.OcspResponseStatus.SUCCESSFUL
     at = good.produced_at + datetime.timedelta(minutes=1)
     assert good.verify(rv["good"], rv["ica"], at)[0] == t.CertStatus.GOOD
+    assert [r["status"] for r in good.responses] == [t.CertStatus.GOOD]
     revoked = t.OcspResponse.load((d / "ocsp-revoked.der").read_bytes())
     st, when, reason = revoked.verify(rv["revoked"], rv["ica"], at)
     assert st == t.CertStatus.REVOKED and when is not None

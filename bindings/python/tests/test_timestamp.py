@@ -75,6 +75,12 @@ def test_tsa_certificate_without_eku(data):
     assert ei.value.status == t.Status.ERR_TSA_CERT
 
 
+def test_tsa_key_requirements(tsa_pki):
+    with pytest.raises(t.KeyStoreError) as ei:
+        t.TimeStampAuthority(tsa_pki["key"], tsa_pki["cert"], POLICY, key_requirements={"hsm": True})
+    assert ei.value.status == t.Status.ERR_KEY_ASSURANCE
+
+
 def test_malformed_inputs():
     with pytest.raises(t.Error):
         t.TimeStampResponse.load(b"\x30\x01")

@@ -886,6 +886,19 @@ class Crl(_Handle):
         return _dt_of(t[0]) if lib.tsvc_crl_next_update(self._p, t) else None
 
     @property
+    def entries(self) -> list[dict[str, Any]]:
+        """Every entry: serial, revocation time, reason, invalidity date (or None)."""
+        ser, sn = ffi.new("uint8_t **"), ffi.new("size_t *")
+        t, r, inv = ffi.new("int64_t *"), ffi.new("tsvc_crl_reason *"), ffi.new("int64_t *")
+        out = []
+        for i in range(lib.tsvc_crl_num_entries(self._p)):
+            check(lib.tsvc_crl_entry_at(self._p, i, ser, sn, t, r, inv))
+            out.append({"serial": int.from_bytes(bytes(ffi.buffer(ser[0], sn[0])), "big", signed=True),
+                        "revocation_time": _dt_of(t[0]), "reason": CrlReason(r[0]),
+                        "invalidity_date": _dt_of(inv[0]) if inv[0] else None})
+        return out
+
+    @property
     def number(self) -> int | None:
         n = ffi.new("uint64_t *")
         return int(n[0]) if lib.tsvc_crl_number(self._p, n) else None
@@ -925,6 +938,20 @@ class OcspResponse(_Handle):
     @property
     def response_status(self) -> OcspResponseStatus:
         return OcspResponseStatus(lib.tsvc_ocsp_response_get_status(self._p))
+
+    @property
+    def responses(self) -> list[dict[str, Any]]:
+        """Every SingleResponse (unverified): serial, status, revocation time, reason."""
+        ser, sn = ffi.new("uint8_t **"), ffi.new("size_t *")
+        st, t, r = ffi.new("tsvc_cert_status *"), ffi.new("int64_t *"), ffi.new("tsvc_crl_reason *")
+        out = []
+        for i in range(lib.tsvc_ocsp_response_num_single(self._p)):
+            check(lib.tsvc_ocsp_response_single_at(self._p, i, ser, sn, st, t, r))
+            status = CertStatus(st[0])
+            out.append({"serial": int.from_bytes(bytes(ffi.buffer(ser[0], sn[0])), "big", signed=True),
+                        "status": status, "reason": CrlReason(r[0]),
+                        "revocation_time": _dt_of(t[0]) if status == CertStatus.REVOKED else None})
+        return out
 
     def verify(self, cert: Certificate, issuer: Certificate, when: Time, *, skew: int = 300,
                max_age: int = 0, nonce: Optional[BytesLike] = None
@@ -1719,6 +1746,7 @@ class TimeStampAuthority(_Handle):
                  include_name: bool = False, signer_hash: Optional[HashAlg] = None,
                  clock: Optional[Callable[[], Time]] = None,
                  serial: Optional[Callable[[], Union[int, bytes]]] = None,
+                 key_requirements: Optional[dict[str, bool]] = None,
                  ctx: Optional[Context] = None) -> None:
         c = _ctx(ctx)
         out = ffi.new("tsvc_tsa **")
@@ -1742,6 +1770,14 @@ class TimeStampAuthority(_Handle):
             h = ffi.new_handle(serial)
             _keep_callback(self._p, h)
             call(lib.tsvc_tsa_set_serial_fn, self._p, lib._tsvc_py_tsa_serial_fn, h)
+        if key_requirements is not None:
+            r = ffi.new("tsvc_key_requirements *")
+            lib.tsvc_key_requirements_init(r)
+            r.require_hsm = int(key_requirements.get("hsm", False))
+            r.require_non_extractable = int(key_requirements.get("non_extractable", False))
+            r.require_active_certification = int(key_requirements.get("active_certification", False))
+            r.require_activation = int(key_requirements.get("activation", False))
+            call(lib.tsvc_tsa_set_key_requirements, self._p, r)
 
     def add_policy(self, policy: str) -> None:
         call(lib.tsvc_tsa_add_policy, self._p, policy.encode())
