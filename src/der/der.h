@@ -145,7 +145,7 @@ tsvc_status tsvc__der_get_bit_string(tsvc__cbs *cbs, uint32_t tag, tsvc__cbs *ou
 tsvc_status tsvc__der_get_named_bits(tsvc__cbs *cbs, uint32_t tag, uint64_t *out, bool strict,
                                      tsvc_error **err);
 tsvc_status tsvc__der_get_octet_string(tsvc__cbs *cbs, tsvc__cbs *out, tsvc_error **err);
-/** OBJECT IDENTIFIER: validated (minimal arcs, <= 128 octets); gives the contents. */
+/** OBJECT IDENTIFIER: validated (tsvc__oid_valid()); gives the contents. */
 tsvc_status tsvc__der_get_oid(tsvc__cbs *cbs, tsvc__cbs *out, tsvc_error **err);
 
 /** Time profiles. */
@@ -189,7 +189,12 @@ tsvc_status tsvc__der_validate(const uint8_t *data, size_t len, unsigned max_dep
 /* OIDs                                                                */
 /* ------------------------------------------------------------------ */
 
-/** Checks OID content octets: non-empty, <= 128 octets, minimal arcs, last octet ends an arc. */
+/**
+ * Checks OID content octets: non-empty, <= 128 octets, minimal arcs, last
+ * octet ends an arc, and dotted text that fits in TSVC__OID_TEXT_MAX (only
+ * 128-octet OIDs of almost only three-digit one-octet arcs are refused by
+ * that rule), so tsvc__oid_to_text() succeeds on every valid OID.
+ */
 bool tsvc__oid_valid(const uint8_t *oid, size_t len);
 /** Dotted text of OID content octets; TSVC_ERR_DER_OID if invalid or it does not fit. */
 tsvc_status tsvc__oid_to_text(const uint8_t *oid, size_t len, char *out, size_t out_size);

@@ -107,7 +107,8 @@ static bool big_to_decimal(big *b, char *out, size_t out_size, size_t *pos)
     return true;
 }
 
-bool tsvc__oid_valid(const uint8_t *oid, size_t len)
+/* Octet rules only: non-empty, <= 128 octets, minimal arcs, last octet ends an arc. */
+static bool octets_valid(const uint8_t *oid, size_t len)
 {
     if (oid == NULL || len == 0 || len > TSVC__OID_MAX_LEN)
         return false;
@@ -120,17 +121,43 @@ bool tsvc__oid_valid(const uint8_t *oid, size_t len)
     return arc_start; /* the last octet must end an arc */
 }
 
+static tsvc_status to_text(const uint8_t *oid, size_t len, char *out, size_t out_size);
+
+bool tsvc__oid_valid(const uint8_t *oid, size_t len)
+{
+    if (!octets_valid(oid, len))
+        return false;
+    /* Every octet adds at most 4 characters of text ("127." for a
+     * one-octet arc; "2.47" for the first), so only OIDs of 128 octets can
+     * have text that does not fit in TSVC__OID_TEXT_MAX (128 one-octet
+     * arcs of three digits: 512 characters). Those are refused, so that
+     * the text of every valid OID fits: callers size buffers by it. */
+    if (len * 4 < TSVC__OID_TEXT_MAX)
+        return true;
+    char text[TSVC__OID_TEXT_MAX];
+    return to_text(oid, len, text, sizeof(text)) == TSVC_OK;
+}
+
 tsvc_status tsvc__oid_to_text(const uint8_t *oid, size_t len, char *out, size_t out_size)
+{
+    if (out == NULL || out_size == 0)
+        return TSVC_ERR_DER_OID;
+    out[0] = '\0';
+    if (!tsvc__oid_valid(oid, len))
+        return TSVC_ERR_DER_OID;
+    return to_text(oid, len, out, out_size);
+}
+
+/* Dotted text of content octets that satisfy octets_valid(). */
+static tsvc_status to_text(const uint8_t *oid, size_t len, char *out, size_t out_size)
 {
     tsvc_status st = TSVC_ERR_DER_OID;
     size_t pos = 0;
     big b;
     bool first = true;
 
-    if (out == NULL || out_size == 0)
-        return TSVC_ERR_DER_OID;
     out[0] = '\0';
-    if (!tsvc__oid_valid(oid, len))
+    if (!octets_valid(oid, len))
         goto out;
     big_zero(&b);
     for (size_t i = 0; i < len; i++) {

@@ -119,6 +119,9 @@ def oid_seeds():
         "der-tst-info.bin": b"\x2a\x86\x48\x86\xf7\x0d\x01\x09\x10\x01\x04",
         "bad-der-non-minimal.bin": b"\x80\x01",
         "bad-der-unterminated.bin": b"\x2a\x86",
+        # Regression: 128 three-digit arcs, text one character too long.
+        "bad-der-text-too-long.bin": b"\x42" + b"\x68" * 127,
+        "der-127-octets.bin": b"\x42" + b"\x68" * 126,
     }
     for name, data in {**texts, **octets}.items():
         write("oid", name, data)

@@ -147,6 +147,44 @@ static void oid_valid_rules(void **state)
     assert_int_equal(tsvc__oid_to_text(long_oid, 128, text, sizeof(text)), TSVC_OK);
 }
 
+/*
+ * Regression (found by tests/fuzz/fuzz_oid.c, input 0x42 then 127 octets
+ * 0x68): 128 one-octet arcs of three digits have 512 characters of text,
+ * one more than TSVC__OID_TEXT_MAX holds with its NUL, so a valid OID had
+ * no text. Such OIDs are now refused; one octet fewer, or smaller arcs,
+ * still pass, and every valid OID's text fits.
+ */
+static void oid_text_always_fits(void **state)
+{
+    (void)state;
+    uint8_t oid[TSVC__OID_MAX_LEN];
+    char text[TSVC__OID_TEXT_MAX];
+    oid[0] = 0x42; /* 1.26 */
+    memset(oid + 1, 0x68, sizeof(oid) - 1); /* .104 each */
+    assert_false(tsvc__oid_valid(oid, 128));
+    assert_int_equal(tsvc__oid_to_text(oid, 128, text, sizeof(text)), TSVC_ERR_DER_OID);
+    uint8_t el[2 + TSVC__OID_MAX_LEN];
+    el[0] = 0x06;
+    el[1] = 0x7f; /* 127 octets: fits */
+    memcpy(el + 2, oid, 127);
+    tsvc__cbs cbs, out;
+    tsvc__cbs_init(&cbs, el, 2 + 127);
+    assert_int_equal(tsvc__der_get_oid(&cbs, &out, NULL), TSVC_OK);
+    assert_true(tsvc__oid_valid(oid, 127));
+    assert_int_equal(tsvc__oid_to_text(oid, 127, text, sizeof(text)), TSVC_OK);
+    assert_int_equal(strlen(text), 4 + 126 * 4);
+    uint8_t back[TSVC__OID_MAX_LEN];
+    size_t len = 0;
+    assert_int_equal(tsvc__oid_from_text(text, back, sizeof(back), &len), TSVC_OK);
+    assert_int_equal(len, 127);
+    assert_memory_equal(back, oid, 127);
+    /* 128 octets with two-digit arcs: valid, text fits. */
+    memset(oid + 1, 0x63, sizeof(oid) - 1); /* .99 each */
+    assert_true(tsvc__oid_valid(oid, 128));
+    assert_int_equal(tsvc__oid_to_text(oid, 128, text, sizeof(text)), TSVC_OK);
+    assert_int_equal(strlen(text), 4 + 127 * 3);
+}
+
 static void oid_equal(void **state)
 {
     (void)state;
@@ -172,6 +210,7 @@ int main(void)
         cmocka_unit_test(oid_to_text_small_buffer),
         cmocka_unit_test(oid_valid_rules),
         cmocka_unit_test(oid_equal),
+        cmocka_unit_test(oid_text_always_fits),
     };
     return cmocka_run_group_tests_name("der-oid", tests, NULL, NULL);
 }
