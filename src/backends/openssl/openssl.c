@@ -30,6 +30,7 @@
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
 
+#include "backends/backend_util.h"
 #include "trustsvc/sys/backend.h"
 
 #define OSSL_RSA_MAX_BYTES (16384 / 8)
@@ -74,10 +75,7 @@ typedef struct ossl_hash {
 
 static void *os_alloc(const ossl_state *s, size_t size)
 {
-    void *p = s->alloc.alloc(s->alloc.opaque, size);
-    if (p != NULL)
-        memset(p, 0, size);
-    return p;
+    return tsvc__backend_zalloc(&s->alloc, size);
 }
 
 static void os_free(const ossl_state *s, void *p, size_t size)
@@ -144,16 +142,7 @@ static int group_nid(tsvc_key_type type)
 
 static size_t coord_len(tsvc_key_type type)
 {
-    switch (type) {
-    case TSVC_KEY_ECDSA_P256:
-        return 32;
-    case TSVC_KEY_ECDSA_P384:
-        return 48;
-    case TSVC_KEY_ECDSA_P521:
-        return 66;
-    default:
-        return 0;
-    }
+    return tsvc__backend_ec_coord_len(type);
 }
 
 static int is_ec(tsvc_key_type t)
@@ -242,27 +231,7 @@ static int os_supports(void *state, tsvc_crypto_op op, tsvc_key_type type,
                        tsvc_sig_scheme scheme, tsvc_hash_alg hash)
 {
     const ossl_state *s = state;
-    switch (op) {
-    case TSVC_OP_HASH:
-        return md_of(s, hash) != NULL;
-    case TSVC_OP_RANDOM:
-        return 1;
-    case TSVC_OP_KEYGEN:
-    case TSVC_OP_KEY_IMPORT:
-        return type == TSVC_KEY_RSA || type == TSVC_KEY_ED25519 || is_ec(type);
-    case TSVC_OP_SIGN:
-    case TSVC_OP_VERIFY:
-        if (type == TSVC_KEY_ED25519)
-            return scheme == TSVC_SIG_ED25519 && hash == TSVC_HASH_NONE;
-        if (md_of(s, hash) == NULL)
-            return 0;
-        if (is_ec(type))
-            return scheme == TSVC_SIG_ECDSA;
-        if (type == TSVC_KEY_RSA)
-            return scheme == TSVC_SIG_RSA_PKCS1 || scheme == TSVC_SIG_RSA_PSS;
-        return 0;
-    }
-    return 0;
+    return tsvc__backend_supports_std(op, type, scheme, hash, md_of(s, hash) != NULL);
 }
 
 /* ---- hashing ---- */

@@ -12,6 +12,7 @@
  */
 #include <string.h>
 
+#include "backends/backend_util.h"
 #include "crypto/crypto.h"
 #include "der/der.h"
 #include "p11.h"
@@ -170,12 +171,7 @@ static size_t point_len(tsvc_key_type t)
 
 static size_t coord_len(tsvc_key_type t)
 {
-    switch (t) {
-    case TSVC_KEY_ECDSA_P256: return 32;
-    case TSVC_KEY_ECDSA_P384: return 48;
-    case TSVC_KEY_ECDSA_P521: return 66;
-    default: return 0;
-    }
+    return tsvc__backend_ec_coord_len(t);
 }
 
 /* CKA_EC_POINT is a DER OCTET STRING; some tokens give the raw point. */

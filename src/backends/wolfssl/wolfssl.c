@@ -27,6 +27,7 @@
 #include <wolfssl/wolfcrypt/rsa.h>
 #include <wolfssl/wolfcrypt/wc_port.h>
 
+#include "backends/backend_util.h"
 #include "trustsvc/sys/backend.h"
 
 #define WOLF_RSA_MAX_BYTES 512 /* RSA_MAX_SIZE of the Debian build: 4096 bits */
@@ -54,10 +55,7 @@ typedef struct wolf_hash {
 
 static void *wf_alloc(const wolf_state *s, size_t size)
 {
-    void *p = s->alloc.alloc(s->alloc.opaque, size);
-    if (p != NULL)
-        memset(p, 0, size);
-    return p;
+    return tsvc__backend_zalloc(&s->alloc, size);
 }
 
 static void wf_free(const wolf_state *s, void *p, size_t size)
@@ -176,16 +174,7 @@ static int curve_id(tsvc_key_type type)
 
 static size_t coord_len(tsvc_key_type type)
 {
-    switch (type) {
-    case TSVC_KEY_ECDSA_P256:
-        return 32;
-    case TSVC_KEY_ECDSA_P384:
-        return 48;
-    case TSVC_KEY_ECDSA_P521:
-        return 66;
-    default:
-        return 0;
-    }
+    return tsvc__backend_ec_coord_len(type);
 }
 
 static int is_ec(tsvc_key_type t)
@@ -226,27 +215,7 @@ static int wf_supports(void *state, tsvc_crypto_op op, tsvc_key_type type,
 {
     (void)state;
     enum wc_HashType t;
-    switch (op) {
-    case TSVC_OP_HASH:
-        return hash_type(hash, &t);
-    case TSVC_OP_RANDOM:
-        return 1;
-    case TSVC_OP_KEYGEN:
-    case TSVC_OP_KEY_IMPORT:
-        return type == TSVC_KEY_RSA || type == TSVC_KEY_ED25519 || is_ec(type);
-    case TSVC_OP_SIGN:
-    case TSVC_OP_VERIFY:
-        if (type == TSVC_KEY_ED25519)
-            return scheme == TSVC_SIG_ED25519 && hash == TSVC_HASH_NONE;
-        if (!hash_type(hash, &t))
-            return 0;
-        if (is_ec(type))
-            return scheme == TSVC_SIG_ECDSA;
-        if (type == TSVC_KEY_RSA)
-            return scheme == TSVC_SIG_RSA_PKCS1 || scheme == TSVC_SIG_RSA_PSS;
-        return 0;
-    }
-    return 0;
+    return tsvc__backend_supports_std(op, type, scheme, hash, hash_type(hash, &t));
 }
 
 /* ---- hashing ---- */
