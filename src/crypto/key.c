@@ -31,20 +31,32 @@ static void add_part(raw_key *r, tsvc_key_part_id id, const uint8_t *data, size_
         r->parts[r->num_parts++] = (tsvc_key_part){id, data, len};
 }
 
+/* Opens a private key SEQUENCE at @p in and reads its version, which must
+ * be @p want (else TSVC_ERR_KEY_FORMAT with @p check and @p msg). */
+static tsvc_status open_versioned(tsvc__cbs *in, tsvc__cbs *seq, uint64_t want,
+                                  const char *check, const char *msg, tsvc_error **err)
+{
+    uint64_t version;
+    int64_t off = tsvc__cbs_offset(in);
+    tsvc_status st = tsvc__der_get(in, TSVC__TAG_SEQUENCE, seq, err);
+    if (st != TSVC_OK)
+        return st;
+    if ((st = tsvc__der_get_u64(seq, &version, err)) != TSVC_OK)
+        return st;
+    if (version != want)
+        return tsvc__err(err, TSVC_ERR_KEY_FORMAT, check, off, "%s", msg);
+    return TSVC_OK;
+}
+
 /* RSAPrivateKey ::= SEQUENCE { version 0, n, e, d, p, q, dp, dq, qinv } */
 static tsvc_status parse_rsa_private(tsvc__cbs *in, raw_key *r, tsvc_error **err)
 {
     tsvc__cbs seq, v;
-    uint64_t version;
     int64_t off = tsvc__cbs_offset(in);
-    tsvc_status st = tsvc__der_get(in, TSVC__TAG_SEQUENCE, &seq, err);
+    tsvc_status st = open_versioned(in, &seq, 0, "crypto.rsa.private",
+                                    "multi-prime RSA keys are not supported", err);
     if (st != TSVC_OK)
         return st;
-    if ((st = tsvc__der_get_u64(&seq, &version, err)) != TSVC_OK)
-        return st;
-    if (version != 0)
-        return tsvc__err(err, TSVC_ERR_KEY_FORMAT, "crypto.rsa.private", off,
-                         "multi-prime RSA keys are not supported");
     static const tsvc_key_part_id ids[] = {TSVC_PART_RSA_N,  TSVC_PART_RSA_E, TSVC_PART_RSA_D,
                                            TSVC_PART_RSA_P,  TSVC_PART_RSA_Q, TSVC_PART_RSA_DP,
                                            TSVC_PART_RSA_DQ, TSVC_PART_RSA_QINV};
@@ -75,17 +87,12 @@ static tsvc_status parse_ec_private(tsvc__cbs *in, tsvc_key_type type, raw_key *
                                     tsvc_error **err)
 {
     tsvc__cbs seq, d, f;
-    uint64_t version;
     bool present;
     int64_t off = tsvc__cbs_offset(in);
-    tsvc_status st = tsvc__der_get(in, TSVC__TAG_SEQUENCE, &seq, err);
+    tsvc_status st = open_versioned(in, &seq, 1, "crypto.ec.private",
+                                    "ECPrivateKey version must be 1", err);
     if (st != TSVC_OK)
         return st;
-    if ((st = tsvc__der_get_u64(&seq, &version, err)) != TSVC_OK)
-        return st;
-    if (version != 1)
-        return tsvc__err(err, TSVC_ERR_KEY_FORMAT, "crypto.ec.private", off,
-                         "ECPrivateKey version must be 1");
     if ((st = tsvc__der_get_octet_string(&seq, &d, err)) != TSVC_OK)
         return st;
     if ((st = tsvc__der_get_optional(&seq, TSVC__TAG_CONTEXT_C(0), &f, &present, err)) !=
