@@ -22,6 +22,7 @@
 
 #include "crypto/crypto.h"
 #include "crypto/crypto_int.h"
+#include "test_util.h"
 #include "trustsvc/sys/backend.h"
 
 static const char *g_only; /* backend restriction from argv[1], or NULL */
@@ -73,17 +74,7 @@ static void prefer(tsvc_ctx *ctx, size_t i)
 
 static uint8_t *read_data(const char *name, size_t *len)
 {
-    const char *root = getenv("TSVC_SOURCE_ROOT");
-    char path[4096];
-    snprintf(path, sizeof(path), "%s/tests/unit/crypto/data/%s", root ? root : ".", name);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("cannot open %s (is TSVC_SOURCE_ROOT set?)", path);
-    uint8_t *buf = malloc(65536);
-    assert_non_null(buf);
-    *len = fread(buf, 1, 65536, f);
-    fclose(f);
-    return buf;
+    return tsvc_test_read_file("tests/unit/crypto/data", name, len);
 }
 
 /* PEM file -> DER bytes through our PEM decoder. */

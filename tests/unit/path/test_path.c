@@ -20,12 +20,9 @@
 #include "crypto/crypto.h"
 #include "path/path.h"
 #include "path/report.h"
+#include "test_util.h"
 #include "trustsvc/validate.h"
 #include "x509/x509.h"
-
-#ifndef TSVC_PATH_DATA
-#define TSVC_PATH_DATA "tests/data/path"
-#endif
 
 /* 2025-01-01T00:00:00Z */
 #define WHEN INT64_C(1735689600)
@@ -36,25 +33,9 @@ static tsvc_ctx *g_ctx;
 
 static tsvc_cert *load(const char *name)
 {
-    char path[1024];
-    const char *root = getenv("TSVC_SOURCE_ROOT");
-    if (root != NULL)
-        snprintf(path, sizeof(path), "%s/tests/data/path/%s.pem", root, name);
-    else
-        snprintf(path, sizeof(path), "%s/%s.pem", TSVC_PATH_DATA, name);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("cannot open %s", path);
-    static uint8_t buf[256 * 1024];
-    size_t len = fread(buf, 1, sizeof(buf), f);
-    fclose(f);
-    tsvc_cert *cert = NULL;
-    tsvc_error *err = NULL;
-    tsvc_status st = tsvc_cert_parse(g_ctx, &cert, buf, len, &err);
-    if (st != TSVC_OK)
-        fail_msg("cannot parse %s: %s", name, tsvc_error_message(err));
-    tsvc_error_free(err);
-    return cert;
+    char file[256];
+    snprintf(file, sizeof(file), "%s.pem", name);
+    return tsvc_test_load_cert(g_ctx, "tests/data/path", file);
 }
 
 typedef struct setup {

@@ -24,14 +24,11 @@
 #include <cmocka.h>
 
 #include "crypto/crypto.h"
+#include "test_util.h"
 #include "trustsvc/sys/backend.h"
 #include "trustsvc/validate.h"
 #include "tsvc_config.h"
 #include "x509/x509.h"
-
-#ifndef TSVC_PATH_DATA
-#define TSVC_PATH_DATA "tests/data/path"
-#endif
 
 /* 2025-01-01T00:00:00Z */
 #define WHEN INT64_C(1735689600)
@@ -88,23 +85,9 @@ static tsvc_ctx *new_ctx(const tsvc_allocator *alloc)
 
 static tsvc_cert *load(tsvc_ctx *ctx, const char *name)
 {
-    char path[1024];
-    const char *root = getenv("TSVC_SOURCE_ROOT");
-    if (root != NULL)
-        snprintf(path, sizeof(path), "%s/tests/data/path/%s.pem", root, name);
-    else
-        snprintf(path, sizeof(path), "%s/%s.pem", TSVC_PATH_DATA, name);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("cannot open %s", path);
-    static uint8_t buf[64 * 1024];
-    size_t len = fread(buf, 1, sizeof(buf), f);
-    fclose(f);
-    tsvc_cert *cert = NULL;
-    tsvc_error *err = NULL;
-    if (tsvc_cert_parse(ctx, &cert, buf, len, &err) != TSVC_OK)
-        fail_msg("cannot parse %s: %s", name, tsvc_error_message(err));
-    return cert;
+    char file[256];
+    snprintf(file, sizeof(file), "%s.pem", name);
+    return tsvc_test_load_cert(ctx, "tests/data/path", file);
 }
 
 static int setup_backend(void **state)

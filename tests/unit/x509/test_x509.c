@@ -16,6 +16,8 @@
 #include <cmocka.h>
 #include <pthread.h>
 
+#include "test_util.h"
+
 #include "trustsvc/x509.h"
 #include "x509/x509.h"
 
@@ -47,21 +49,8 @@ typedef struct blob {
 static blob load(const char *name)
 {
     blob b = {NULL, 0};
-    const char *root = getenv("TSVC_SOURCE_ROOT");
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/tests/data/x509/%s", root ? root : ".", name);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    assert_true(n > 0);
-    b.data = malloc((size_t)n);
-    assert_non_null(b.data);
-    b.len = fread(b.data, 1, (size_t)n, f);
-    fclose(f);
-    assert_int_equal(b.len, (size_t)n);
+    b.data = tsvc_test_read_file("tests/data/x509", name, &b.len);
+    assert_true(b.len > 0);
     return b;
 }
 

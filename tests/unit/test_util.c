@@ -1,0 +1,52 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ * Helpers shared by the unit tests; see test_util.h.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "test_util.h"
+
+#ifndef TSVC_TEST_SOURCE_ROOT
+#define TSVC_TEST_SOURCE_ROOT "."
+#endif
+
+uint8_t *tsvc_test_read_file(const char *dir, const char *name, size_t *len)
+{
+    const char *root = getenv("TSVC_SOURCE_ROOT");
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s/%s", root != NULL ? root : TSVC_TEST_SOURCE_ROOT, dir,
+             name);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        fail_msg("cannot open %s (is TSVC_SOURCE_ROOT set?)", path);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    long n = ftell(f);
+    assert_true(n >= 0);
+    assert_int_equal(fseek(f, 0, SEEK_SET), 0);
+    uint8_t *data = malloc((size_t)n + 1);
+    assert_non_null(data);
+    *len = fread(data, 1, (size_t)n, f);
+    fclose(f);
+    assert_int_equal(*len, (size_t)n);
+    data[*len] = 0;
+    return data;
+}
+
+tsvc_cert *tsvc_test_load_cert(tsvc_ctx *ctx, const char *dir, const char *name)
+{
+    size_t len = 0;
+    uint8_t *data = tsvc_test_read_file(dir, name, &len);
+    tsvc_cert *cert = NULL;
+    tsvc_error *err = NULL;
+    if (tsvc_cert_parse(ctx, &cert, data, len, &err) != TSVC_OK)
+        fail_msg("cannot parse %s: %s", name, tsvc_error_message(err));
+    tsvc_error_free(err);
+    free(data);
+    return cert;
+}

@@ -1,0 +1,32 @@
+/*
+ * SPDX-License-Identifier: Apache-2.0
+ * Helpers shared by the unit tests (tests/unit/test_util.c, linked into
+ * each test through test_util_dep): reading test data relative to the
+ * source tree and parsing test certificates. Include after <cmocka.h>.
+ *
+ * Thread safety: the functions keep no state; a failure ends the running
+ * cmocka test, so call them from the test's thread.
+ */
+#ifndef TSVC_TESTS_UNIT_TEST_UTIL_H
+#define TSVC_TESTS_UNIT_TEST_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trustsvc/x509.h"
+
+/**
+ * Reads the file @p name in the folder @p dir of the source tree
+ * ($TSVC_SOURCE_ROOT, else the tree this was built from). Fails the
+ * running test if it cannot. Returns malloc'ed bytes (free them) and sets
+ * @p len.
+ */
+uint8_t *tsvc_test_read_file(const char *dir, const char *name, size_t *len);
+
+/**
+ * Reads and parses the certificate (PEM or DER) @p name in @p dir, as
+ * tsvc_test_read_file() finds it. Fails the running test if it cannot.
+ */
+tsvc_cert *tsvc_test_load_cert(tsvc_ctx *ctx, const char *dir, const char *name);
+
+#endif /* TSVC_TESTS_UNIT_TEST_UTIL_H */
