@@ -794,20 +794,29 @@ static size_t ecdsa_raw_to_der(const uint8_t *raw, size_t cl, uint8_t *out, size
     return len;
 }
 
+/* Whether a hash signature or verification with @p params fits key @p k:
+ * a digest of the hash's size, ECDSA for EC keys, PKCS#1 v1.5 or PSS for RSA. */
+static int hash_op_supported(const ossl_state *s, const ossl_key *k,
+                             const tsvc_backend_sig_params *params, size_t digest_len)
+{
+    const EVP_MD *md = md_of(s, params->hash);
+    if (md == NULL || digest_len != (size_t)EVP_MD_get_size(md))
+        return 0;
+    if (is_ec(k->type))
+        return params->scheme == TSVC_SIG_ECDSA;
+    return k->type == TSVC_KEY_RSA &&
+           (params->scheme == TSVC_SIG_RSA_PKCS1 || params->scheme == TSVC_SIG_RSA_PSS);
+}
+
 static tsvc_status os_sign_hash(void *state, void *key, const tsvc_backend_sig_params *params,
                                 const uint8_t *digest, size_t digest_len, uint8_t *sig,
                                 size_t sig_size, size_t *sig_len)
 {
     const ossl_state *s = state;
     ossl_key *k = key;
-    const EVP_MD *md = md_of(s, params->hash);
-    if (md == NULL || digest_len != (size_t)EVP_MD_get_size(md))
+    if (!hash_op_supported(s, k, params, digest_len))
         return TSVC_ERR_UNSUPPORTED;
     int ec = is_ec(k->type);
-    if (ec ? params->scheme != TSVC_SIG_ECDSA
-           : (k->type != TSVC_KEY_RSA ||
-              (params->scheme != TSVC_SIG_RSA_PKCS1 && params->scheme != TSVC_SIG_RSA_PSS)))
-        return TSVC_ERR_UNSUPPORTED;
     size_t need = ec ? 2 * coord_len(k->type) : (size_t)EVP_PKEY_get_size(k->pkey);
     if (sig_size < need)
         return TSVC_ERR_BUFFER_TOO_SMALL;
@@ -898,14 +907,9 @@ static tsvc_status os_verify_hash(void *state, void *pub, const tsvc_backend_sig
 {
     const ossl_state *s = state;
     ossl_key *k = pub;
-    const EVP_MD *md = md_of(s, params->hash);
-    if (md == NULL || digest_len != (size_t)EVP_MD_get_size(md))
+    if (!hash_op_supported(s, k, params, digest_len))
         return TSVC_ERR_UNSUPPORTED;
     int ec = is_ec(k->type);
-    if (ec ? params->scheme != TSVC_SIG_ECDSA
-           : (k->type != TSVC_KEY_RSA ||
-              (params->scheme != TSVC_SIG_RSA_PKCS1 && params->scheme != TSVC_SIG_RSA_PSS)))
-        return TSVC_ERR_UNSUPPORTED;
     uint8_t der[2 * 66 + 16];
     if (ec) {
         size_t cl = coord_len(k->type);
