@@ -6,6 +6,14 @@
  */
 #include "der_test_util.h"
 
+/* tsvc__der_validate on @p in must fail with the same error as the reader. */
+static void validate_fails(const uint8_t *in, size_t len, tsvc_status want, int64_t off,
+                           const char *check)
+{
+    tsvc_error *err = NULL;
+    expect_error(tsvc__der_validate(in, len, 0, &err), &err, want, off, check);
+}
+
 /* Runs tsvc__der_get_any on @p in and checks the error; the cursor must not move. */
 static void any_fails(const uint8_t *in, size_t len, tsvc_status want, int64_t off,
                       const char *check)
@@ -18,8 +26,7 @@ static void any_fails(const uint8_t *in, size_t len, tsvc_status want, int64_t o
     assert_ptr_equal(cbs.data, before.data);
     assert_int_equal(cbs.len, before.len);
     /* tsvc__der_validate sees the same error. */
-    err = NULL;
-    expect_error(tsvc__der_validate(in, len, 0, &err), &err, want, off, check);
+    validate_fails(in, len, want, off, check);
 }
 
 /* ---- lengths ---- */
@@ -233,9 +240,7 @@ static void rejects_boolean_not_00_ff(void **state)
     expect_error(tsvc__der_get_bool(&cbs, &v, &err), &err, TSVC_ERR_DER_BOOLEAN, 2,
                  "der.boolean");
     assert_int_equal(cbs.len, sizeof(in));
-    err = NULL;
-    expect_error(tsvc__der_validate(in, sizeof(in), 0, &err), &err, TSVC_ERR_DER_BOOLEAN, 2,
-                 "der.boolean");
+    validate_fails(in, sizeof(in), TSVC_ERR_DER_BOOLEAN, 2, "der.boolean");
 }
 
 static void rejects_boolean_wrong_length(void **state)
@@ -290,9 +295,7 @@ static void rejects_empty_integer(void **state)
     expect_error(tsvc__der_get_u64(&cbs, &v, &err), &err, TSVC_ERR_DER_INTEGER, 2,
                  "der.integer");
     assert_int_equal(cbs.len, sizeof(in));
-    err = NULL;
-    expect_error(tsvc__der_validate(in, sizeof(in), 0, &err), &err, TSVC_ERR_DER_INTEGER, 2,
-                 "der.integer");
+    validate_fails(in, sizeof(in), TSVC_ERR_DER_INTEGER, 2, "der.integer");
 }
 
 static void rejects_non_minimal_integer(void **state)
@@ -311,9 +314,7 @@ static void rejects_non_minimal_integer(void **state)
     tsvc__cbs_init(&cbs, negative, sizeof(negative));
     int64_t v;
     expect_error(tsvc__der_get_i64(&cbs, &v, &err), &err, TSVC_ERR_DER_INTEGER, 2, "der.integer");
-    err = NULL;
-    expect_error(tsvc__der_validate(negative, sizeof(negative), 0, &err), &err,
-                 TSVC_ERR_DER_INTEGER, 2, "der.integer");
+    validate_fails(negative, sizeof(negative), TSVC_ERR_DER_INTEGER, 2, "der.integer");
 }
 
 static void rejects_non_minimal_enumerated(void **state)
@@ -418,9 +419,7 @@ static void rejects_bit_string_padding_bits(void **state)
     expect_error(tsvc__der_get_bit_string(&cbs, 0, &bits, &unused, &err), &err,
                  TSVC_ERR_DER_BIT_STRING, 3, "der.bit_string");
     assert_int_equal(cbs.len, sizeof(in));
-    err = NULL;
-    expect_error(tsvc__der_validate(in, sizeof(in), 0, &err), &err, TSVC_ERR_DER_BIT_STRING, 3,
-                 "der.bit_string");
+    validate_fails(in, sizeof(in), TSVC_ERR_DER_BIT_STRING, 3, "der.bit_string");
 }
 
 static void rejects_bit_string_unused_over_7(void **state)
@@ -554,8 +553,7 @@ static void rejects_oid_non_minimal_arc(void **state)
     tsvc_error *err = NULL;
     tsvc__cbs_init(&cbs, in, sizeof(in));
     expect_error(tsvc__der_get_oid(&cbs, &oid, &err), &err, TSVC_ERR_DER_OID, 2, "der.oid");
-    err = NULL;
-    expect_error(tsvc__der_validate(in, sizeof(in), 0, &err), &err, TSVC_ERR_DER_OID, 2, "der.oid");
+    validate_fails(in, sizeof(in), TSVC_ERR_DER_OID, 2, "der.oid");
     const uint8_t first[] = {0x06, 0x02, 0x80, 0x01};
     err = NULL;
     tsvc__cbs_init(&cbs, first, sizeof(first));
@@ -595,9 +593,7 @@ static void rejects_unsorted_set_of(void **state)
     assert_int_equal(tsvc__der_get(&cbs, TSVC__TAG_SET, &contents, NULL), TSVC_OK);
     expect_error(tsvc__der_check_set_of_order(&contents, &err), &err, TSVC_ERR_DER_SET_ORDER, 5,
                  "der.set_order");
-    err = NULL;
-    expect_error(tsvc__der_validate(in, sizeof(in), 0, &err), &err, TSVC_ERR_DER_SET_ORDER, 5,
-                 "der.set_order");
+    validate_fails(in, sizeof(in), TSVC_ERR_DER_SET_ORDER, 5, "der.set_order");
 }
 
 static void rejects_unsorted_set_of_by_length(void **state)
@@ -679,9 +675,7 @@ static void expect_end_reports_trailing(void **state)
     assert_int_equal(tsvc__der_get_null(&cbs, NULL), TSVC_OK);
     expect_error(tsvc__der_expect_end(&cbs, &err), &err, TSVC_ERR_DER_TRAILING, 2,
                  "der.trailing");
-    err = NULL;
-    expect_error(tsvc__der_validate(in, sizeof(in), 0, &err), &err, TSVC_ERR_DER_TRAILING, 2,
-                 "der.trailing");
+    validate_fails(in, sizeof(in), TSVC_ERR_DER_TRAILING, 2, "der.trailing");
 }
 
 static void cursor_primitives(void **state)
