@@ -587,28 +587,41 @@ static CK_RV open_session(tsvc__p11_token *tok, CK_SESSION_HANDLE *s)
                                        NULL, s);
 }
 
-tsvc_status tsvc__p11_session_get(tsvc__p11_token *tok, CK_SESSION_HANDLE *out)
+/*
+ * Takes the token lock, forgets sessions of an earlier generation and opens
+ * the anchor session (which keeps a login alive) if there is none. On
+ * success the lock stays held; on failure it is released.
+ */
+static CK_RV token_lock_anchored(tsvc__p11_token *tok)
 {
-    tsvc_status st = tsvc__p11_module_check_fork(tok->mod);
-    if (st != TSVC_OK)
-        return st;
     pthread_mutex_lock(&tok->lock);
     token_refresh(tok);
     if (!tok->has_anchor) {
         CK_RV rv = open_session(tok, &tok->anchor);
         if (rv != CKR_OK) {
             pthread_mutex_unlock(&tok->lock);
-            return tsvc__p11_status(rv);
+            return rv;
         }
         tok->has_anchor = true;
     }
+    return CKR_OK;
+}
+
+tsvc_status tsvc__p11_session_get(tsvc__p11_token *tok, CK_SESSION_HANDLE *out)
+{
+    tsvc_status st = tsvc__p11_module_check_fork(tok->mod);
+    if (st != TSVC_OK)
+        return st;
+    CK_RV rv = token_lock_anchored(tok);
+    if (rv != CKR_OK)
+        return tsvc__p11_status(rv);
     if (tok->num_idle > 0) {
         *out = tok->idle[--tok->num_idle];
         pthread_mutex_unlock(&tok->lock);
         return TSVC_OK;
     }
     pthread_mutex_unlock(&tok->lock);
-    CK_RV rv = open_session(tok, out);
+    rv = open_session(tok, out);
     return tsvc__p11_status(rv);
 }
 
@@ -714,18 +727,12 @@ tsvc_status tsvc__p11_login(tsvc__p11_token *tok, const tsvc__p11_uri *uri, tsvc
         return tsvc__err(err, st, "pkcs11.fork", -1,
                          "the PKCS#11 module could not be initialised again after fork()");
     pin_cb cb = pin_callback(tok->mod);
-    pthread_mutex_lock(&tok->lock);
-    token_refresh(tok);
-    if (!tok->has_anchor) {
-        CK_RV rv = open_session(tok, &tok->anchor);
-        if (rv != CKR_OK) {
-            pthread_mutex_unlock(&tok->lock);
-            char nb[32];
-            return tsvc__err(err, tsvc__p11_status(rv), "pkcs11.session", -1,
-                             "C_OpenSession on token \"%s\" failed with %s", tok->label,
-                             tsvc__p11_rv_name(rv, nb, sizeof(nb)));
-        }
-        tok->has_anchor = true;
+    CK_RV rv = token_lock_anchored(tok);
+    if (rv != CKR_OK) {
+        char nb[32];
+        return tsvc__err(err, tsvc__p11_status(rv), "pkcs11.session", -1,
+                         "C_OpenSession on token \"%s\" failed with %s", tok->label,
+                         tsvc__p11_rv_name(rv, nb, sizeof(nb)));
     }
     /* Remember a pin-source for later logins (after fork, after a logout). */
     if (uri != NULL && uri->pin_source != NULL && tok->pin_source == NULL)
@@ -750,7 +757,7 @@ tsvc_status tsvc__p11_login(tsvc__p11_token *tok, const tsvc__p11_uri *uri, tsvc
                          "or a PIN callback",
                          tok->label);
     }
-    CK_RV rv = fl->C_Login(tok->anchor, CKU_USER, (CK_UTF8CHAR *)pin, (CK_ULONG)pin_len);
+    rv = fl->C_Login(tok->anchor, CKU_USER, (CK_UTF8CHAR *)pin, (CK_ULONG)pin_len);
     tsvc_memzero(pin, sizeof(pin));
     if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) {
         tok->logged_in = true;
