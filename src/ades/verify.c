@@ -345,6 +345,14 @@ tsvc_status tsvc_sig_report_to_json(const tsvc_sig_report *r, tsvc_buf *out, tsv
         } else {
             tsvc__json_raw(&j, "null", 4);
         }
+        /* The signer's path is the first signer_chain_length certificates of
+         * checks.chain; the rest belong to time-stamp authorities' paths. */
+        json_key(&j, "signer_chain_length", false);
+        {
+            char num[32];
+            int nl = snprintf(num, sizeof(num), "%zu", s->chain_len);
+            tsvc__json_raw(&j, num, (size_t)nl);
+        }
         json_key(&j, "checks", false);
         if (s->checks != NULL) {
             tsvc_buf cj = TSVC_BUF_INIT;

@@ -809,9 +809,14 @@ int cmd_verify(int argc, char **argv)
             const tsvc_report *chk = tsvc_sig_report_signer_checks(rep, i);
             if (chk != NULL) {
                 printf("    Chain:\n");
-                if (tsvc_report_chain_count(chk) > 0)
-                    print_chain(chk, "      ");
-                else if (!print_chain_from_checks(chk, "certificate-validation", "      "))
+                /* The signer's own path: the checks' certificate table also
+                 * holds the time-stamp authorities' certificates. */
+                size_t cn = tsvc_sig_report_signer_chain_count(rep, i);
+                if (cn > 0) {
+                    for (size_t k = 0; k < cn; k++)
+                        print_chain_cert(tsvc_sig_report_signer_chain_cert(rep, i, k), k, cn,
+                                         "      ");
+                } else if (!print_chain_from_checks(chk, "certificate-validation", "      "))
                     printf("      (no chain to a trust anchor was built)\n");
             }
             printf("    Revocation:\n");

@@ -1057,6 +1057,16 @@ void print_checks(const tsvc_report *r, const char *indent, bool failures_only)
     }
 }
 
+void print_chain_cert(const tsvc_cert *c, size_t i, size_t n, const char *indent)
+{
+    char subj[512], until[40];
+    cert_subject(c, subj, sizeof(subj));
+    format_time(tsvc_cert_not_after(c), until, sizeof(until));
+    const char *role = i == 0 ? "leaf" : (i + 1 == n ? "anchor" : "CA");
+    printf("%s%zu. %s %s(%s, valid until %s)%s\n", indent, i, subj, c_dim(), role, until,
+           c_off());
+}
+
 void print_chain(const tsvc_report *r, const char *indent)
 {
     size_t n = tsvc_report_chain_count(r);
@@ -1064,15 +1074,8 @@ void print_chain(const tsvc_report *r, const char *indent)
         printf("%s(no chain was built)\n", indent);
         return;
     }
-    for (size_t i = 0; i < n; i++) {
-        const tsvc_cert *c = tsvc_report_chain_cert(r, i);
-        char subj[512], until[40];
-        cert_subject(c, subj, sizeof(subj));
-        format_time(tsvc_cert_not_after(c), until, sizeof(until));
-        const char *role = i == 0 ? "leaf" : (i + 1 == n ? "anchor" : "CA");
-        printf("%s%zu. %s %s(%s, valid until %s)%s\n", indent, i, subj, c_dim(), role, until,
-               c_off());
-    }
+    for (size_t i = 0; i < n; i++)
+        print_chain_cert(tsvc_report_chain_cert(r, i), i, n, indent);
 }
 
 static const char *result_colour(tsvc_check_result res)

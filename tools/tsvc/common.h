@@ -213,6 +213,8 @@ int algorithm_policy_from_options(const command *cmd, const opt_result *r,
 void print_checks(const tsvc_report *r, const char *indent, bool failures_only);
 /* The chain of a report, one line per certificate. */
 void print_chain(const tsvc_report *r, const char *indent);
+/** Prints certificate @p i of a chain of @p n (leaf first, anchor last). */
+void print_chain_cert(const tsvc_cert *c, size_t i, size_t n, const char *indent);
 /* Revocation lines of a report (checks named "revocation" and their children). */
 void print_revocation(const tsvc_report *r, const char *indent);
 /* The chain as the checks under @p group ("certificate-validation",
