@@ -41,26 +41,28 @@ struct tsvc_pubkey {
     bool pss_only;
     bool pss_has_params;
     tsvc__sig_params pss;
-    /* Backend handle made with the key on its own context, used by its
-     * verifications (sign.c); released with the key. */
+    /* Backend handle made by the key's first verification, kept for the
+     * ones after it (sign.c): handle_slot is filled once, by the thread
+     * that sets handle_claimed, then published through handle_cache (NULL
+     * until then); released with the key. */
+    struct tsvc__pub_handle {
+        const tsvc_backend *ops;
+        void *state;
+        void *handle;
+        atomic_bool busy;
+    } handle_slot;
+    atomic_bool handle_claimed;
     _Atomic(struct tsvc__pub_handle *) handle_cache;
 };
 
 /** A public key's cached backend handle; used by one verification at a time. */
-typedef struct tsvc__pub_handle {
-    const tsvc_backend *ops;
-    void *state;
-    void *handle;
-    atomic_bool busy;
-} tsvc__pub_handle;
+typedef struct tsvc__pub_handle tsvc__pub_handle;
 /** Releases a public key's cached backend handle (NULL allowed; sign.c). */
 void tsvc__crypto_pub_handle_free(const tsvc_ctx *ctx, tsvc__pub_handle *h);
 /**
- * Gives a new public key its backend handle, on the highest-priority
- * backend that verifies its default scheme, so that verifications skip the
- * import. Made when the key is made (not on first use), so that the key's
- * memory is allocated and released with it; any failure leaves the key
- * without one (each verification then imports it).
+ * Initialises a new public key's (empty) backend-handle slot; the handle is
+ * imported by the key's first verification, not when the key is made, and
+ * lives in the key itself, so verifying allocates nothing from the context.
  */
 void tsvc__crypto_pub_handle_prefill(tsvc_pubkey *pub);
 

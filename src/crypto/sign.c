@@ -334,54 +334,57 @@ static bool rsa_sig_in_range(const tsvc_pubkey *pub, const uint8_t *sig, size_t 
 }
 
 /*
- * A backend handle for @p pub on @p slot: the key's own one (made when the
- * key was created, see tsvc__crypto_pub_handle_prefill()) when @p slot is
- * the backend that made it and no other thread holds it (*cached set),
- * else a new one for this call.
+ * A backend handle for @p pub on @p slot: the key's own one when @p slot is
+ * the backend that made it and no other thread holds it (*cached set), else
+ * a new one for this call. The key's own handle is made lazily, by the first
+ * verification with the key on its own context (most certificates parsed are never used to
+ * verify anything): the handle imported then is published into the key's
+ * embedded slot with a compare-and-swap, so that it allocates nothing from
+ * the context and is released with the key; a thread that loses the race
+ * uses its handle for this call only.
  */
-static tsvc_status pub_handle_take(const tsvc__backend_slot *slot, const tsvc_pubkey *pub,
-                                   tsvc__pub_handle **cached, void **handle)
+static tsvc_status pub_handle_take(const tsvc_ctx *ctx, const tsvc__backend_slot *slot,
+                                   const tsvc_pubkey *pub, tsvc__pub_handle **cached,
+                                   void **handle)
 {
-    tsvc_pubkey *mut = (tsvc_pubkey *)pub; /* the handle's busy flag is its only mutable part */
+    tsvc_pubkey *mut = (tsvc_pubkey *)pub; /* the handle slot is the key's only mutable part */
     tsvc__pub_handle *c = atomic_load_explicit(&mut->handle_cache, memory_order_acquire);
     *cached = NULL;
-    if (c != NULL && c->ops == slot->ops && c->state == slot->state &&
-        !atomic_exchange_explicit(&c->busy, true, memory_order_acquire)) {
-        *cached = c;
-        *handle = c->handle;
-        return TSVC_OK;
+    if (c != NULL) {
+        if (c->ops == slot->ops && c->state == slot->state &&
+            !atomic_exchange_explicit(&c->busy, true, memory_order_acquire)) {
+            *cached = c;
+            *handle = c->handle;
+            return TSVC_OK;
+        }
     }
     tsvc_key_part parts[2];
     size_t np = tsvc__crypto_pubkey_parts(pub, parts);
-    return slot->ops->pubkey_import(slot->state, pub->type, parts, np, handle);
+    tsvc_status st = slot->ops->pubkey_import(slot->state, pub->type, parts, np, handle);
+    /* Only a handle of the key's own context is kept: another context's
+     * backends may be gone before the key. */
+    if (st != TSVC_OK || c != NULL || ctx != pub->ctx)
+        return st;
+    /* Claim the embedded slot; only one thread ever fills it. */
+    bool expected = false;
+    if (!atomic_compare_exchange_strong_explicit(&mut->handle_claimed, &expected, true,
+                                                 memory_order_acq_rel, memory_order_relaxed))
+        return TSVC_OK;
+    c = &mut->handle_slot;
+    c->ops = slot->ops;
+    c->state = slot->state;
+    c->handle = *handle;
+    atomic_store_explicit(&c->busy, true, memory_order_relaxed);
+    atomic_store_explicit(&mut->handle_cache, c, memory_order_release);
+    *cached = c;
+    return TSVC_OK;
 }
 
 void tsvc__crypto_pub_handle_prefill(tsvc_pubkey *pub)
 {
-    tsvc__sig_params p;
-    if (tsvc__sig_params_default(pub->type, &p) != TSVC_OK)
-        return;
-    if (pub->pss_only) {
-        p.scheme = TSVC_SIG_RSA_PSS;
-        p.hash = pub->pss_has_params ? pub->pss.hash : TSVC_HASH_SHA256;
-    }
-    const tsvc__backend_slot *slot =
-        tsvc__crypto_pick(pub->ctx, TSVC_OP_VERIFY, pub->type, p.scheme, p.hash);
-    if (slot == NULL)
-        return;
-    tsvc__pub_handle *c = tsvc__calloc(pub->ctx, 1, sizeof(*c));
-    if (c == NULL)
-        return;
-    tsvc_key_part parts[2];
-    size_t np = tsvc__crypto_pubkey_parts(pub, parts);
-    if (slot->ops->pubkey_import(slot->state, pub->type, parts, np, &c->handle) != TSVC_OK) {
-        tsvc__free(pub->ctx, c);
-        return;
-    }
-    c->ops = slot->ops;
-    c->state = slot->state;
-    atomic_init(&c->busy, false);
-    atomic_store_explicit(&pub->handle_cache, c, memory_order_release);
+    atomic_init(&pub->handle_slot.busy, false);
+    atomic_init(&pub->handle_claimed, false);
+    atomic_init(&pub->handle_cache, NULL);
 }
 
 static void pub_handle_give_back(const tsvc__backend_slot *slot, tsvc__pub_handle *cached,
@@ -395,10 +398,10 @@ static void pub_handle_give_back(const tsvc__backend_slot *slot, tsvc__pub_handl
 
 void tsvc__crypto_pub_handle_free(const tsvc_ctx *ctx, tsvc__pub_handle *h)
 {
+    (void)ctx;
     if (h == NULL)
         return;
-    h->ops->pubkey_free(h->state, h->handle);
-    tsvc__free(ctx, h);
+    h->ops->pubkey_free(h->state, h->handle); /* the slot itself is part of the key */
 }
 
 static tsvc_status verify_common(const tsvc_ctx *ctx, const tsvc__backend_slot *forced,
@@ -472,7 +475,7 @@ static tsvc_status verify_common(const tsvc_ctx *ctx, const tsvc__backend_slot *
                          "malformed signature");
     void *handle = NULL;
     tsvc__pub_handle *cached = NULL;
-    st = pub_handle_take(slot, pub, &cached, &handle);
+    st = pub_handle_take(ctx, slot, pub, &cached, &handle);
     if (st != TSVC_OK) {
         if (st != TSVC_ERR_KEY_SIZE && st != TSVC_ERR_KEY_FORMAT && st != TSVC_ERR_NOMEM)
             st = TSVC_ERR_BACKEND;

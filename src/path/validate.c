@@ -30,6 +30,7 @@
 
 #define MAX_PATH 32         /* certificates below the anchor, hard maximum */
 #define MAX_SIG_CACHE 256   /* cached signature results */
+#define MAX_NAME_TEXTS 8    /* memoised report texts of names */
 #define MAX_NOTES 32        /* path-building notes kept in the report */
 
 typedef struct sig_entry {
@@ -64,6 +65,15 @@ typedef struct vstate {
 
     sig_entry cache[MAX_SIG_CACHE];
     size_t num_cache;
+
+    /* Report texts of the names met so far (subject_text()): a chain's
+     * names recur as subjects, issuers and anchors. */
+    struct {
+        const uint8_t *der;
+        size_t len;
+        char text[256];
+    } names[MAX_NAME_TEXTS];
+    size_t num_names;
 
     const tsvc_cert *path[MAX_PATH + 1]; /* [0] = leaf */
     size_t len;
@@ -103,15 +113,31 @@ static bool valid_at(const tsvc_cert *c, int64_t when)
     return c->not_before <= when && when <= c->not_after;
 }
 
-/* RFC 4514 text of a Name for the report, cut to fit @p out. */
-static void subject_text(const tsvc_ctx *ctx, const tsvc__cbs *name, char *out, size_t size)
+/* RFC 4514 text of a Name for the report, cut to fit @p out; each
+ * distinct name is converted once per validation. */
+static void subject_text(vstate *vs, const tsvc__cbs *name, char *out, size_t size)
 {
+    for (size_t i = 0; i < vs->num_names; i++)
+        if (vs->names[i].len == name->len &&
+            (name->len == 0 || memcmp(vs->names[i].der, name->data, name->len) == 0)) {
+            snprintf(out, size, "%s", vs->names[i].text);
+            return;
+        }
+    char text[256];
     tsvc_buf b = TSVC_BUF_INIT;
-    if (tsvc__name_to_text(ctx, name, &b, NULL) == TSVC_OK && b.data != NULL)
-        snprintf(out, size, "%.*s", (int)(b.len > 200 ? 200 : b.len), (const char *)b.data);
+    if (tsvc__name_to_text(vs->ctx, name, &b, NULL) == TSVC_OK && b.data != NULL)
+        snprintf(text, sizeof(text), "%.*s", (int)(b.len > 200 ? 200 : b.len),
+                 (const char *)b.data);
     else
-        snprintf(out, size, "(unprintable name)");
+        snprintf(text, sizeof(text), "(unprintable name)");
     tsvc_buf_dispose(&b);
+    snprintf(out, size, "%s", text);
+    if (vs->num_names < MAX_NAME_TEXTS) {
+        vs->names[vs->num_names].der = name->data;
+        vs->names[vs->num_names].len = name->len;
+        memcpy(vs->names[vs->num_names].text, text, sizeof(text));
+        vs->num_names++;
+    }
 }
 
 static void set_build_reason(vstate *vs, int rank, const char *msg)
@@ -695,7 +721,7 @@ static void check_path(vstate *vs, const tsvc__anchor *anchor, outcome *out)
     /* The trust anchor's certificate, when there is one. */
     if (anchor->cert != NULL) {
         const tsvc_cert *a = anchor->cert;
-        subject_text(vs->ctx, &a->subject, name, sizeof(name));
+        subject_text(vs, &a->subject, name, sizeof(name));
         int g = tsvc__report_add(vs->r, -1, "trust-anchor", TSVC_CHECK_PASSED, (int)n, "%s",
                                  name);
         bool before = pc.out.failed;
@@ -721,7 +747,7 @@ static void check_path(vstate *vs, const tsvc__anchor *anchor, outcome *out)
         const tsvc_cert *c = vs->path[k];
         bool is_leaf = k == 0;
         bool before = pc.out.failed;
-        subject_text(vs->ctx, &c->subject, name, sizeof(name));
+        subject_text(vs, &c->subject, name, sizeof(name));
         int g = tsvc__report_add(vs->r, -1, is_leaf ? "leaf" : "intermediate",
                                  TSVC_CHECK_PASSED, (int)k, "%s", name);
         pc_pass(&pc, g, (int)k, "signature", NULL);
@@ -834,9 +860,9 @@ static void save_failure(vstate *vs, const tsvc__anchor *anchor, const outcome *
 static void signature_failed(vstate *vs, const tsvc_cert *child, const tsvc__cbs *issuer)
 {
     char cn[256], in[256], msg[640];
-    subject_text(vs->ctx, &child->subject, cn, sizeof(cn));
+    subject_text(vs, &child->subject, cn, sizeof(cn));
     if (issuer != NULL)
-        subject_text(vs->ctx, issuer, in, sizeof(in));
+        subject_text(vs, issuer, in, sizeof(in));
     else
         snprintf(in, sizeof(in), "(bare-key trust anchor)");
     snprintf(msg, sizeof(msg), "signature of %s does not verify with the key of %s", cn, in);
@@ -850,7 +876,7 @@ static void try_anchor(vstate *vs, const tsvc__anchor *a)
     const tsvc_pubkey *key = a->cert ? a->cert->pubkey : a->key;
     char an[256];
     if (key == NULL) {
-        subject_text(vs->ctx, &a->cert->subject, an, sizeof(an));
+        subject_text(vs, &a->cert->subject, an, sizeof(an));
         char msg[640];
         snprintf(msg, sizeof(msg), "the key of trust anchor %s is not supported", an);
         set_build_reason(vs, 2, msg);
@@ -965,7 +991,7 @@ static void build(vstate *vs)
             continue;
         }
         if (c->pubkey == NULL) {
-            subject_text(vs->ctx, &c->subject, cn, sizeof(cn));
+            subject_text(vs, &c->subject, cn, sizeof(cn));
             char msg[640];
             snprintf(msg, sizeof(msg), "the key of intermediate %s is not supported", cn);
             set_build_reason(vs, 2, msg);
@@ -1008,8 +1034,8 @@ static void add_chain(vstate *vs, const tsvc_cert *const *path, size_t len,
         bool has_fp;
         if (c == NULL)
             continue;
-        subject_text(vs->ctx, &c->subject, subj, sizeof(subj));
-        subject_text(vs->ctx, &c->issuer, iss, sizeof(iss));
+        subject_text(vs, &c->subject, subj, sizeof(subj));
+        subject_text(vs, &c->issuer, iss, sizeof(iss));
         has_fp = tsvc__hash_oneshot(vs->ctx, TSVC_HASH_SHA256, c->der, c->der_len, fp, NULL) ==
                  TSVC_OK;
         tsvc__report_chain_add(vs->r, c, subj, iss, has_fp ? fp : NULL);
