@@ -1036,8 +1036,8 @@ static void add_chain(vstate *vs, const tsvc_cert *const *path, size_t len,
             continue;
         subject_text(vs, &c->subject, subj, sizeof(subj));
         subject_text(vs, &c->issuer, iss, sizeof(iss));
-        has_fp = tsvc__hash_oneshot(vs->ctx, TSVC_HASH_SHA256, c->der, c->der_len, fp, NULL) ==
-                 TSVC_OK;
+        /* Kept in the certificate (also the ESS and cache key digest). */
+        has_fp = tsvc__cert_sha256(vs->ctx, c, fp, NULL) == TSVC_OK;
         tsvc__report_chain_add(vs->r, c, subj, iss, has_fp ? fp : NULL);
     }
 }

@@ -774,24 +774,43 @@ static tsvc_status ecdsa_der_to_raw(const uint8_t *der, size_t der_len, size_t c
 }
 
 /* raw r||s -> DER for OpenSSL; returns the length, 0 on failure. */
+/* One INTEGER of an ECDSA-Sig-Value from a big-endian magnitude: minimal,
+ * a leading 0x00 when the top bit is set. Returns the bytes written. */
+static size_t der_uint(const uint8_t *v, size_t n, uint8_t *out)
+{
+    while (n > 1 && v[0] == 0) {
+        v++;
+        n--;
+    }
+    size_t pad = (v[0] & 0x80) ? 1 : 0;
+    out[0] = 0x02;
+    out[1] = (uint8_t)(n + pad);
+    out[2] = 0;
+    memcpy(out + 2 + pad, v, n);
+    return 2 + pad + n;
+}
+
+/* ECDSA-Sig-Value (DER) from r||s of @p cl bytes each, encoded directly
+ * (no BIGNUMs): 0 when it does not fit @p out. */
 static size_t ecdsa_raw_to_der(const uint8_t *raw, size_t cl, uint8_t *out, size_t out_size)
 {
-    ECDSA_SIG *es = ECDSA_SIG_new();
-    BIGNUM *r = BN_bin2bn(raw, (int)cl, NULL), *sv = BN_bin2bn(raw + cl, (int)cl, NULL);
-    size_t len = 0;
-    if (es != NULL && r != NULL && sv != NULL && ECDSA_SIG_set0(es, r, sv) == 1) {
-        r = sv = NULL; /* owned by es */
-        int n = i2d_ECDSA_SIG(es, NULL);
-        if (n > 0 && (size_t)n <= out_size) {
-            unsigned char *o = out;
-            if (i2d_ECDSA_SIG(es, &o) == n)
-                len = (size_t)n;
-        }
+    uint8_t body[2 * (2 + 1 + 66)];
+    if (cl == 0 || cl > 66)
+        return 0;
+    size_t n = der_uint(raw, cl, body);
+    n += der_uint(raw + cl, cl, body + n);
+    size_t hdr = n < 0x80 ? 2 : 3;
+    if (hdr + n > out_size)
+        return 0;
+    out[0] = 0x30;
+    if (hdr == 2) {
+        out[1] = (uint8_t)n;
+    } else {
+        out[1] = 0x81;
+        out[2] = (uint8_t)n;
     }
-    BN_free(r);
-    BN_free(sv);
-    ECDSA_SIG_free(es);
-    return len;
+    memcpy(out + hdr, body, n);
+    return hdr + n;
 }
 
 /* Whether a hash signature or verification with @p params fits key @p k:
