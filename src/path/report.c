@@ -9,6 +9,7 @@
 
 #include "path/path.h"
 #include "path/report.h"
+#include "x509/x509.h"
 
 typedef struct report_check {
     char *name;
@@ -226,6 +227,17 @@ void tsvc__report_chain_clear(tsvc_report *r)
     }
 }
 
+/* An entry's SHA-256 fingerprint: the one given, else the certificate's
+ * own (computed on first need and kept in the certificate). */
+static bool entry_fp(const tsvc_ctx *ctx, const report_cert *e, uint8_t out[32])
+{
+    if (e->has_fp) {
+        memcpy(out, e->fp, 32);
+        return true;
+    }
+    return e->cert != NULL && tsvc__cert_sha256(ctx, e->cert, out, NULL) == TSVC_OK;
+}
+
 int tsvc__report_merge(tsvc_report *dst, int parent, const tsvc_report *src, int cert_offset)
 {
     if (dst == NULL || src == NULL || dst == src || src->num_checks == 0)
@@ -240,8 +252,10 @@ int tsvc__report_merge(tsvc_report *dst, int parent, const tsvc_report *src, int
         map[k] = -1;
         for (size_t d = 0; d < dst->chain_len; d++) {
             const report_cert *f = &dst->chain[d];
+            uint8_t ff[32], ef[32];
             if (f->cert == e->cert ||
-                (f->has_fp && e->has_fp && memcmp(f->fp, e->fp, sizeof(f->fp)) == 0)) {
+                (entry_fp(dst->ctx, f, ff) && entry_fp(src->ctx, e, ef) &&
+                 memcmp(ff, ef, sizeof(ff)) == 0)) {
                 map[k] = (int)d;
                 break;
             }
@@ -684,9 +698,10 @@ tsvc_status tsvc_report_to_json(const tsvc_report *report, tsvc_buf *out, tsvc_e
         tsvc__json_str(&j, e->subject);
         json_key(&j, "issuer", false);
         tsvc__json_str(&j, e->issuer);
-        if (e->has_fp) {
+        uint8_t fp[32];
+        if (entry_fp(report->ctx, e, fp)) {
             for (size_t k = 0; k < 32; k++)
-                snprintf(hex + 2 * k, 3, "%02x", e->fp[k]);
+                snprintf(hex + 2 * k, 3, "%02x", fp[k]);
             json_key(&j, "sha256", false);
             tsvc__json_str(&j, hex);
         }

@@ -68,7 +68,7 @@ struct tsvc_cert;
 /**
  * Appends a certificate to the chain, taking a reference to it. @p subject
  * and @p issuer are display strings (copied; may be NULL), @p sha256 the
- * fingerprint (may be NULL).
+ * fingerprint (NULL: the certificate's own SHA-256, made when needed).
  */
 void tsvc__report_chain_add(tsvc_report *r, const struct tsvc_cert *cert, const char *subject,
                             const char *issuer, const uint8_t *sha256);

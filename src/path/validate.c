@@ -1030,15 +1030,13 @@ static void add_chain(vstate *vs, const tsvc_cert *const *path, size_t len,
     for (size_t i = 0; i <= len; i++) {
         const tsvc_cert *c = i < len ? path[i] : (anchor ? anchor->cert : NULL);
         char subj[256], iss[256];
-        uint8_t fp[32];
-        bool has_fp;
         if (c == NULL)
             continue;
         subject_text(vs, &c->subject, subj, sizeof(subj));
         subject_text(vs, &c->issuer, iss, sizeof(iss));
-        /* Kept in the certificate (also the ESS and cache key digest). */
-        has_fp = tsvc__cert_sha256(vs->ctx, c, fp, NULL) == TSVC_OK;
-        tsvc__report_chain_add(vs->r, c, subj, iss, has_fp ? fp : NULL);
+        /* No fingerprint: the report takes the certificate's own SHA-256
+         * (kept in it) when it needs one. */
+        tsvc__report_chain_add(vs->r, c, subj, iss, NULL);
     }
 }
 
