@@ -310,15 +310,42 @@ static tsvc_status enc_fail(tsvc_error **err, tsvc_status st)
                      tsvc_status_str(st));
 }
 
+tsvc_status tsvc__tsp_ess_value(const tsvc_ctx *ctx, tsvc_hash_alg hash, const tsvc_cert *cert,
+                                tsvc_buf *out, tsvc_error **err)
+{
+    tsvc__cbb cbb;
+    tsvc__cbb_init(&cbb, ctx);
+    tsvc_status st = tsvc__cms_ess_cert_v2_encode(ctx, &cbb, hash, cert, err);
+    if (st != TSVC_OK) {
+        tsvc__cbb_cleanup(&cbb);
+        return st;
+    }
+    if ((st = tsvc__cbb_finish(&cbb, out)) != TSVC_OK)
+        return enc_fail(err, st);
+    return TSVC_OK;
+}
+
 tsvc_status tsvc__tsp_token_sign(const tsvc_ctx *ctx, const tsvc_key *key, const tsvc_cert *cert,
                                  tsvc_hash_alg hash, const uint8_t *tstinfo, size_t tstinfo_len,
                                  const tsvc_cert *const *certs, size_t num_certs, tsvc_buf *out,
                                  tsvc_error **err)
 {
+    return tsvc__tsp_token_sign_ess(ctx, key, cert, hash, NULL, 0, tstinfo, tstinfo_len, certs,
+                                    num_certs, out, err);
+}
+
+tsvc_status tsvc__tsp_token_sign_ess(const tsvc_ctx *ctx, const tsvc_key *key,
+                                     const tsvc_cert *cert, tsvc_hash_alg hash,
+                                     const uint8_t *ess_value, size_t ess_value_len,
+                                     const uint8_t *tstinfo, size_t tstinfo_len,
+                                     const tsvc_cert *const *certs, size_t num_certs,
+                                     tsvc_buf *out, tsvc_error **err)
+{
     tsvc_status st;
     tsvc__cbb cbb;
     tsvc_buf ct = TSVC_BUF_INIT, md = TSVC_BUF_INIT, ess = TSVC_BUF_INIT, sattrs = TSVC_BUF_INIT;
     tsvc_buf sig = TSVC_BUF_INIT, sigalg = TSVC_BUF_INIT, signer = TSVC_BUF_INIT;
+    tsvc_buf cert_views[16];
     tsvc_buf *cert_bufs = NULL;
     uint8_t digest[TSVC_HASH_MAX_SIZE];
     tsvc__sig_params p;
@@ -355,20 +382,17 @@ tsvc_status tsvc__tsp_token_sign(const tsvc_ctx *ctx, const tsvc_key *key, const
         st = enc_fail(err, st);
         goto out;
     }
-    tsvc__cbb_init(&cbb, ctx);
-    if ((st = tsvc__cms_ess_cert_v2_encode(ctx, &cbb, hash, cert, err)) != TSVC_OK) {
-        tsvc__cbb_cleanup(&cbb);
-        goto out;
-    }
-    if ((st = tsvc__cbb_finish(&cbb, &ess)) != TSVC_OK) {
-        st = enc_fail(err, st);
-        goto out;
+    if (ess_value == NULL) {
+        if ((st = tsvc__tsp_ess_value(ctx, hash, cert, &ess, err)) != TSVC_OK)
+            goto out;
+        ess_value = ess.data;
+        ess_value_len = ess.len;
     }
 
     const tsvc__cms_attr_in attrs[3] = {
         {OID(TSVC__OID_AA_CONTENT_TYPE), ct.data, ct.len},
         {OID(TSVC__OID_AA_MESSAGE_DIGEST), md.data, md.len},
-        {OID(TSVC__OID_AA_SIGNING_CERT_V2), ess.data, ess.len},
+        {OID(TSVC__OID_AA_SIGNING_CERT_V2), ess_value, ess_value_len},
     };
     if ((st = tsvc__cms_attrs_encode(ctx, attrs, 3, &sattrs)) != TSVC_OK) {
         st = enc_fail(err, st);
@@ -406,7 +430,9 @@ tsvc_status tsvc__tsp_token_sign(const tsvc_ctx *ctx, const tsvc_key *key, const
     }
 
     if (num_certs > 0) {
-        cert_bufs = tsvc__calloc(ctx, num_certs, sizeof(*cert_bufs));
+        cert_bufs = num_certs <= sizeof(cert_views) / sizeof(cert_views[0])
+                        ? cert_views
+                        : tsvc__calloc(ctx, num_certs, sizeof(*cert_bufs));
         if (cert_bufs == NULL) {
             st = tsvc__err_code(err, TSVC_ERR_NOMEM);
             goto out;
@@ -436,7 +462,8 @@ tsvc_status tsvc__tsp_token_sign(const tsvc_ctx *ctx, const tsvc_key *key, const
     }
     st = TSVC_OK;
 out:
-    tsvc__free(ctx, cert_bufs);
+    if (cert_bufs != cert_views)
+        tsvc__free(ctx, cert_bufs);
     tsvc_buf_dispose(&ct);
     tsvc_buf_dispose(&md);
     tsvc_buf_dispose(&ess);

@@ -45,6 +45,7 @@ struct tsvc_tsa {
     void *clock_opaque;
     bool has_req;
     tsvc_key_requirements req; /* checked before every signature when has_req */
+    tsvc_buf ess; /* signing-certificate-v2 value for cert and signer_hash */
     atomic_bool used;
     atomic_uint_fast64_t issued;
 };
@@ -109,6 +110,9 @@ tsvc_status tsvc_tsa_new(tsvc_ctx *ctx, tsvc_tsa **out, const tsvc_key *key, con
                        "the TSA certificate is not for the TSA key");
         goto out;
     }
+    /* Made once, not per response. */
+    if ((st = tsvc__tsp_ess_value(ctx, tsa->signer_hash, cert, &tsa->ess, err)) != TSVC_OK)
+        goto out;
     *out = tsa;
     tsa = NULL;
 out:
@@ -124,6 +128,7 @@ void tsvc_tsa_free(tsvc_tsa *tsa)
     tsvc__path_cert_unref(tsa->cert);
     for (size_t i = 0; i < tsa->num_chain; i++)
         tsvc__path_cert_unref(tsa->chain[i]);
+    tsvc_buf_dispose(&tsa->ess);
     tsvc__free(tsa->ctx, tsa);
 }
 
@@ -194,6 +199,14 @@ tsvc_status tsvc_tsa_set_signer_hash(tsvc_tsa *tsa, tsvc_hash_alg hash, tsvc_err
     if (!tsvc__tsp_hash_default_ok(hash))
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, "tsa.signer_hash", -1,
                          "SHA-256, SHA-384 or SHA-512");
+    if (hash != tsa->signer_hash) {
+        tsvc_buf ess = TSVC_BUF_INIT;
+        tsvc_status st = tsvc__tsp_ess_value(tsa->ctx, hash, tsa->cert, &ess, err);
+        if (st != TSVC_OK)
+            return st;
+        tsvc_buf_dispose(&tsa->ess);
+        tsa->ess = ess;
+    }
     tsa->signer_hash = hash;
     return TSVC_OK;
 }
@@ -415,8 +428,9 @@ tsvc_status tsvc_tsa_respond(tsvc_tsa *tsa, tsvc_buf *out, const uint8_t *reques
          * e.g. its activation callback, may have changed). */
         st = check_key(tsa, &serr);
         if (st == TSVC_OK)
-            st = tsvc__tsp_token_sign(tsa->ctx, tsa->key, tsa->cert, tsa->signer_hash,
-                                      info.data, info.len, certs, num, &token, &serr);
+            st = tsvc__tsp_token_sign_ess(tsa->ctx, tsa->key, tsa->cert, tsa->signer_hash,
+                                          tsa->ess.data, tsa->ess.len, info.data, info.len,
+                                          certs, num, &token, &serr);
         if (st == TSVC_ERR_NOMEM) {
             tsvc_error_free(serr);
             st = tsvc__err_code(err, st);

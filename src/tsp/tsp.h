@@ -148,6 +148,20 @@ tsvc_status tsvc__tsp_token_sign(const tsvc_ctx *ctx, const tsvc_key *key,
                                  const uint8_t *tstinfo, size_t tstinfo_len,
                                  const struct tsvc_cert *const *certs, size_t num_certs,
                                  tsvc_buf *out, tsvc_error **err);
+/**
+ * Same, with the signing-certificate-v2 attribute value (DER
+ * SigningCertificateV2 of @p cert with @p hash, see tsvc__tsp_ess_value())
+ * made beforehand; NULL: made here.
+ */
+tsvc_status tsvc__tsp_token_sign_ess(const tsvc_ctx *ctx, const tsvc_key *key,
+                                     const struct tsvc_cert *cert, tsvc_hash_alg hash,
+                                     const uint8_t *ess_value, size_t ess_value_len,
+                                     const uint8_t *tstinfo, size_t tstinfo_len,
+                                     const struct tsvc_cert *const *certs, size_t num_certs,
+                                     tsvc_buf *out, tsvc_error **err);
+/** The signing-certificate-v2 attribute value (RFC 5816) of @p cert with @p hash. */
+tsvc_status tsvc__tsp_ess_value(const tsvc_ctx *ctx, tsvc_hash_alg hash,
+                                const struct tsvc_cert *cert, tsvc_buf *out, tsvc_error **err);
 
 /**
  * Verifies a token and adds its checks under @p parent of @p report (see

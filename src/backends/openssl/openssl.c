@@ -757,23 +757,56 @@ static void mctx_give_back(ossl_key *k, EVP_MD_CTX *m, int cached)
 /* ---- signing ---- */
 
 /* DER ECDSA-Sig-Value from OpenSSL -> raw r||s, each half @p cl bytes. */
-static tsvc_status ecdsa_der_to_raw(const uint8_t *der, size_t der_len, size_t cl, uint8_t *out)
+/* A DER length at der[*pos] (short form or one octet), within @p len. */
+static int der_len_at(const uint8_t *der, size_t len, size_t *pos, size_t *out)
 {
-    const unsigned char *p = der;
-    ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)der_len);
-    tsvc_status st = TSVC_ERR_BACKEND;
-    if (es != NULL) {
-        const BIGNUM *r = NULL, *sv = NULL;
-        ECDSA_SIG_get0(es, &r, &sv);
-        if (BN_bn2binpad(r, out, (int)cl) == (int)cl &&
-            BN_bn2binpad(sv, out + cl, (int)cl) == (int)cl)
-            st = TSVC_OK;
-        ECDSA_SIG_free(es);
+    if (*pos >= len)
+        return 0;
+    uint8_t b = der[(*pos)++];
+    if (b < 0x80) {
+        *out = b;
+    } else if (b == 0x81 && *pos < len && der[*pos] >= 0x80) {
+        *out = der[(*pos)++];
+    } else {
+        return 0;
     }
-    return st;
+    return *out <= len - *pos;
 }
 
-/* raw r||s -> DER for OpenSSL; returns the length, 0 on failure. */
+/* One INTEGER of OpenSSL's ECDSA-Sig-Value into @p cl bytes, right-aligned. */
+static int der_uint_to_raw(const uint8_t *der, size_t len, size_t *pos, size_t cl, uint8_t *out)
+{
+    size_t n = 0;
+    if (*pos >= len || der[(*pos)++] != 0x02 || !der_len_at(der, len, pos, &n) || n == 0)
+        return 0;
+    const uint8_t *v = der + *pos;
+    *pos += n;
+    if (v[0] & 0x80)
+        return 0; /* negative */
+    while (n > 0 && v[0] == 0) {
+        v++;
+        n--;
+    }
+    if (n > cl)
+        return 0;
+    memset(out, 0, cl - n);
+    if (n > 0)
+        memcpy(out + cl - n, v, n);
+    return 1;
+}
+
+/* OpenSSL's DER ECDSA-Sig-Value -> r||s of @p cl bytes each, parsed
+ * directly (no BIGNUMs). */
+static tsvc_status ecdsa_der_to_raw(const uint8_t *der, size_t der_len, size_t cl, uint8_t *out)
+{
+    size_t pos = 0, body = 0;
+    if (der_len < 2 || der[pos++] != 0x30 || !der_len_at(der, der_len, &pos, &body) ||
+        pos + body != der_len || !der_uint_to_raw(der, der_len, &pos, cl, out) ||
+        !der_uint_to_raw(der, der_len, &pos, cl, out + cl) || pos != der_len)
+        return TSVC_ERR_BACKEND;
+    return TSVC_OK;
+}
+
 /* One INTEGER of an ECDSA-Sig-Value from a big-endian magnitude: minimal,
  * a leading 0x00 when the top bit is set. Returns the bytes written. */
 static size_t der_uint(const uint8_t *v, size_t n, uint8_t *out)

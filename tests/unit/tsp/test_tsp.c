@@ -585,6 +585,43 @@ static void test_ber_fail_info(void **state)
     assert_int_equal(tsvc_tsr_parse(g_ctx, &r, bad, sizeof(bad), NULL), TSVC_ERR_TSP_FORMAT);
 }
 
+/* The signing-certificate-v2 value is made ahead of the responses: tokens
+ * made after tsvc_tsa_set_signer_hash() carry the ESSCertIDv2 of the new
+ * hash, and verify. */
+static void test_tsa_signer_hash(void **state)
+{
+    (void)state;
+    static const tsvc_hash_alg hashes[] = {TSVC_HASH_SHA384, TSVC_HASH_SHA512,
+                                           TSVC_HASH_SHA256};
+    for (size_t i = 0; i < sizeof(hashes) / sizeof(hashes[0]); i++) {
+        fixture f;
+        fixture_open(&f, "tsa-ec");
+        assert_int_equal(tsvc_tsa_set_signer_hash(f.tsa, TSVC_HASH_SHA512, NULL), TSVC_OK);
+        assert_int_equal(tsvc_tsa_set_signer_hash(f.tsa, hashes[i], NULL), TSVC_OK);
+        tsvc_tsq *q = make_req(TSVC_HASH_SHA256, 1);
+        tsvc_tsr *r = respond(f.tsa, q);
+        /* The certificate's digest with that hash is in the token. */
+        size_t cl = 0, tl = 0;
+        const uint8_t *cd = tsvc_cert_der(f.cert, &cl);
+        const uint8_t *td = tsvc_tst_der(tsvc_tsr_token(r), &tl);
+        uint8_t h[64];
+        size_t hl = 0;
+        assert_int_equal(tsvc_hash_oneshot(g_ctx, hashes[i], cd, cl, h, sizeof(h), &hl, NULL),
+                         TSVC_OK);
+        assert_non_null(memmem(td, tl, h, hl));
+        tsvc_report *rep = NULL;
+        assert_int_equal(tsvc_tsr_verify(g_ctx, &rep, r, q, f.store, NULL, NULL), TSVC_OK);
+        if (tsvc_report_indication(rep) != TSVC_INDICATION_PASSED)
+            print_report(rep);
+        assert_int_equal(tsvc_report_indication(rep), TSVC_INDICATION_PASSED);
+        assert_int_equal(tsvc_tsa_set_signer_hash(f.tsa, TSVC_HASH_SHA256, NULL), TSVC_ERR_STATE);
+        tsvc_report_free(rep);
+        tsvc_tsr_free(r);
+        tsvc_tsq_free(q);
+        fixture_close(&f);
+    }
+}
+
 static void test_cert_req_false(void **state)
 {
     (void)state;
@@ -1407,6 +1444,7 @@ int main(void)
         cmocka_unit_test(test_rejection_without_token),
         cmocka_unit_test(test_ber_fail_info),
         cmocka_unit_test(test_cert_req_false),
+        cmocka_unit_test(test_tsa_signer_hash),
         cmocka_unit_test(test_tampered_token),
         cmocka_unit_test(test_wrong_nonce_and_imprint),
         cmocka_unit_test(test_tsa_cert_rules),
