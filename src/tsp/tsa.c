@@ -8,10 +8,15 @@
  * Thread safety: configured by one thread; after the first
  * tsvc_tsa_respond() the configuration is frozen (setters give
  * TSVC_ERR_STATE) and any number of threads may respond at once. The only
- * mutable state is atomic: the "used" flag and the issued-token counter.
+ * mutable state is atomic: the "used" flag and the issued-token counter,
+ * and the pool of random serial numbers, which a thread uses only while it
+ * holds the pool's atomic flag (a thread that finds it held draws its own
+ * random bytes instead of waiting).
  */
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include "path/path.h"
 #include "tsp/tsp.h"
@@ -20,6 +25,7 @@
 #define TSVC__TSA_MAX_POLICIES 16
 #define TSVC__TSA_MAX_CHAIN 8
 #define TSVC__TSA_NUM_HASHES 6 /* tsvc_hash_alg values 0..5 */
+#define TSVC__TSA_POOL 32      /* 128-bit serial numbers drawn at once */
 
 typedef struct tsa_oid {
     uint8_t bytes[TSVC__OID_MAX_LEN];
@@ -48,6 +54,14 @@ struct tsvc_tsa {
     tsvc_buf ess; /* signing-certificate-v2 value for cert and signer_hash */
     atomic_bool used;
     atomic_uint_fast64_t issued;
+    /* Default serial numbers: random bytes drawn TSVC__TSA_POOL serials at
+     * a time (one backend call instead of one per response), by the
+     * process that drew them (a forked child draws its own). Used only
+     * while pool_busy is held. */
+    atomic_bool pool_busy;
+    size_t pool_next; /* TSVC__TSA_POOL: empty */
+    pid_t pool_pid;
+    uint8_t pool[TSVC__TSA_POOL][16];
 };
 
 static tsvc_status state_err(tsvc_error **err)
@@ -96,6 +110,8 @@ tsvc_status tsvc_tsa_new(tsvc_ctx *ctx, tsvc_tsa **out, const tsvc_key *key, con
         tsa->hash_ok[TSVC_HASH_SHA512] = true;
     atomic_init(&tsa->used, false);
     atomic_init(&tsa->issued, 0);
+    atomic_init(&tsa->pool_busy, false);
+    tsa->pool_next = TSVC__TSA_POOL;
     if ((st = parse_policy(policy, &tsa->policies[0], err)) != TSVC_OK)
         goto out;
     tsa->num_policies = 1;
@@ -129,6 +145,7 @@ void tsvc_tsa_free(tsvc_tsa *tsa)
     for (size_t i = 0; i < tsa->num_chain; i++)
         tsvc__path_cert_unref(tsa->chain[i]);
     tsvc_buf_dispose(&tsa->ess);
+    tsvc_memzero(tsa->pool, sizeof(tsa->pool));
     tsvc__free(tsa->ctx, tsa);
 }
 
@@ -283,9 +300,35 @@ static tsvc_status reject(const tsvc_tsa *tsa, tsvc_buf *out, uint32_t fail, con
     return st == TSVC_OK ? TSVC_OK : tsvc__err_code(err, st);
 }
 
-static tsvc_status default_serial(tsvc_ctx *ctx, uint8_t out[20], size_t *len)
+/* 16 random bytes for a serial number: from the pool when no other thread
+ * holds it, refilled when empty or drawn by another process. */
+static tsvc_status serial_bytes(tsvc_tsa *tsa, uint8_t out[16])
 {
-    tsvc_status st = tsvc_random(ctx, out, 16, NULL);
+    if (atomic_exchange_explicit(&tsa->pool_busy, true, memory_order_acquire))
+        return tsvc_random(tsa->ctx, out, 16, NULL);
+    tsvc_status st = TSVC_OK;
+    pid_t pid = getpid();
+    if (tsa->pool_next >= TSVC__TSA_POOL || tsa->pool_pid != pid) {
+        st = tsvc_random(tsa->ctx, &tsa->pool[0][0], sizeof(tsa->pool), NULL);
+        if (st == TSVC_OK) {
+            tsa->pool_next = 0;
+            tsa->pool_pid = pid;
+        } else {
+            tsa->pool_next = TSVC__TSA_POOL;
+        }
+    }
+    if (st == TSVC_OK) {
+        memcpy(out, tsa->pool[tsa->pool_next], 16);
+        tsvc_memzero(tsa->pool[tsa->pool_next], 16); /* each is used once */
+        tsa->pool_next++;
+    }
+    atomic_store_explicit(&tsa->pool_busy, false, memory_order_release);
+    return st;
+}
+
+static tsvc_status default_serial(tsvc_tsa *tsa, uint8_t out[20], size_t *len)
+{
+    tsvc_status st = serial_bytes(tsa, out);
     if (st != TSVC_OK)
         return st;
     /* 128 random bits as a positive INTEGER (17 octets at most), never zero. */
@@ -381,7 +424,7 @@ tsvc_status tsvc_tsa_respond(tsvc_tsa *tsa, tsvc_buf *out, const uint8_t *reques
     if (tsa->serial_fn != NULL)
         st = tsa->serial_fn(tsa->serial_opaque, serial, &serial_len);
     else
-        st = default_serial(tsa->ctx, serial, &serial_len);
+        st = default_serial(tsa, serial, &serial_len);
     if (st != TSVC_OK || serial_len == 0 || serial_len > sizeof(serial)) {
         st = reject(tsa, out, TSVC_TSP_FAIL_SYSTEM_FAILURE, "serial number source failed", err);
         goto out;

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "cms/tst.h"
@@ -519,6 +521,65 @@ static void test_tsa_serials(void **state)
     assert_int_equal(tsvc_tsq_encode(q, &der, NULL), TSVC_OK);
     tsvc_tsr_free(reject_of(f.tsa, der.data, der.len, TSVC_TSP_FAIL_SYSTEM_FAILURE));
     tsvc_buf_dispose(&der);
+    tsvc_tsq_free(q);
+    fixture_close(&f);
+}
+
+typedef struct serial_no {
+    uint8_t b[20];
+    size_t len;
+} serial_no;
+
+static serial_no serial_of(tsvc_tsa *tsa, const tsvc_tsq *q)
+{
+    serial_no out;
+    memset(&out, 0, sizeof(out));
+    tsvc_tsr *r = respond(tsa, q);
+    const uint8_t *s = tsvc_tst_serial(tsvc_tsr_token(r), &out.len);
+    assert_true(out.len > 0 && out.len <= sizeof(out.b));
+    memcpy(out.b, s, out.len);
+    tsvc_tsr_free(r);
+    return out;
+}
+
+static bool same_serial(const serial_no *a, const serial_no *b)
+{
+    return a->len == b->len && memcmp(a->b, b->b, a->len) == 0;
+}
+
+/* Default serial numbers come from a pool of random bytes drawn several at
+ * a time: all differ, across refills, and a forked child does not reuse
+ * the parent's pool. */
+static void test_tsa_default_serials(void **state)
+{
+    (void)state;
+    enum { N = 101 };
+    static serial_no seen[N];
+    fixture f;
+    fixture_open(&f, "tsa-ec");
+    tsvc_tsq *q = make_req(TSVC_HASH_SHA256, 0);
+    for (size_t i = 0; i < N; i++) {
+        seen[i] = serial_of(f.tsa, q);
+        for (size_t j = 0; j < i; j++)
+            assert_false(same_serial(&seen[i], &seen[j]));
+    }
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        serial_no c = serial_of(f.tsa, q);
+        ssize_t w = write(fds[1], &c, sizeof(c));
+        _exit(w == (ssize_t)sizeof(c) ? 0 : 1);
+    }
+    serial_no mine = serial_of(f.tsa, q), child;
+    assert_int_equal(read(fds[0], &child, sizeof(child)), (ssize_t)sizeof(child));
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(fds[0]);
+    close(fds[1]);
+    assert_false(same_serial(&mine, &child));
     tsvc_tsq_free(q);
     fixture_close(&f);
 }
@@ -1445,6 +1506,7 @@ int main(void)
         cmocka_unit_test(test_ber_fail_info),
         cmocka_unit_test(test_cert_req_false),
         cmocka_unit_test(test_tsa_signer_hash),
+        cmocka_unit_test(test_tsa_default_serials),
         cmocka_unit_test(test_tampered_token),
         cmocka_unit_test(test_wrong_nonce_and_imprint),
         cmocka_unit_test(test_tsa_cert_rules),
