@@ -246,16 +246,16 @@ int tsvc__report_merge(tsvc_report *dst, int parent, const tsvc_report *src, int
     int first = -1;
     int map[TSVC__REPORT_MAX_CHAIN];
     /* Carry the chain over: a certificate already in dst's chain (the same
-     * object or the same fingerprint) keeps its place, others are appended. */
+     * object or the same encoding) keeps its place, others are appended. */
     for (size_t k = 0; k < src->chain_len && k < TSVC__REPORT_MAX_CHAIN; k++) {
         const report_cert *e = &src->chain[k];
         map[k] = -1;
         for (size_t d = 0; d < dst->chain_len; d++) {
             const report_cert *f = &dst->chain[d];
-            uint8_t ff[32], ef[32];
-            if (f->cert == e->cert ||
-                (entry_fp(dst->ctx, f, ff) && entry_fp(src->ctx, e, ef) &&
-                 memcmp(ff, ef, sizeof(ff)) == 0)) {
+            /* Entries always have their certificate: equal encodings are
+             * equal fingerprints, without hashing. */
+            if (f->cert == e->cert || (f->cert->der_len == e->cert->der_len &&
+                                       memcmp(f->cert->der, e->cert->der, f->cert->der_len) == 0)) {
                 map[k] = (int)d;
                 break;
             }

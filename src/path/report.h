@@ -79,7 +79,7 @@ void tsvc__report_chain_clear(tsvc_report *r);
  * Copies every check entry of @p src under entry @p parent of @p dst (-1:
  * top level), keeping their tree shape, and carries @p src's chain over:
  * each certificate of it is appended to @p dst's chain unless already
- * there (the same certificate object or the same fingerprint), so a
+ * there (the same certificate object or the same encoding), so a
  * signature report that nests the signer's path validation first has that
  * path as its chain, leaf first. Certificate indices of the copied entries
  * are remapped to the certificates' places in @p dst's chain (-1 when the
