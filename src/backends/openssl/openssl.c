@@ -661,7 +661,10 @@ static EVP_PKEY_CTX *pctx_new(const ossl_state *s, ossl_key *k, int sign,
     if (md == NULL)
         goto fail;
     if (p->scheme == TSVC_SIG_ECDSA) {
-        if (EVP_PKEY_CTX_set_signature_md(c, md) != 1)
+        /* Verification: the digest length is checked against the hash
+         * before (hash_op_supported()), and ECDSA verification uses no
+         * other property of it, so the (costly) setting is left out. */
+        if (sign && EVP_PKEY_CTX_set_signature_md(c, md) != 1)
             goto fail;
     } else if (p->scheme == TSVC_SIG_RSA_PKCS1) {
         if (EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING) != 1 ||
