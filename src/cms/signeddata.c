@@ -197,9 +197,16 @@ static tsvc_status parse_der(tsvc__cms *cms, tsvc_error **err)
             if (cms->num_certs >= TSVC__CMS_MAX_CERTS)
                 return tsvc__err(err, TSVC_ERR_LIMIT_COUNT, "cms.certificates", -1,
                                  "more than %d certificates", TSVC__CMS_MAX_CERTS);
-            if ((st = tsvc__der_get_any(&certs, NULL, NULL, &cms->certs[cms->num_certs], err)) !=
+            uint32_t t = 0;
+            tsvc__cbs at = certs;
+            if ((st = tsvc__der_get_any(&certs, &t, NULL, &cms->certs[cms->num_certs], err)) !=
                 TSVC_OK)
                 return st;
+            /* CertificateChoices: Certificate, or [0]..[3] IMPLICIT (RFC 5652 10.2.2). */
+            if (t != TSVC__TAG_SEQUENCE && t != TSVC__TAG_CONTEXT_C(0) &&
+                t != TSVC__TAG_CONTEXT_C(1) && t != TSVC__TAG_CONTEXT_C(2) &&
+                t != TSVC__TAG_CONTEXT_C(3))
+                return fmt(err, &at, "cms.certificates", "unknown CertificateChoices form");
             cms->num_certs++;
         }
     }
@@ -214,9 +221,14 @@ static tsvc_status parse_der(tsvc__cms *cms, tsvc_error **err)
             if (cms->num_crls >= TSVC__CMS_MAX_CRLS)
                 return tsvc__err(err, TSVC_ERR_LIMIT_COUNT, "cms.crls", -1,
                                  "more than %d revocation entries", TSVC__CMS_MAX_CRLS);
-            if ((st = tsvc__der_get_any(&crls, NULL, NULL, &cms->crls[cms->num_crls], err)) !=
+            uint32_t t = 0;
+            tsvc__cbs at = crls;
+            if ((st = tsvc__der_get_any(&crls, &t, NULL, &cms->crls[cms->num_crls], err)) !=
                 TSVC_OK)
                 return st;
+            /* RevocationInfoChoice: CertificateList, or [1] IMPLICIT (RFC 5652 10.2.1). */
+            if (t != TSVC__TAG_SEQUENCE && t != TSVC__TAG_CONTEXT_C(1))
+                return fmt(err, &at, "cms.crls", "unknown RevocationInfoChoice form");
             cms->num_crls++;
         }
     }
@@ -246,6 +258,13 @@ static tsvc_status parse_der(tsvc__cms *cms, tsvc_error **err)
             cms->num_signers++;
         }
     }
+    /* RFC 5652 5.1: the version is fixed by what the SignedData holds. One
+     * lower than that is refused; a rebuild would raise it and change the
+     * bytes. (tsvc__cms_signed_data_version() never goes below cms->version.) */
+    if (tsvc__cms_signed_data_version(cms, NULL) != cms->version)
+        return tsvc__err(err, TSVC_ERR_CMS_VERSION, "cms.version", -1,
+                         "SignedData version %llu is lower than its contents require",
+                         (unsigned long long)cms->version);
     return TSVC_OK;
 }
 

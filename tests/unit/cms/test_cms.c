@@ -290,6 +290,86 @@ static void test_rebuild_version(void **state)
     free(b.data);
 }
 
+/* Minimal SignedData values (no signers) for the regressions below; the
+ * version is the octet at SD_VERSION_AT. */
+#define SD_VERSION_AT 19
+/* version 1, eContentType id-ct-TSTInfo */
+static const uint8_t sd_v1_tstinfo[] = {
+    0x30, 0x25, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0,
+    0x18, 0x30, 0x16, 0x02, 0x01, 0x01, 0x31, 0x00, 0x30, 0x0d, 0x06, 0x0b, 0x2a, 0x86,
+    0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x01, 0x04, 0x31, 0x00};
+/* version 1, certificates [0] { INTEGER 5 } */
+static const uint8_t sd_cert_integer[] = {
+    0x30, 0x28, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0,
+    0x1b, 0x30, 0x19, 0x02, 0x01, 0x01, 0x31, 0x00, 0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86,
+    0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01, 0xa0, 0x03, 0x02, 0x01, 0x05, 0x31, 0x00};
+/* version 1, crls [1] { INTEGER 5 } */
+static const uint8_t sd_crl_integer[] = {
+    0x30, 0x28, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0,
+    0x1b, 0x30, 0x19, 0x02, 0x01, 0x01, 0x31, 0x00, 0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86,
+    0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01, 0xa1, 0x03, 0x02, 0x01, 0x05, 0x31, 0x00};
+/* version 1, certificates [0] { [3] other } */
+static const uint8_t sd_v1_other_cert[] = {
+    0x30, 0x27, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0,
+    0x1a, 0x30, 0x18, 0x02, 0x01, 0x01, 0x31, 0x00, 0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86,
+    0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01, 0xa0, 0x02, 0xa3, 0x00, 0x31, 0x00};
+
+static void assert_refused(const uint8_t *der, size_t len, tsvc_status want, const char *check)
+{
+    tsvc__cms *m = NULL;
+    tsvc_error *e = NULL;
+    assert_int_equal(tsvc__cms_parse(g_ctx, der, len, &m, &e), want);
+    assert_null(m);
+    assert_non_null(e);
+    assert_string_equal(tsvc_error_check(e), check);
+    tsvc_error_free(e);
+}
+
+/* @p der with its version octet set to @p version parses and re-encodes
+ * byte for byte. */
+static void assert_round_trip_as(const uint8_t *der, size_t len, uint8_t version)
+{
+    uint8_t buf[64];
+    tsvc__cms *m = NULL;
+    tsvc__cms_edit none;
+    tsvc_buf out = TSVC_BUF_INIT;
+    assert_true(len <= sizeof(buf));
+    memcpy(buf, der, len);
+    buf[SD_VERSION_AT] = version;
+    memset(&none, 0, sizeof(none));
+    assert_int_equal(tsvc__cms_parse(g_ctx, buf, len, &m, NULL), TSVC_OK);
+    assert_int_equal(tsvc__cms_rebuild(m, &none, &out, NULL), TSVC_OK);
+    assert_int_equal(out.len, len);
+    assert_memory_equal(out.data, buf, len);
+    tsvc_buf_dispose(&out);
+    tsvc__cms_free(m);
+}
+
+/* Regression (fuzz_cms, corpus regress-v1-non-data-econtent.der): a
+ * version 1 SignedData whose eContentType is not id-data was accepted, and
+ * re-encoding it wrote version 3 (RFC 5652 5.1), so the bytes changed. */
+static void test_regress_version_below_contents(void **state)
+{
+    (void)state;
+    assert_refused(sd_v1_tstinfo, sizeof(sd_v1_tstinfo), TSVC_ERR_CMS_VERSION, "cms.version");
+    assert_refused(sd_v1_other_cert, sizeof(sd_v1_other_cert), TSVC_ERR_CMS_VERSION,
+                   "cms.version");
+    assert_round_trip_as(sd_v1_tstinfo, sizeof(sd_v1_tstinfo), 3);
+    assert_round_trip_as(sd_v1_other_cert, sizeof(sd_v1_other_cert), 5);
+}
+
+/* Regression (fuzz_cms, corpus regress-cert-choice-tag-*.der): any element
+ * was accepted as a CertificateChoices or RevocationInfoChoice, so a
+ * corrupted certificate read as several stray elements, among them an
+ * [3] "other" one that made a re-encoding raise the version. */
+static void test_regress_unknown_choice_in_certs_and_crls(void **state)
+{
+    (void)state;
+    assert_refused(sd_cert_integer, sizeof(sd_cert_integer), TSVC_ERR_CMS_FORMAT,
+                   "cms.certificates");
+    assert_refused(sd_crl_integer, sizeof(sd_crl_integer), TSVC_ERR_CMS_FORMAT, "cms.crls");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +381,8 @@ int main(void)
         cmocka_unit_test(test_input_limit),
         cmocka_unit_test(test_add_unsigned_attr_twice),
         cmocka_unit_test(test_rebuild_version),
+        cmocka_unit_test(test_regress_version_below_contents),
+        cmocka_unit_test(test_regress_unknown_choice_in_certs_and_crls),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
