@@ -201,9 +201,9 @@ tsvc_status tsvc_ltv_report_to_json(const tsvc_ltv_report *r, tsvc_buf *out, tsv
         return st;
     tsvc__json_init(&j, r->ctx);
     tsvc__json_raw(&j, "{\"indication\":", 14);
-    tsvc__json_str(&j, tsvc_indication_str(r->ind));
+    tsvc__json_str(&j, tsvc_indication_str((int)r->ind));
     tsvc__json_raw(&j, ",\"subindication\":", 17);
-    tsvc__json_str(&j, tsvc_subindication_str(r->sub));
+    tsvc__json_str(&j, tsvc_subindication_str((int)r->sub));
     tsvc__json_raw(&j, ",\"reason\":", 10);
     tsvc__json_str(&j, r->reason);
     tsvc__json_raw(&j, ",\"time\":", 8);
@@ -223,7 +223,7 @@ tsvc_status tsvc_ltv_report_to_json(const tsvc_ltv_report *r, tsvc_buf *out, tsv
         tsvc__json_raw(&j, ",\"time\":", 8);
         json_time(&j, r->ats_time[i]);
         tsvc__json_raw(&j, ",\"indication\":", 14);
-        tsvc__json_str(&j, tsvc_indication_str(r->ats_ind[i]));
+        tsvc__json_str(&j, tsvc_indication_str((int)r->ats_ind[i]));
         tsvc__json_raw(&j, "}", 1);
     }
     tsvc__json_raw(&j, "],\"renewal_date\":", 17);

@@ -250,7 +250,7 @@ static void json_sub(tsvc__json *j, tsvc_subindication sub)
     if (sub == TSVC_SUB_NONE)
         tsvc__json_raw(j, "null", 4);
     else
-        tsvc__json_str(j, tsvc_subindication_str(sub));
+        tsvc__json_str(j, tsvc_subindication_str((int)sub));
 }
 
 tsvc_status tsvc_sig_report_to_json(const tsvc_sig_report *r, tsvc_buf *out, tsvc_error **err)
@@ -266,7 +266,7 @@ tsvc_status tsvc_sig_report_to_json(const tsvc_sig_report *r, tsvc_buf *out, tsv
     json_key(&j, "kind", true);
     tsvc__json_str(&j, "signature-verification");
     json_key(&j, "indication", false);
-    tsvc__json_str(&j, tsvc_indication_str(r->ind));
+    tsvc__json_str(&j, tsvc_indication_str((int)r->ind));
     json_key(&j, "subindication", false);
     json_sub(&j, r->sub);
     json_key(&j, "reason", false);
@@ -283,7 +283,7 @@ tsvc_status tsvc_sig_report_to_json(const tsvc_sig_report *r, tsvc_buf *out, tsv
         json_key(&j, "index", true);
         tsvc__json_int(&j, (int64_t)i);
         json_key(&j, "indication", false);
-        tsvc__json_str(&j, tsvc_indication_str(s->ind));
+        tsvc__json_str(&j, tsvc_indication_str((int)s->ind));
         json_key(&j, "subindication", false);
         json_sub(&j, s->sub);
         json_key(&j, "reason", false);

@@ -45,6 +45,9 @@ struct tsvc_report {
 };
 
 static char *vformat(const tsvc_ctx *ctx, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static char *vformat(const tsvc_ctx *ctx, const char *fmt, va_list ap)
 {
     char small[256];
     va_list ap2;
@@ -635,7 +638,7 @@ static void json_checks(tsvc__json *j, const tsvc_report *r, int parent, unsigne
         json_key(j, "name", true);
         tsvc__json_str(j, c->name);
         json_key(j, "result", false);
-        tsvc__json_str(j, tsvc_check_result_str(c->result));
+        tsvc__json_str(j, tsvc_check_result_str((int)c->result));
         if (c->cert_index >= 0) {
             json_key(j, "cert", false);
             tsvc__json_int(j, c->cert_index);
@@ -673,12 +676,12 @@ tsvc_status tsvc_report_to_json(const tsvc_report *report, tsvc_buf *out, tsvc_e
     json_key(&j, "kind", true);
     tsvc__json_str(&j, report->kind);
     json_key(&j, "indication", false);
-    tsvc__json_str(&j, tsvc_indication_str(report->ind));
+    tsvc__json_str(&j, tsvc_indication_str((int)report->ind));
     json_key(&j, "subindication", false);
     if (report->sub == TSVC_SUB_NONE)
         tsvc__json_raw(&j, "null", 4);
     else
-        tsvc__json_str(&j, tsvc_subindication_str(report->sub));
+        tsvc__json_str(&j, tsvc_subindication_str((int)report->sub));
     json_key(&j, "status", false);
     tsvc__json_str(&j, tsvc_status_str(report->status));
     json_key(&j, "status_code", false);

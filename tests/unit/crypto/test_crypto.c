@@ -1111,15 +1111,15 @@ static void ecdsa_raw_der(void **state)
     }
     /* Rejected encodings. */
     static const char *bad[] = {
-        "3009" "02020005" "020400800001",   /* non-minimal r */
-        "3008" "020185" "020400800001",     /* negative r */
-        "300a" "020105" "020400800001" "00", /* trailing byte inside */
-        "3009" "020105" "020400800001" "00", /* trailing byte outside */
-        "308109" "020105" "020400800001",   /* long-form length below 128 */
-        "3109" "020105" "020400800001",     /* SET, not SEQUENCE */
-        "300a" "020105" "02050100000000",   /* s longer than the coordinate */
-        "3005" "020105" "0200",             /* empty INTEGER */
-        "3003" "020105",                    /* s missing */
+        ("3009" "02020005" "020400800001"), /* non-minimal r */
+        ("3008" "020185" "020400800001"),   /* negative r */
+        ("300a" "020105" "020400800001" "00"), /* trailing byte inside */
+        ("3009" "020105" "020400800001" "00"), /* trailing byte outside */
+        ("308109" "020105" "020400800001"), /* long-form length below 128 */
+        ("3109" "020105" "020400800001"),   /* SET, not SEQUENCE */
+        ("300a" "020105" "02050100000000"), /* s longer than the coordinate */
+        ("3005" "020105" "0200"),           /* empty INTEGER */
+        ("3003" "020105"),                  /* s missing */
         "",
     };
     uint8_t raw[8];
