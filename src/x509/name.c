@@ -1,8 +1,9 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  * Distinguished names: structure checks, RFC 5280 §7.1 comparison (with
- * RFC 4518 insignificant-space handling and ASCII case folding,
- * simplified), directoryName subtrees, RFC 4514 text output and parsing.
+ * RFC 4518 mapping and insignificant-space handling, and case folding of
+ * the Latin, Greek and Cyrillic scripts; no full NFKC), a hash that equal
+ * names share, directoryName subtrees, RFC 4514 text output and parsing.
  *
  * Thread safety: every function is reentrant and touches only its
  * arguments.
@@ -130,57 +131,179 @@ bool tsvc__name_is_empty(const tsvc__cbs *name)
 
 bool tsvc__x509_is_folded_string(uint32_t tag)
 {
-    return tag == TSVC__TAG_PRINTABLE_STRING || tag == TSVC__TAG_UTF8_STRING;
+    return tag == TSVC__TAG_PRINTABLE_STRING || tag == TSVC__TAG_UTF8_STRING ||
+           tag == TSVC__TAG_BMP_STRING || tag == TSVC__TAG_UNIVERSAL_STRING;
 }
 
-static bool is_space(uint8_t c)
+/* Decodes the next code point of a string value of type @p tag at *pos;
+ * -1 at the end, -2 when the encoding is invalid. */
+static int32_t next_code_point(uint32_t tag, const uint8_t *p, size_t len, size_t *pos)
 {
-    return c == ' ' || (c >= 0x09 && c <= 0x0d);
+    size_t i = *pos;
+    if (i >= len)
+        return -1;
+    if (tag == TSVC__TAG_BMP_STRING) {
+        if (len - i < 2)
+            return -2;
+        uint32_t c = ((uint32_t)p[i] << 8) | p[i + 1];
+        if (c >= 0xd800 && c <= 0xdfff)
+            return -2;
+        *pos = i + 2;
+        return (int32_t)c;
+    }
+    if (tag == TSVC__TAG_UNIVERSAL_STRING) {
+        if (len - i < 4)
+            return -2;
+        uint32_t c = ((uint32_t)p[i] << 24) | ((uint32_t)p[i + 1] << 16) |
+                     ((uint32_t)p[i + 2] << 8) | p[i + 3];
+        if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+            return -2;
+        *pos = i + 4;
+        return (int32_t)c;
+    }
+    if (tag != TSVC__TAG_UTF8_STRING) { /* PrintableString: ASCII */
+        if (p[i] >= 0x80)
+            return -2;
+        *pos = i + 1;
+        return p[i];
+    }
+    /* UTF-8, shortest form only. */
+    uint8_t b = p[i];
+    uint32_t c, min;
+    size_t n;
+    if (b < 0x80) {
+        *pos = i + 1;
+        return b;
+    } else if ((b & 0xe0) == 0xc0) {
+        c = b & 0x1fu, n = 1, min = 0x80;
+    } else if ((b & 0xf0) == 0xe0) {
+        c = b & 0x0fu, n = 2, min = 0x800;
+    } else if ((b & 0xf8) == 0xf0) {
+        c = b & 0x07u, n = 3, min = 0x10000;
+    } else {
+        return -2;
+    }
+    if (len - i - 1 < n)
+        return -2;
+    for (size_t k = 1; k <= n; k++) {
+        if ((p[i + k] & 0xc0) != 0x80)
+            return -2;
+        c = (c << 6) | (p[i + k] & 0x3fu);
+    }
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return -2;
+    *pos = i + 1 + n;
+    return (int32_t)c;
 }
 
-/* Iterator over a value with insignificant spaces removed and case folded. */
+/* RFC 4518 section 2.2, the common part: characters mapped to nothing
+ * (0), to SPACE (' '), and case folding of the Latin, Greek and Cyrillic
+ * letters and of the full-width ASCII forms (which NFKC maps to ASCII). */
+static int32_t fold_code_point(int32_t c)
+{
+    if (c == 0x00ad || c == 0x034f || c == 0x200b || c == 0xfeff || (c >= 0x180b && c <= 0x180d) ||
+        (c >= 0xfe00 && c <= 0xfe0f) || c < 0x09 || (c >= 0x0e && c <= 0x1f) ||
+        (c >= 0x7f && c <= 0x84) || (c >= 0x86 && c <= 0x9f))
+        return 0;
+    if ((c >= 0x09 && c <= 0x0d) || c == 0x85 || c == 0xa0 || c == 0x1680 ||
+        (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 || c == 0x202f ||
+        c == 0x205f || c == 0x3000)
+        return ' ';
+    if (c >= 'A' && c <= 'Z')
+        return c + 32;
+    if (c < 0x80)
+        return c;
+    if (c >= 0xff01 && c <= 0xff5e) /* full-width ASCII */
+        return fold_code_point(c - 0xff01 + 0x21);
+    if (c >= 0xc0 && c <= 0xde && c != 0xd7)
+        return c + 32;
+    if (c == 0x178)
+        return 0xff;
+    if ((c >= 0x100 && c <= 0x12f) || (c >= 0x132 && c <= 0x137) || (c >= 0x14a && c <= 0x177))
+        return c | 1;
+    if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
+        return (c & 1) ? c + 1 : c;
+    if ((c >= 0x391 && c <= 0x3a1) || (c >= 0x3a3 && c <= 0x3ab))
+        return c + 32;
+    if (c == 0x3c2) /* final sigma */
+        return 0x3c3;
+    if (c >= 0x410 && c <= 0x42f)
+        return c + 32;
+    if (c >= 0x400 && c <= 0x40f)
+        return c + 80;
+    return c;
+}
+
+/* Iterator over a value with insignificant spaces removed and case folded
+ * (RFC 4518: map, then insignificant space handling). */
 typedef struct fold_iter {
+    uint32_t tag;
     const uint8_t *p;
     size_t len, pos;
+    int32_t held; /* a code point read after a pending space, or -1 */
     bool started, pending_space;
 } fold_iter;
 
-static int fold_next(fold_iter *it)
+static void fold_init(fold_iter *it, const tsvc__x509_attr *a)
 {
-    while (it->pos < it->len) {
-        const uint8_t c = it->p[it->pos];
-        if (is_space(c)) {
+    memset(it, 0, sizeof(*it));
+    it->tag = a->tag;
+    it->p = a->value.data;
+    it->len = a->value.len;
+    it->held = -1;
+}
+
+/* The next folded code point; -1 at the end; -2 when the value is not a
+ * valid encoding of its string type. */
+static int32_t fold_next(fold_iter *it)
+{
+    if (it->held >= 0) {
+        int32_t c = it->held;
+        it->held = -1;
+        return c;
+    }
+    for (;;) {
+        int32_t c = next_code_point(it->tag, it->p, it->len, &it->pos);
+        if (c < 0)
+            return c; /* the end (trailing spaces are dropped), or invalid */
+        c = fold_code_point(c);
+        if (c == 0)
+            continue;
+        if (c == ' ') {
             if (it->started)
                 it->pending_space = true;
-            it->pos++;
             continue;
         }
+        it->started = true;
         if (it->pending_space) {
             it->pending_space = false;
+            it->held = c;
             return ' ';
         }
-        it->started = true;
-        it->pos++;
-        return tsvc__x509_lower(c);
+        return c;
     }
-    return -1; /* trailing spaces are dropped */
 }
 
 static bool value_equal(const tsvc__x509_attr *a, const tsvc__x509_attr *b)
 {
+    if (a->tag == b->tag && a->value.len == b->value.len &&
+        (a->value.len == 0 || memcmp(a->value.data, b->value.data, a->value.len) == 0))
+        return true;
     if (tsvc__x509_is_folded_string(a->tag) && tsvc__x509_is_folded_string(b->tag)) {
-        fold_iter ia = {a->value.data, a->value.len, 0, false, false};
-        fold_iter ib = {b->value.data, b->value.len, 0, false, false};
+        fold_iter ia, ib;
+        fold_init(&ia, a);
+        fold_init(&ib, b);
         for (;;) {
-            const int ca = fold_next(&ia), cb = fold_next(&ib);
+            const int32_t ca = fold_next(&ia), cb = fold_next(&ib);
+            if (ca == -2 || cb == -2)
+                return false; /* invalid encodings are equal only byte for byte */
             if (ca != cb)
                 return false;
             if (ca < 0)
                 return true;
         }
     }
-    return a->tag == b->tag && a->value.len == b->value.len &&
-           (a->value.len == 0 || memcmp(a->value.data, b->value.data, a->value.len) == 0);
+    return false;
 }
 
 static bool atv_equal(const tsvc__x509_attr *a, const tsvc__x509_attr *b)
@@ -266,6 +389,62 @@ bool tsvc__name_equal_bytes(const uint8_t *a, size_t a_len, const uint8_t *b, si
     tsvc__cbs_init(&ca, a, a_len);
     tsvc__cbs_init(&cb, b, b_len);
     return tsvc__name_equal(&ca, &cb);
+}
+
+/* FNV-1a, 64 bits. */
+#define FNV_OFFSET 0xcbf29ce484222325ull
+#define FNV_PRIME 0x100000001b3ull
+
+static uint64_t fnv_bytes(uint64_t h, const uint8_t *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= FNV_PRIME;
+    }
+    return h;
+}
+
+static uint64_t atv_hash(const tsvc__x509_attr *a)
+{
+    uint64_t h = fnv_bytes(FNV_OFFSET, a->type.data, a->type.len);
+    if (tsvc__x509_is_folded_string(a->tag)) {
+        fold_iter it;
+        uint64_t hv = h;
+        int32_t c;
+        fold_init(&it, a);
+        while ((c = fold_next(&it)) >= 0) {
+            uint8_t cp[4] = {(uint8_t)(c >> 24), (uint8_t)(c >> 16), (uint8_t)(c >> 8), (uint8_t)c};
+            hv = fnv_bytes(hv, cp, sizeof(cp));
+        }
+        if (c == -1)
+            return hv;
+        /* An invalid encoding equals only the same tag and bytes. */
+    }
+    uint8_t tag[4] = {(uint8_t)(a->tag >> 24), (uint8_t)(a->tag >> 16), (uint8_t)(a->tag >> 8),
+                      (uint8_t)a->tag};
+    h = fnv_bytes(h ^ 0x5a, tag, sizeof(tag));
+    return fnv_bytes(h, a->value.data, a->value.len);
+}
+
+uint64_t tsvc__name_hash(const tsvc__cbs *name)
+{
+    tsvc__cbs rdns, set;
+    if (tsvc__name_check(name, NULL) != TSVC_OK || name_rdns(name, &rdns, NULL) != TSVC_OK)
+        return fnv_bytes(FNV_OFFSET ^ 1u, name->data, name->len);
+    uint64_t h = FNV_OFFSET;
+    while (rdns.len > 0 && get_rdn(&rdns, &set, NULL) == TSVC_OK) {
+        /* The attributes of one RDN are a set: their hashes are added. */
+        uint64_t r = 0;
+        while (set.len > 0) {
+            tsvc__x509_attr a;
+            if (get_atv(&set, &a, NULL) != TSVC_OK)
+                break;
+            r += atv_hash(&a);
+        }
+        h = (h ^ r) * FNV_PRIME;
+        h ^= h >> 29;
+    }
+    return h;
 }
 
 bool tsvc__name_in_subtree(const tsvc__cbs *name, const tsvc__cbs *base)

@@ -337,16 +337,26 @@ bool tsvc__name_is_empty(const tsvc__cbs *name);
 /**
  * RFC 5280 §7.1 comparison of two Name elements: same number of RDNs,
  * each RDN the same set of attributes (any order within the RDN), each
- * value equal after, for PrintableString and UTF8String (either, mixed),
- * ASCII case folding, removal of leading/trailing spaces and folding of
- * inner runs of whitespace to one space (RFC 4518, simplified); other
- * string types compare tag and bytes. Malformed names are equal only
- * when byte-identical.
+ * value equal after, for PrintableString, UTF8String, BMPString and
+ * UniversalString (the DirectoryString types, mixed too), the RFC 4518 mapping
+ * (characters mapped to nothing or to SPACE), case folding of ASCII,
+ * Latin-1, Latin Extended-A, Greek, Cyrillic and full-width ASCII, removal
+ * of leading/trailing spaces and folding of inner runs of spaces to one
+ * (RFC 4518, without full NFKC); other string types, and values that are
+ * not valid encodings of their type, compare tag and bytes. Malformed
+ * names are equal only when byte-identical.
  */
 bool tsvc__name_equal(const tsvc__cbs *a, const tsvc__cbs *b);
 
 /** Same on raw bytes (Name elements). */
 bool tsvc__name_equal_bytes(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len);
+
+/**
+ * A 64-bit hash of a Name element that names equal per tsvc__name_equal()
+ * share (the folded values of each RDN's attributes, in any order within
+ * the RDN). Unequal names may collide: compare with tsvc__name_equal().
+ */
+uint64_t tsvc__name_hash(const tsvc__cbs *name);
 
 /**
  * True if @p name lies within the directoryName subtree @p base: the RDNs

@@ -894,6 +894,73 @@ static void name_compare_rfc5280(void **state)
     assert_false(tsvc_name_equal(bad, sizeof(bad), (const uint8_t *)"\x30\x00", 2));
 }
 
+/* A one-RDN name CN=<value> with a value of @p n bytes (NULs allowed). */
+static size_t make_cn_n(uint8_t *out, uint8_t tag, const char *value, size_t n)
+{
+    assert_true(n < 100);
+    size_t i = 0;
+    const uint8_t head[] = {0x30, (uint8_t)(n + 11), 0x31, (uint8_t)(n + 9), 0x30,
+                            (uint8_t)(n + 7), 0x06, 0x03, 0x55, 0x04, 0x03, tag, (uint8_t)n};
+    memcpy(out, head, sizeof(head));
+    i = sizeof(head);
+    memcpy(out + i, value, n);
+    return i + n;
+}
+
+/* Compares two CN values; equal names must also share tsvc__name_hash(). */
+static bool cn_equal_n(uint8_t ta, const char *a, size_t an, uint8_t tb, const char *b, size_t bn)
+{
+    uint8_t x[128], y[128];
+    size_t xl = make_cn_n(x, ta, a, an), yl = make_cn_n(y, tb, b, bn);
+    bool eq = tsvc_name_equal(x, xl, y, yl) == 1;
+    assert_true(eq == (tsvc_name_equal(y, yl, x, xl) == 1));
+    if (eq) {
+        tsvc__cbs cx, cy;
+        tsvc__cbs_init(&cx, x, xl);
+        tsvc__cbs_init(&cy, y, yl);
+        assert_true(tsvc__name_hash(&cx) == tsvc__name_hash(&cy));
+    }
+    return eq;
+}
+
+#define CN_EQ(ta, a, tb, b) cn_equal_n(ta, a, sizeof(a) - 1, tb, b, sizeof(b) - 1)
+
+/* RFC 4518 beyond ASCII: DirectoryString types decoded to Unicode, the
+ * mapping to nothing or SPACE, case folding of the Latin, Greek and
+ * Cyrillic scripts; invalid encodings are equal only byte for byte. */
+static void name_compare_unicode(void **state)
+{
+    (void)state;
+    const uint8_t U = 0x0c, P = 0x13, I = 0x16, B = 0x1e, W = 0x1c;
+    /* BMPString and UniversalString against UTF8String/PrintableString. */
+    assert_true(CN_EQ(B, "\0E\0x", U, "ex"));
+    assert_true(CN_EQ(W, "\0\0\0A\0\0\0b", P, "ab"));
+    assert_true(CN_EQ(B, "\0\xc9", U, "\xc3\xa9")); /* U+00C9 = U+00E9 folded */
+    assert_false(CN_EQ(B, "\0E\0x", U, "ey"));
+    /* Latin-1, Latin Extended-A, Greek (with final sigma), Cyrillic. */
+    assert_true(CN_EQ(U, "\xc3\x89" "COLE", U, "\xc3\xa9" "cole"));
+    assert_true(CN_EQ(U, "\xc5\x81" "\xc3\x93" "D\xc5\xb9", U, "\xc5\x82\xc3\xb3" "d\xc5\xba"));
+    assert_true(CN_EQ(U, "\xce\xa3", U, "\xcf\x83"));
+    assert_true(CN_EQ(U, "\xce\xa3", U, "\xcf\x82"));
+    assert_true(CN_EQ(U, "\xd0\x94\xd0\x81", U, "\xd0\xb4\xd1\x91"));
+    assert_false(CN_EQ(U, "\xc3\xa9", U, "e")); /* no accent stripping */
+    assert_false(CN_EQ(U, "\xc3\x97", U, "\xc3\xb7")); /* x and division signs */
+    /* Mapped to SPACE (no-break space, ideographic space) or to nothing. */
+    assert_true(CN_EQ(U, "a\xc2\xa0\xe3\x80\x80 b", U, "a b"));
+    assert_true(CN_EQ(U, "\xc2\xa0" "ab\xc2\xa0", P, "ab"));
+    assert_true(CN_EQ(U, "a\xc2\xad" "b\xe2\x80\x8b", U, "ab"));
+    /* Full-width ASCII is its ASCII letter (NFKC). */
+    assert_true(CN_EQ(U, "\xef\xbc\xa1\xef\xbd\x82", U, "ab"));
+    /* Invalid encodings: equal only to the same tag and bytes. */
+    assert_true(CN_EQ(U, "\xc3", U, "\xc3"));
+    assert_false(CN_EQ(U, "\xc1\x81", U, "A")); /* overlong */
+    assert_false(CN_EQ(U, "\xed\xa0\x80", U, "\xed\xa0\x81")); /* surrogates */
+    assert_false(CN_EQ(B, "\0a\0", U, "a")); /* odd length */
+    assert_false(CN_EQ(P, "\xc3\xa9", U, "\xc3\xa9")); /* not ASCII */
+    /* IA5String stays byte for byte. */
+    assert_false(CN_EQ(I, "Ab", I, "ab"));
+}
+
 static void name_text_roundtrip(const char *text, const char *expected)
 {
     tsvc_buf der = TSVC_BUF_INIT, back = TSVC_BUF_INIT;
@@ -1315,6 +1382,7 @@ int main(void)
         cmocka_unit_test(limit_der_depth),
         cmocka_unit_test(garbage_never_crashes),
         cmocka_unit_test(name_compare_rfc5280),
+        cmocka_unit_test(name_compare_unicode),
         cmocka_unit_test(name_text_rfc4514),
         cmocka_unit_test(name_text_ia5_non_ascii),
         cmocka_unit_test(name_dn_subtree),
