@@ -137,8 +137,8 @@ typedef enum tsvc_status {
     TSVC_ERR_CRL_EXPIRED = -604, /**< The CRL's nextUpdate is before the validation time. */
     TSVC_ERR_CRL_NOT_YET_VALID = -605, /**< The CRL's thisUpdate is after the validation time. */
     TSVC_ERR_CRL_UNKNOWN_CRITICAL = -606, /**< The CRL or one of its entries has an unknown critical extension. */
-    TSVC_ERR_CRL_INDIRECT = -607, /**< Indirect CRLs (RFC 5280 5.2.5 indirectCRL) are not supported. */
-    TSVC_ERR_CRL_DELTA = -608, /**< Delta CRLs (deltaCRLIndicator) are not supported. */
+    TSVC_ERR_CRL_INDIRECT = -607, /**< The indirect CRL cannot be used (certificateIssuer without indirectCRL, or a profile that forbids indirect CRLs). */
+    TSVC_ERR_CRL_DELTA = -608, /**< The delta CRL cannot be used (no complete CRL of the same scope and number range, or it does not verify). */
     TSVC_ERR_CRL_SCOPE = -609, /**< The CRL's issuingDistributionPoint does not cover the certificate. */
     TSVC_ERR_CRL_NUMBER = -610, /**< The cRLNumber extension is missing, critical or malformed. */
     TSVC_ERR_CRL_DUPLICATE_ENTRY = -611, /**< The same serial number is listed twice in a CRL. */

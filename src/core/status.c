@@ -73,8 +73,8 @@ const char *tsvc_status_str(int status)
     case TSVC_ERR_CRL_EXPIRED: return "CRL expired (nextUpdate passed)";
     case TSVC_ERR_CRL_NOT_YET_VALID: return "CRL not yet valid (thisUpdate in the future)";
     case TSVC_ERR_CRL_UNKNOWN_CRITICAL: return "CRL has an unknown critical extension";
-    case TSVC_ERR_CRL_INDIRECT: return "indirect CRLs are not supported";
-    case TSVC_ERR_CRL_DELTA: return "delta CRLs are not supported";
+    case TSVC_ERR_CRL_INDIRECT: return "indirect CRL not usable";
+    case TSVC_ERR_CRL_DELTA: return "delta CRL not usable";
     case TSVC_ERR_CRL_SCOPE: return "CRL scope does not cover the certificate";
     case TSVC_ERR_CRL_NUMBER: return "CRL number missing, critical or malformed";
     case TSVC_ERR_CRL_DUPLICATE_ENTRY: return "serial number listed twice in a CRL";
