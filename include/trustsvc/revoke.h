@@ -97,9 +97,13 @@ TSVC_API size_t tsvc_crl_max_entries(void);
  *        O(log n) serial lookup. Extensions decoded: cRLNumber,
  *        authorityKeyIdentifier, issuingDistributionPoint, deltaCRLIndicator;
  *        entry extensions: reasonCode, invalidityDate, certificateIssuer.
- *        Semantic problems (unknown critical extension, duplicate serial,
- *        delta or indirect CRL) do not fail parsing: they make the CRL
- *        unusable, which tsvc_crl_check() reports.
+ *        Semantic problems (unknown critical extension, duplicate serial
+ *        for one certificate issuer, certificateIssuer outside an indirect
+ *        CRL) do not fail parsing: they make the CRL unusable, which
+ *        tsvc_crl_check() reports. Delta CRLs (deltaCRLIndicator) and
+ *        indirect CRLs (issuingDistributionPoint indirectCRL, entries with
+ *        certificateIssuer, RFC 5280 5.3.3) are parsed and used in path
+ *        validation (see tsvc_store_add_crl()).
  * @param ctx the context (allocator and limits; must outlive the CRL).
  * @param[out] out receives the CRL; release with tsvc_crl_free().
  * @param data the bytes (copied).
@@ -204,7 +208,9 @@ TSVC_API tsvc_status tsvc_crl_lookup(const tsvc_crl *crl, const uint8_t *serial,
  *        cRLSign, the signature verifies with the issuer's key,
  *        thisUpdate <= when + skew and when - skew <= nextUpdate, no unknown
  *        critical extension, a cRLNumber present and non-critical, no
- *        duplicate serial; delta and indirect CRLs are refused.
+ *        duplicate serial, certificateIssuer entries only in an indirect
+ *        CRL, no freshestCRL in a delta CRL. A delta or indirect CRL
+ *        verifies like any other CRL of @p issuer.
  * @param ctx the context (backends).
  * @param crl the CRL.
  * @param issuer the certificate of the CRL's issuer (the CA).
@@ -223,8 +229,16 @@ TSVC_API TSVC_NODISCARD tsvc_status tsvc_crl_verify(const tsvc_ctx *ctx, const t
  * @brief Full CRL check of one certificate at @p when: tsvc_crl_verify(),
  *        the CRL's scope (issuingDistributionPoint onlyContainsUserCerts /
  *        onlyContainsCACerts / onlySomeReasons / distribution point name)
- *        covers @p cert, then the serial lookup. An entry whose
- *        revocationDate is after @p when gives GOOD (it was not revoked yet).
+ *        covers @p cert (RFC 5280 6.3.3 (b): the CRL issuer is the
+ *        certificate's issuer; an issuingDistributionPoint name must match
+ *        one of the certificate's cRLDistributionPoints, or without that
+ *        extension the certificate issuer as a directoryName), then the
+ *        serial lookup (in an indirect CRL of @p issuer, only the entries
+ *        whose certificateIssuer is @p issuer count). An entry whose
+ *        revocationDate is after @p when gives GOOD (it was not revoked
+ *        yet); an entry with reason removeFromCRL gives GOOD. A delta CRL
+ *        is refused here (::TSVC_ERR_CRL_DELTA): it is only used together
+ *        with its complete CRL, in path validation.
  * @param ctx the context.
  * @param[out] status receives GOOD or REVOKED.
  * @param[out] revocation_time receives the revocation time when REVOKED (may be NULL).

@@ -12,8 +12,21 @@
  * search; so does GOOD (for CRLs limited to some reasons, once every reason
  * is covered). OCSP "unknown" is recorded and the search goes on.
  *
- * Limits: at most TSVC__REV_MAX_FETCHES fetches per validation and
- * TSVC__REV_MAX_URLS URLs per certificate and source.
+ * CRLs of the store (RFC 5280 6.3.3): a complete CRL of the certificate's
+ * issuer, or an indirect CRL of a cRLIssuer named in the certificate's
+ * distribution points; for each, the newest delta CRL of the store that
+ * pairs with it (same issuer and scope, cRLNumber >= its BaseCRLNumber) is
+ * applied, and when that delta is unusable the complete CRL is used alone
+ * (the report says why). A delta CRL alone decides nothing. The issuer of
+ * an indirect CRL must hold a certificate of the store (intermediates or
+ * trust anchors) issued by the certificate's own CA, valid at the
+ * validation time (the revocation of that CRL issuer certificate is not
+ * checked). Deltas named by freshestCRL are not fetched.
+ *
+ * Limits: at most TSVC__REV_MAX_FETCHES fetches per validation,
+ * TSVC__REV_MAX_URLS URLs per certificate and source, and
+ * TSVC__REV_MAX_CRLS_PER_CERT store CRLs (complete and delta) examined
+ * per certificate.
  */
 #include <stdio.h>
 #include <string.h>
@@ -350,14 +363,27 @@ static void try_ocsp(rcheck *rc, verdict *v, int group, int idx, const tsvc_cert
 }
 
 static void try_crl(rcheck *rc, verdict *v, int group, int idx, const tsvc_cert *cert,
-                    const tsvc__rev_issuer *iss, const tsvc_crl *crl, const char *origin)
+                    const tsvc__rev_issuer *iss, const tsvc__rev_issuer *signer,
+                    const tsvc_crl *crl, const tsvc_crl *delta, const char *origin)
 {
     tsvc__rev_result res;
     tsvc_error *e = NULL;
-    tsvc_status st = tsvc__crl_check(rc->ctx, crl, cert, iss, rc->when, rc->skew, &res, &e);
-    if (st == TSVC_OK && rc->max_age > 0 && rc->when - crl->this_update > rc->max_age) {
+    tsvc_status st = tsvc__crl_check_full(rc->ctx, crl, delta, cert, iss, signer, rc->when,
+                                          rc->skew, &res, &e);
+    if (st == TSVC_ERR_CRL_DELTA && delta != NULL) {
+        /* The complete CRL alone still answers; say why the delta is left out. */
+        tsvc__report_add(rc->r, group, "crl-delta", TSVC_CHECK_SKIPPED, idx, "%s",
+                         e ? tsvc_error_message(e) : tsvc_status_str(st));
+        tsvc_error_free(e);
+        e = NULL;
+        delta = NULL;
+        st = tsvc__crl_check_full(rc->ctx, crl, NULL, cert, iss, signer, rc->when, rc->skew,
+                                  &res, &e);
+    }
+    int64_t newest = delta != NULL ? delta->this_update : crl->this_update;
+    if (st == TSVC_OK && rc->max_age > 0 && rc->when - newest > rc->max_age) {
         char t[40];
-        tsvc__revoke_fmt_time(crl->this_update, t);
+        tsvc__revoke_fmt_time(newest, t);
         st = tsvc__err(&e, TSVC_ERR_CRL_STALE, "crl.max_age", -1,
                        "thisUpdate %s is more than %lld s before the validation time", t,
                        (long long)rc->max_age);
@@ -367,9 +393,19 @@ static void try_crl(rcheck *rc, verdict *v, int group, int idx, const tsvc_cert 
         tsvc_error_free(e);
         return;
     }
-    char extra[64] = "";
+    char extra[160] = "";
+    size_t n = 0;
     if (crl->number_fits)
-        snprintf(extra, sizeof(extra), ", cRLNumber %llu", (unsigned long long)crl->number_u64);
+        n += (size_t)snprintf(extra, sizeof(extra), ", cRLNumber %llu",
+                              (unsigned long long)crl->number_u64);
+    if (delta != NULL && n < sizeof(extra))
+        n += (size_t)snprintf(extra + n, sizeof(extra) - n, ", with delta CRL%s",
+                              delta->number_fits ? " cRLNumber " : "");
+    if (delta != NULL && delta->number_fits && n < sizeof(extra))
+        n += (size_t)snprintf(extra + n, sizeof(extra) - n, "%llu",
+                              (unsigned long long)delta->number_u64);
+    if (signer != NULL && n < sizeof(extra))
+        snprintf(extra + n, sizeof(extra) - n, ", indirect CRL");
     record(rc, v, group, idx, false, origin, &res, extra);
 }
 
@@ -456,7 +492,7 @@ static void fetch_crl(rcheck *rc, verdict *v, int group, int idx, const tsvc_cer
             if (st != TSVC_OK)
                 unusable(rc, v, group, idx, false, url, e, st);
             else
-                try_crl(rc, v, group, idx, cert, iss, crl, url);
+                try_crl(rc, v, group, idx, cert, iss, NULL, crl, NULL, url);
         }
         tsvc_error_free(e);
         tsvc_crl_free(crl);
@@ -475,15 +511,102 @@ static void stored_ocsp(rcheck *rc, verdict *v, int group, int idx, const tsvc_c
     }
 }
 
+/*
+ * The certificate of an indirect CRL's issuer: a store certificate whose
+ * subject is @p name, issued by the certificate's CA (its signature
+ * verifies with the CA's key) and valid at the validation time.
+ */
+static const tsvc_cert *indirect_signer(rcheck *rc, const tsvc__cbs *name,
+                                        const tsvc__rev_issuer *iss)
+{
+    const tsvc_store *s = rc->store;
+    for (size_t i = 0; i < s->num_inter + s->num_anchors; i++) {
+        const tsvc_cert *c = i < s->num_inter ? s->inter[i] : s->anchors[i - s->num_inter].cert;
+        if (c == NULL || c->pubkey == NULL || !tsvc__name_equal(&c->subject, name) ||
+            !tsvc__name_equal(&c->issuer, iss->name) || c->not_before > rc->when ||
+            c->not_after < rc->when)
+            continue;
+        tsvc_status st = tsvc__cert_verify_signed_by(rc->ctx, c, iss->key, NULL);
+        if (st == TSVC_ERR_NOMEM)
+            rc->nomem = true;
+        if (st == TSVC_OK)
+            return c;
+    }
+    return NULL;
+}
+
+/* The newest delta CRL of the store that pairs with @p base, or NULL. */
+static const tsvc_crl *best_delta(rcheck *rc, const tsvc_crl *base, size_t *examined)
+{
+    const tsvc_crl *best = NULL;
+    for (size_t i = 0; i < rc->store->num_crls; i++) {
+        const tsvc_crl *d = rc->store->crls[i];
+        if (!d->is_delta || !tsvc__name_equal(&d->issuer, &base->issuer))
+            continue;
+        if (++*examined > TSVC__REV_MAX_CRLS_PER_CERT)
+            break;
+        if (tsvc__crl_delta_pairs(base, d, NULL) != TSVC_OK)
+            continue;
+        if (best == NULL || tsvc__crl_number_cmp(&d->number, &best->number) > 0)
+            best = d;
+    }
+    return best;
+}
+
 static void stored_crl(rcheck *rc, verdict *v, int group, int idx, const tsvc_cert *cert,
                        const tsvc__rev_issuer *iss)
 {
+    size_t examined = 0;
+    bool saw_delta = false, saw_complete = false;
     for (size_t i = 0; i < rc->store->num_crls && !v->decided && !rc->nomem; i++) {
         const tsvc_crl *crl = rc->store->crls[i];
-        if (!tsvc__name_equal(&crl->issuer, &cert->issuer))
+        tsvc__rev_issuer signer;
+        const tsvc__rev_issuer *by = NULL;
+        bool direct = tsvc__name_equal(&crl->issuer, &cert->issuer);
+        if (!direct && !(crl->idp_indirect &&
+                         tsvc__crl_issuer_named_by(rc->ctx, cert, &crl->issuer)))
             continue;
-        try_crl(rc, v, group, idx, cert, iss, crl, "the store");
+        if (++examined > TSVC__REV_MAX_CRLS_PER_CERT) {
+            tsvc__report_add(rc->r, group, "crl", TSVC_CHECK_SKIPPED, idx,
+                             "more than %u CRLs of the store apply to this certificate: the "
+                             "others are not examined",
+                             (unsigned)TSVC__REV_MAX_CRLS_PER_CERT);
+            snprintf(v->problem, sizeof(v->problem),
+                     "CRL limit reached (%u per certificate)",
+                     (unsigned)TSVC__REV_MAX_CRLS_PER_CERT);
+            return;
+        }
+        if (crl->is_delta) {
+            saw_delta = true;
+            continue;
+        }
+        saw_complete = true;
+        if (!direct) {
+            const tsvc_cert *sc = indirect_signer(rc, &crl->issuer, iss);
+            if (sc == NULL) {
+                char n[170];
+                name_text(rc->ctx, &crl->issuer, n, sizeof(n));
+                tsvc__report_add(rc->r, group, "crl", TSVC_CHECK_SKIPPED, idx,
+                                 "indirect CRL of %s not usable: no certificate of that CRL "
+                                 "issuer from the certificate's CA, valid at the validation "
+                                 "time, in the store",
+                                 n);
+                snprintf(v->problem, sizeof(v->problem),
+                         "no valid certificate of the indirect CRL's issuer %s", n);
+                continue;
+            }
+            signer.cert = sc;
+            signer.name = &sc->subject;
+            signer.key = sc->pubkey;
+            signer.webpki = iss->webpki;
+            by = &signer;
+        }
+        const tsvc_crl *delta = best_delta(rc, crl, &examined);
+        try_crl(rc, v, group, idx, cert, iss, by, crl, delta, "the store");
     }
+    if (!v->decided && saw_delta && !saw_complete)
+        snprintf(v->problem, sizeof(v->problem),
+                 "only delta CRLs, without their complete CRL, were given");
 }
 
 static void one_source(rcheck *rc, verdict *v, int group, int idx, const tsvc_cert *cert,

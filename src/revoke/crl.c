@@ -39,10 +39,31 @@ static uint64_t search_key(const uint8_t *serial, size_t len)
     return k;
 }
 
+/* Serial order, then (indirect CRLs) the certificateIssuer bytes, so that
+ * entries of one serial are adjacent and exact duplicates neighbours. */
 static int entry_cmp(const void *pa, const void *pb)
 {
     const tsvc__crl_entry *a = pa, *b = pb;
-    return tsvc__revoke_serial_cmp(a->serial, a->serial_len, b->serial, b->serial_len);
+    int c = tsvc__revoke_serial_cmp(a->serial, a->serial_len, b->serial, b->serial_len);
+    if (c != 0)
+        return c;
+    return tsvc__revoke_serial_cmp(a->cert_issuer.data, a->cert_issuer.len, b->cert_issuer.data,
+                                   b->cert_issuer.len);
+}
+
+int tsvc__crl_number_cmp(const tsvc__cbs *a, const tsvc__cbs *b)
+{
+    const uint8_t *pa = a->data, *pb = b->data;
+    size_t la = a->len, lb = b->len;
+    while (la > 0 && pa[0] == 0) {
+        pa++;
+        la--;
+    }
+    while (lb > 0 && pb[0] == 0) {
+        pb++;
+        lb--;
+    }
+    return tsvc__revoke_serial_cmp(pa, la, pb, lb);
 }
 
 const char *tsvc_crl_reason_str(int reason)
@@ -208,7 +229,12 @@ static tsvc_status parse_idp(tsvc_crl *crl, const tsvc__cbs *value, tsvc_error *
             crl->idp_has_full_name = true;
             crl->idp_full_name = names;
         } else {
+            if (names.len == 0) {
+                st = fail(err, "crl.idp.name", &names, "empty nameRelativeToCRLIssuer");
+                goto out;
+            }
             crl->idp_has_relative_name = true;
+            crl->idp_relative_name = names;
         }
     }
     READ(get_true_flag(&seq, 1, &crl->idp_only_user, E), "crl.idp", seq);
@@ -283,16 +309,25 @@ static tsvc_status parse_crl_extensions(tsvc_crl *crl, tsvc__cbs exts, tsvc_erro
                 note_unknown(crl, &oid); /* RFC 5280: MUST be non-critical */
         } else if (IS(TSVC__OID_CE_ISSUING_DIST_POINT)) {
             crl->has_idp = true;
+            crl->idp_value = value;
             st = parse_idp(crl, &value, err);
             if (st != TSVC_OK)
                 goto out;
         } else if (IS(TSVC__OID_CE_DELTA_CRL_INDICATOR)) {
-            tsvc__cbs v = value;
-            READ(tsvc__der_get_integer(&v, 0, NULL, NULL, E), "crl.delta", value);
+            tsvc__cbs v = value, n;
+            bool neg = false;
+            READ(tsvc__der_get_integer(&v, 0, &n, &neg, E), "crl.delta", value);
             READ(tsvc__der_expect_end(&v, E), "crl.delta", v);
+            if (neg || n.len > 21) {
+                st = fail(err, "crl.delta", &n, "BaseCRLNumber must be 0 .. 2^159");
+                goto out;
+            }
             crl->is_delta = true;
+            crl->base_number = n;
         } else if (IS(TSVC__OID_CE_ISSUER_ALT_NAME) || IS(TSVC__OID_CE_FRESHEST_CRL) ||
                    IS(TSVC__OID_PE_AIA)) {
+            if (IS(TSVC__OID_CE_FRESHEST_CRL))
+                crl->has_freshest = true;
             /* Informational; understood as long as they are not critical
              * (RFC 5280 requires them non-critical). */
             if (critical)
@@ -308,7 +343,7 @@ out:
 
 /* Parses one revokedCertificates entry (no allocation). */
 static tsvc_status parse_entry(tsvc_crl *crl, tsvc__cbs *list, tsvc__crl_entry *e,
-                               tsvc_error **err)
+                               const tsvc__cbs *inherited, tsvc_error **err)
 {
     tsvc_status st = TSVC_OK;
     tsvc__cbs ent, serial;
@@ -318,6 +353,7 @@ static tsvc_status parse_entry(tsvc_crl *crl, tsvc__cbs *list, tsvc__crl_entry *
     e->serial_len = serial.len;
     e->reason = TSVC_REASON_NONE;
     e->invalidity_date = 0;
+    e->cert_issuer = *inherited;
     READ(get_time(&ent, &e->revocation_time, E), "crl.entry.date", ent);
     if (ent.len > 0) {
         tsvc__cbs exts;
@@ -356,7 +392,26 @@ static tsvc_status parse_entry(tsvc_crl *crl, tsvc__cbs *list, tsvc__crl_entry *
                 READ(tsvc__der_expect_end(&v, E), "crl.entry.invalidity_date", v);
             } else if (tsvc__oid_equal(&oid, (const uint8_t *)TSVC__OID_CE_CERTIFICATE_ISSUER,
                                        TSVC__OID_LEN(TSVC__OID_CE_CERTIFICATE_ISSUER))) {
+                tsvc__cbs v = value, names;
+                tsvc__x509_gname *gn = NULL;
+                size_t num = 0;
+                tsvc_error *inner = NULL;
+                READ(tsvc__der_get(&v, TSVC__TAG_SEQUENCE, &names, E), "crl.entry.issuer", value);
+                READ(tsvc__der_expect_end(&v, E), "crl.entry.issuer", v);
+                st = tsvc__x509_parse_general_names(crl->ctx, &names, false, &gn, &num, &inner);
+                tsvc__free(crl->ctx, gn);
+                if (st == TSVC_ERR_NOMEM) {
+                    tsvc_error_free(inner);
+                    st = tsvc__err_code(err, st);
+                    goto out;
+                }
+                if (st != TSVC_OK || num == 0) {
+                    st = wrap(err, "crl.entry.issuer", inner, &names);
+                    goto out;
+                }
+                tsvc_error_free(inner);
                 crl->entry_cert_issuer = true;
+                e->cert_issuer = names;
             } else if (critical) {
                 note_unknown(crl, &oid);
             }
@@ -460,11 +515,14 @@ static tsvc_status parse_crl(tsvc_crl *crl, tsvc_error **err)
             goto out;
         }
         bool sorted = true;
+        tsvc__cbs inherited;
+        memset(&inherited, 0, sizeof(inherited));
         for (size_t i = 0; i < n; i++) {
-            st = parse_entry(crl, &list, &crl->entries[i], err);
+            st = parse_entry(crl, &list, &crl->entries[i], &inherited, err);
             if (st != TSVC_OK)
                 goto out;
             crl->num_entries = i + 1;
+            inherited = crl->entries[i].cert_issuer;
             if (i > 0 && sorted &&
                 entry_cmp(&crl->entries[i - 1], &crl->entries[i]) >= 0)
                 sorted = false;
@@ -681,17 +739,18 @@ const tsvc__crl_entry *tsvc__crl_find(const tsvc_crl *crl, const uint8_t *serial
         }
         return NULL;
     }
-    while (lo < hi) {
+    while (lo < hi) { /* first entry >= serial: the first of its run */
         size_t mid = lo + (hi - lo) / 2;
         const tsvc__crl_entry *e = &crl->entries[mid];
-        int c = tsvc__revoke_serial_cmp(e->serial, e->serial_len, serial, len);
-        if (c == 0)
-            return e;
-        if (c < 0)
+        if (tsvc__revoke_serial_cmp(e->serial, e->serial_len, serial, len) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
+    if (lo < crl->num_entries &&
+        tsvc__revoke_serial_cmp(crl->entries[lo].serial, crl->entries[lo].serial_len, serial,
+                                len) == 0)
+        return &crl->entries[lo];
     return NULL;
 }
 
@@ -738,12 +797,13 @@ tsvc_status tsvc__crl_verify(const tsvc_ctx *ctx, const tsvc_crl *crl,
     if (crl->unknown_critical)
         return tsvc__err(err, TSVC_ERR_CRL_UNKNOWN_CRITICAL, "crl.critical", -1,
                          "unknown or misused critical extension %s", crl->unknown_oid);
-    if (crl->is_delta)
+    if (crl->is_delta && crl->has_freshest)
         return tsvc__err(err, TSVC_ERR_CRL_DELTA, "crl.delta", -1,
-                         "delta CRLs are not supported: give the complete (base) CRL");
-    if (crl->idp_indirect || crl->entry_cert_issuer)
+                         "a delta CRL carries freshestCRL (RFC 5280 5.2.6 forbids it)");
+    if (crl->entry_cert_issuer && !crl->idp_indirect)
         return tsvc__err(err, TSVC_ERR_CRL_INDIRECT, "crl.indirect", -1,
-                         "indirect CRLs are not supported");
+                         "an entry has certificateIssuer but the CRL is not marked indirectCRL "
+                         "(RFC 5280 5.3.3)");
     if (crl->duplicate_serial)
         return tsvc__err(err, TSVC_ERR_CRL_DUPLICATE_ENTRY, "crl.duplicate", -1,
                          "a serial number is listed more than once");
@@ -794,63 +854,271 @@ tsvc_status tsvc_crl_verify(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc
     return tsvc__crl_verify(ctx, crl, &iss, when, skew, err);
 }
 
-/*
- * True if some GeneralName of the certificate's CRL distribution points
- * equals (bytewise) one of the IDP. With @p uri_only (CA/B Forum 7.2.2.1),
- * every name on both sides must be a uniformResourceIdentifier.
- */
-static bool dp_names_match(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc_cert *cert,
-                           bool uri_only)
+/* ------------------------------------------------------------------ */
+/* Scope (RFC 5280 6.3.3 (b), (d))                                     */
+/* ------------------------------------------------------------------ */
+
+/* Result of comparing general names: 1 match, 0 no match, -1 out of memory. */
+static int gn_parse(const tsvc_ctx *ctx, const tsvc__cbs *contents, tsvc__x509_gname **out,
+                    size_t *num)
 {
-    bool match = false;
-    tsvc__x509_gname *idp = NULL;
-    size_t num_idp = 0;
-    if (tsvc__x509_parse_general_names(ctx, &crl->idp_full_name, false, &idp, &num_idp, NULL) !=
-        TSVC_OK)
-        return false;
-    for (size_t k = 0; k < num_idp && uri_only; k++)
-        if (idp[k].type != TSVC_GN_URI) {
-            tsvc__free(ctx, idp);
-            return false;
-        }
-    for (size_t p = 0; p < cert->crldp.num && !match; p++) {
-        const tsvc__x509_dist_point *dp = &cert->crldp.points[p];
-        tsvc__x509_gname *names = NULL;
-        size_t num = 0;
-        if (!dp->has_full_name)
-            continue;
-        if (tsvc__x509_parse_general_names(ctx, &dp->full_name, false, &names, &num, NULL) !=
-            TSVC_OK)
-            continue;
-        for (size_t i = 0; i < num && uri_only; i++)
-            if (names[i].type != TSVC_GN_URI) {
-                tsvc__free(ctx, names);
-                tsvc__free(ctx, idp);
-                return false;
-            }
-        for (size_t i = 0; i < num && !match; i++)
-            for (size_t k = 0; k < num_idp && !match; k++)
-                match = names[i].element.len == idp[k].element.len &&
-                        memcmp(names[i].element.data, idp[k].element.data,
-                               idp[k].element.len) == 0;
-        tsvc__free(ctx, names);
+    tsvc_status st = tsvc__x509_parse_general_names(ctx, contents, false, out, num, NULL);
+    if (st == TSVC_ERR_NOMEM)
+        return -1;
+    if (st != TSVC_OK) {
+        *out = NULL;
+        *num = 0;
     }
-    tsvc__free(ctx, idp);
-    return match;
+    return 0;
 }
 
-tsvc_status tsvc__crl_check(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc_cert *cert,
-                            const tsvc__rev_issuer *iss, int64_t when, int64_t skew,
-                            tsvc__rev_result *res, tsvc_error **err)
+static bool gn_equal(const tsvc__x509_gname *a, const tsvc__x509_gname *b)
+{
+    if (a->type == TSVC_GN_DIRECTORY_NAME && b->type == TSVC_GN_DIRECTORY_NAME)
+        return tsvc__name_equal(&a->value, &b->value);
+    return a->element.len == b->element.len &&
+           memcmp(a->element.data, b->element.data, a->element.len) == 0;
+}
+
+/*
+ * 1 if some name of GeneralNames @p a equals one of @p b (directoryName by
+ * RFC 5280 7.1 comparison, other forms byte for byte); with @p uri_only
+ * (CA/B Forum 7.2.2.1) every name on both sides must be a URI.
+ */
+static int gn_lists_match(const tsvc_ctx *ctx, const tsvc__cbs *a, const tsvc__cbs *b,
+                          bool uri_only)
+{
+    tsvc__x509_gname *na = NULL, *nb = NULL;
+    size_t ca = 0, cb = 0;
+    int r = 0;
+    if (gn_parse(ctx, a, &na, &ca) < 0 || gn_parse(ctx, b, &nb, &cb) < 0) {
+        r = -1;
+        goto out;
+    }
+    for (size_t i = 0; i < ca && uri_only; i++)
+        if (na[i].type != TSVC_GN_URI)
+            goto out;
+    for (size_t k = 0; k < cb && uri_only; k++)
+        if (nb[k].type != TSVC_GN_URI)
+            goto out;
+    for (size_t i = 0; i < ca && r == 0; i++)
+        for (size_t k = 0; k < cb && r == 0; k++)
+            if (gn_equal(&na[i], &nb[k]))
+                r = 1;
+out:
+    tsvc__free(ctx, na);
+    tsvc__free(ctx, nb);
+    return r;
+}
+
+/* 1 if GeneralNames @p names holds a directoryName equal to @p name. */
+static int gn_has_dirname(const tsvc_ctx *ctx, const tsvc__cbs *names, const tsvc__cbs *name)
+{
+    tsvc__x509_gname *gn = NULL;
+    size_t num = 0;
+    int r = 0;
+    if (gn_parse(ctx, names, &gn, &num) < 0)
+        return -1;
+    for (size_t i = 0; i < num && r == 0; i++)
+        if (gn[i].type == TSVC_GN_DIRECTORY_NAME && tsvc__name_equal(&gn[i].value, name))
+            r = 1;
+    tsvc__free(ctx, gn);
+    return r;
+}
+
+bool tsvc__crl_issuer_named_by(const tsvc_ctx *ctx, const tsvc_cert *cert,
+                               const tsvc__cbs *crl_issuer)
+{
+    for (size_t p = 0; p < cert->crldp.num; p++) {
+        const tsvc__x509_dist_point *dp = &cert->crldp.points[p];
+        if (dp->has_crl_issuer && gn_has_dirname(ctx, &dp->crl_issuer, crl_issuer) == 1)
+            return true;
+    }
+    return false;
+}
+
+/* 1 if the IDP's distribution point name matches @p dp (6.3.3 (b)(2)(i)). */
+static int idp_name_matches(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc_cert *cert,
+                            const tsvc__x509_dist_point *dp, bool webpki)
+{
+    if (crl->idp_has_full_name) {
+        if (dp->has_full_name)
+            return gn_lists_match(ctx, &crl->idp_full_name, &dp->full_name, webpki);
+        if (dp->has_relative_name || webpki)
+            return 0; /* a relative point name is not compared with full names */
+        if (dp->has_crl_issuer)
+            return gn_lists_match(ctx, &crl->idp_full_name, &dp->crl_issuer, false);
+        return gn_has_dirname(ctx, &crl->idp_full_name, &cert->issuer);
+    }
+    if (crl->idp_has_relative_name) {
+        /* Both relative to the same CRL issuer (checked by the caller). */
+        return !webpki && dp->has_relative_name &&
+               tsvc__cbs_equal(&dp->relative_name, crl->idp_relative_name.data,
+                               crl->idp_relative_name.len);
+    }
+    return 1;
+}
+
+/*
+ * 6.3.3 (b): the CRL issuer and the IDP name against the certificate's
+ * distribution points; *reasons gets the union of the matching points'
+ * reasons.
+ */
+static tsvc_status match_points(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc_cert *cert,
+                                bool webpki, uint32_t *reasons, tsvc_error **err)
+{
+    const bool direct = tsvc__name_equal(&crl->issuer, &cert->issuer);
+    bool issuer_ok = false, matched = false;
+    *reasons = 0;
+    if (cert->crldp.num == 0) {
+        /* The implied point: no name, every reason, the certificate issuer
+         * as CRL issuer. */
+        tsvc__x509_dist_point implied;
+        memset(&implied, 0, sizeof(implied));
+        if (!direct)
+            return tsvc__err(err, TSVC_ERR_CRL_ISSUER, "crl.issuer", -1,
+                             "the CRL issuer differs from the certificate issuer and the "
+                             "certificate names no cRLIssuer");
+        int m = idp_name_matches(ctx, crl, cert, &implied, webpki);
+        if (m < 0)
+            return tsvc__err_code(err, TSVC_ERR_NOMEM);
+        if (m == 0)
+            return tsvc__err(err, TSVC_ERR_CRL_SCOPE, "crl.scope", -1,
+                             "the CRL is a partition (issuingDistributionPoint names a "
+                             "distribution point) and the certificate has no "
+                             "cRLDistributionPoints");
+        *reasons = TSVC__REASONS_ALL;
+        return TSVC_OK;
+    }
+    for (size_t p = 0; p < cert->crldp.num; p++) {
+        const tsvc__x509_dist_point *dp = &cert->crldp.points[p];
+        if (dp->has_crl_issuer) {
+            int h = gn_has_dirname(ctx, &dp->crl_issuer, &crl->issuer);
+            if (h < 0)
+                return tsvc__err_code(err, TSVC_ERR_NOMEM);
+            if (h == 0 || !crl->idp_indirect)
+                continue;
+        } else if (!direct) {
+            continue;
+        }
+        issuer_ok = true;
+        int m = idp_name_matches(ctx, crl, cert, dp, webpki);
+        if (m < 0)
+            return tsvc__err_code(err, TSVC_ERR_NOMEM);
+        if (m == 0)
+            continue;
+        matched = true;
+        *reasons |= dp->has_reasons ? (uint32_t)(dp->reasons & TSVC__REASONS_ALL)
+                                    : TSVC__REASONS_ALL;
+    }
+    if (!issuer_ok)
+        return tsvc__err(err, TSVC_ERR_CRL_ISSUER, "crl.issuer", -1, "%s",
+                         direct ? "the certificate's distribution points name another CRL "
+                                  "issuer (cRLIssuer)"
+                                : "the CRL issuer is neither the certificate issuer nor a "
+                                  "cRLIssuer of its distribution points with an indirect CRL");
+    if (!matched)
+        return tsvc__err(err, TSVC_ERR_CRL_SCOPE, "crl.scope", -1, "%s",
+                         crl->idp_has_relative_name && webpki
+                             ? "distribution point names relative to the CRL issuer are not "
+                               "allowed (TLS profiles: CA/B Forum 7.2.2.1)"
+                         : webpki ? "the CRL's distribution point is not one of the "
+                                    "certificate's (TLS profiles: URIs only, byte for byte)"
+                                  : "the CRL's distribution point is not one of the "
+                                    "certificate's");
+    return TSVC_OK;
+}
+
+tsvc_status tsvc__crl_delta_pairs(const tsvc_crl *base, const tsvc_crl *delta, tsvc_error **err)
+{
+    if (!delta->is_delta)
+        return tsvc__err(err, TSVC_ERR_CRL_DELTA, "crl.delta", -1,
+                         "the CRL given as delta has no deltaCRLIndicator");
+    if (base->is_delta)
+        return tsvc__err(err, TSVC_ERR_CRL_DELTA, "crl.delta", -1,
+                         "a delta CRL cannot serve as the complete CRL");
+    if (!tsvc__name_equal(&base->issuer, &delta->issuer))
+        return tsvc__err(err, TSVC_ERR_CRL_DELTA, "crl.delta.issuer", -1,
+                         "the delta CRL has another issuer than the complete CRL");
+    if (base->has_idp != delta->has_idp ||
+        (base->has_idp && !tsvc__cbs_equal(&base->idp_value, delta->idp_value.data,
+                                           delta->idp_value.len)))
+        return tsvc__err(err, TSVC_ERR_CRL_DELTA, "crl.delta.scope", -1,
+                         "the delta CRL's issuingDistributionPoint differs from the complete "
+                         "CRL's (another scope)");
+    if (base->has_aki_key_id && delta->has_aki_key_id &&
+        !tsvc__cbs_equal(&base->aki_key_id, delta->aki_key_id.data, delta->aki_key_id.len))
+        return tsvc__err(err, TSVC_ERR_CRL_DELTA, "crl.delta.aki", -1,
+                         "the delta CRL's authorityKeyIdentifier differs from the complete CRL's");
+    if (!base->has_number || !delta->has_number)
+        return tsvc__err(err, TSVC_ERR_CRL_NUMBER, "crl.number", -1,
+                         "the cRLNumber extension is missing (RFC 5280 5.2.3)");
+    if (tsvc__crl_number_cmp(&base->number, &delta->base_number) < 0)
+        return tsvc__err(err, TSVC_ERR_CRL_DELTA, "crl.delta.base", -1,
+                         "the complete CRL's cRLNumber is below the delta's BaseCRLNumber "
+                         "(RFC 5280 5.2.4: the delta needs a newer complete CRL)");
+    if (tsvc__crl_number_cmp(&delta->number, &base->number) <= 0)
+        return tsvc__err(err, TSVC_ERR_CRL_DELTA, "crl.delta.number", -1,
+                         "the delta CRL's cRLNumber is not above the complete CRL's (it adds "
+                         "nothing newer)");
+    return TSVC_OK;
+}
+
+/* True if entry @p e of @p crl is about a certificate issued by @p issuer. */
+static int entry_for_issuer(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc__crl_entry *e,
+                            const tsvc__cbs *issuer)
+{
+    if (e->cert_issuer.len == 0)
+        return tsvc__name_equal(&crl->issuer, issuer) ? 1 : 0;
+    return gn_has_dirname(ctx, &e->cert_issuer, issuer);
+}
+
+/* The entry of @p crl for @p cert (serial and, in indirect CRLs, issuer). */
+static tsvc_status find_entry(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc_cert *cert,
+                              const tsvc__crl_entry **out, tsvc_error **err)
+{
+    *out = NULL;
+    const tsvc__crl_entry *e = tsvc__crl_find(crl, cert->serial.data, cert->serial.len);
+    if (e == NULL)
+        return TSVC_OK;
+    const tsvc__crl_entry *end = crl->entries + crl->num_entries;
+    for (; e < end && tsvc__revoke_serial_cmp(e->serial, e->serial_len, cert->serial.data,
+                                              cert->serial.len) == 0;
+         e++) {
+        int m = entry_for_issuer(ctx, crl, e, &cert->issuer);
+        if (m < 0)
+            return tsvc__err_code(err, TSVC_ERR_NOMEM);
+        if (m == 1) {
+            *out = e;
+            return TSVC_OK;
+        }
+    }
+    return TSVC_OK;
+}
+
+tsvc_status tsvc__crl_check_full(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc_crl *delta,
+                                 const tsvc_cert *cert, const tsvc__rev_issuer *iss,
+                                 const tsvc__rev_issuer *signer, int64_t when, int64_t skew,
+                                 tsvc__rev_result *res, tsvc_error **err)
 {
     memset(res, 0, sizeof(*res));
     res->reason = TSVC_REASON_NONE;
-    if (cert == NULL)
-        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "certificate is required");
-    if (!tsvc__name_equal(&crl->issuer, &cert->issuer))
-        return tsvc__err(err, TSVC_ERR_CRL_ISSUER, "crl.issuer", -1,
-                         "the CRL issuer name differs from the certificate issuer");
-    tsvc_status st = tsvc__crl_verify(ctx, crl, iss, when, skew, err);
+    if (cert == NULL || crl == NULL || iss == NULL)
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1,
+                         "CRL, certificate and issuer are required");
+    const tsvc__rev_issuer *by = signer != NULL ? signer : iss;
+    if (crl->is_delta)
+        return tsvc__err(err, TSVC_ERR_CRL_DELTA, "crl.delta", -1,
+                         "a delta CRL is used only together with a complete CRL of the same "
+                         "scope (RFC 5280 5.2.4)");
+    if (iss->webpki && (crl->idp_indirect || crl->entry_cert_issuer))
+        return tsvc__err(err, TSVC_ERR_CRL_INDIRECT, "crl.indirect", -1,
+                         "indirect CRLs are not allowed (TLS profiles: CA/B Forum 7.2.2.1)");
+    uint32_t dp_reasons = 0;
+    tsvc_status st = match_points(ctx, crl, cert, iss->webpki, &dp_reasons, err);
+    if (st != TSVC_OK)
+        return st;
+    st = tsvc__crl_verify(ctx, crl, by, when, skew, err);
     if (st != TSVC_OK)
         return st;
     bool is_ca = cert->bc.present && cert->bc.ca;
@@ -863,27 +1131,58 @@ tsvc_status tsvc__crl_check(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc
     if (crl->idp_only_attr)
         return tsvc__err(err, TSVC_ERR_CRL_SCOPE, "crl.scope", -1,
                          "the CRL covers only attribute certificates");
-    if (crl->idp_has_relative_name)
+    uint32_t reasons = (crl->idp_has_reasons ? crl->idp_reasons : TSVC__REASONS_ALL) & dp_reasons;
+    if (reasons == 0)
         return tsvc__err(err, TSVC_ERR_CRL_SCOPE, "crl.scope", -1,
-                         "distribution point names relative to the CRL issuer are not "
-                         "supported");
-    if (crl->idp_has_full_name && !dp_names_match(ctx, crl, cert, iss->webpki))
-        return tsvc__err(err, TSVC_ERR_CRL_SCOPE, "crl.scope", -1, "%s",
-                         iss->webpki ? "the CRL's distribution point is not one of the "
-                                       "certificate's (TLS profiles: URIs only, byte for byte)"
-                                     : "the CRL's distribution point is not one of the "
-                                       "certificate's");
-    res->reasons = crl->idp_has_reasons ? crl->idp_reasons : TSVC__REASONS_ALL;
+                         "the CRL's onlySomeReasons and the distribution point's reasons have "
+                         "no reason in common");
+    if (delta != NULL) {
+        tsvc_error *inner = NULL;
+        st = tsvc__crl_delta_pairs(crl, delta, &inner);
+        if (st == TSVC_OK)
+            st = tsvc__crl_verify(ctx, delta, by, when, skew, &inner);
+        if (st == TSVC_ERR_NOMEM) {
+            tsvc_error_free(inner);
+            return tsvc__err_code(err, st);
+        }
+        if (st != TSVC_OK) {
+            tsvc__err(err, TSVC_ERR_CRL_DELTA, "crl.delta", -1, "delta CRL not usable: %s",
+                      inner ? tsvc_error_message(inner) : tsvc_status_str(st));
+            tsvc_error_free(inner);
+            return TSVC_ERR_CRL_DELTA;
+        }
+        tsvc_error_free(inner);
+    }
+    res->reasons = reasons;
     res->this_update = crl->this_update;
     res->has_next_update = crl->has_next_update;
     res->next_update = crl->next_update;
+    if (delta != NULL) {
+        /* The delta is the newer information: its dates describe the pair. */
+        res->this_update = delta->this_update;
+        res->has_next_update = delta->has_next_update;
+        res->next_update = delta->next_update;
+    }
     res->status = TSVC_CERT_STATUS_GOOD;
-    const tsvc__crl_entry *e = tsvc__crl_find(crl, cert->serial.data, cert->serial.len);
+    const tsvc__crl_entry *e = NULL;
+    if (delta != NULL) {
+        st = find_entry(ctx, delta, cert, &e, err);
+        if (st != TSVC_OK)
+            return st;
+    }
+    if (e == NULL) {
+        st = find_entry(ctx, crl, cert, &e, err);
+        if (st != TSVC_OK)
+            return st;
+    }
     if (e != NULL) {
         res->revocation_time = e->revocation_time;
         res->reason = (tsvc_crl_reason)e->reason;
         if (e->reason == TSVC_REASON_REMOVE_FROM_CRL) {
-            /* Only meaningful in delta CRLs, which are refused above. */
+            /* 6.3.3 (k): released from hold (a delta entry wins over the
+             * complete CRL's certificateHold). */
+            res->revocation_time = 0;
+            res->reason = TSVC_REASON_NONE;
         } else if (e->revocation_time <= when) {
             res->status = TSVC_CERT_STATUS_REVOKED;
         } else {
@@ -891,6 +1190,13 @@ tsvc_status tsvc__crl_check(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc
         }
     }
     return TSVC_OK;
+}
+
+tsvc_status tsvc__crl_check(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc_cert *cert,
+                            const tsvc__rev_issuer *iss, int64_t when, int64_t skew,
+                            tsvc__rev_result *res, tsvc_error **err)
+{
+    return tsvc__crl_check_full(ctx, crl, NULL, cert, iss, NULL, when, skew, res, err);
 }
 
 tsvc_status tsvc_crl_check(const tsvc_ctx *ctx, tsvc_cert_status *status, int64_t *revocation_time,

@@ -46,6 +46,10 @@ typedef struct tsvc__crl_entry {
     int64_t revocation_time;
     int64_t invalidity_date; /* 0 when absent */
     int reason;              /* tsvc_crl_reason; TSVC_REASON_NONE when absent */
+    /* Indirect CRLs (RFC 5280 5.3.3): the certificateIssuer in force for
+     * this entry (GeneralNames contents, from this entry or the closest
+     * earlier one in encoding order); empty: the CRL issuer. */
+    tsvc__cbs cert_issuer;
 } tsvc__crl_entry;
 
 struct tsvc_crl {
@@ -77,13 +81,17 @@ struct tsvc_crl {
     bool has_aki_key_id;
     tsvc__cbs aki_key_id;
     bool has_idp;
+    tsvc__cbs idp_value; /* extnValue contents (scope comparison of complete and delta CRLs) */
     bool idp_has_full_name;
     tsvc__cbs idp_full_name; /* GeneralNames contents */
     bool idp_has_relative_name;
+    tsvc__cbs idp_relative_name; /* RelativeDistinguishedName contents */
     bool idp_only_user, idp_only_ca, idp_only_attr, idp_indirect;
     bool idp_has_reasons;
     uint32_t idp_reasons;
     bool is_delta;
+    tsvc__cbs base_number;  /* deltaCRLIndicator BaseCRLNumber (INTEGER contents) */
+    bool has_freshest;      /* freshestCRL extension present */
     bool entry_cert_issuer; /* an entry has certificateIssuer (indirect) */
     bool unknown_critical;  /* CRL or entry extension */
     char unknown_oid[64];   /* dotted text of the first one */
@@ -120,8 +128,28 @@ int tsvc__revoke_serial_cmp(const uint8_t *a, size_t a_len, const uint8_t *b, si
 tsvc_status tsvc__crl_parse_der(const tsvc_ctx *ctx, tsvc_crl **out, const uint8_t *der,
                                 size_t len, tsvc_error **err);
 
-/** The entry for a serial, or NULL. */
+/** The first entry (in index order) for a serial, or NULL; entries of one serial (indirect CRLs: one per certificate issuer) follow it. */
 const tsvc__crl_entry *tsvc__crl_find(const tsvc_crl *crl, const uint8_t *serial, size_t len);
+
+/** Most CRLs (complete and delta) examined for one certificate in path validation. */
+#define TSVC__REV_MAX_CRLS_PER_CERT 64
+
+/**
+ * Compares two non-negative INTEGER contents (CRL numbers) by value:
+ * negative, zero or positive as @p a is below, equal to or above @p b.
+ */
+int tsvc__crl_number_cmp(const tsvc__cbs *a, const tsvc__cbs *b);
+
+/**
+ * True if @p delta may be combined with the complete CRL @p base (RFC 5280
+ * 5.2.4, 6.3.3 (h)) for the same issuer: the same issuer name, the same
+ * scope (issuingDistributionPoint identical or both absent), matching
+ * authority key identifiers, base cRLNumber >= the delta's BaseCRLNumber
+ * and below the delta's own cRLNumber. Checks the pairing only: the
+ * delta's signature and times are checked by tsvc__crl_check_full().
+ * Fails with TSVC_ERR_CRL_DELTA and the reason.
+ */
+tsvc_status tsvc__crl_delta_pairs(const tsvc_crl *base, const tsvc_crl *delta, tsvc_error **err);
 
 /** Verifies the CRL as issued by @p iss and current at @p when (see tsvc_crl_verify()). */
 tsvc_status tsvc__crl_verify(const tsvc_ctx *ctx, const tsvc_crl *crl,
@@ -136,6 +164,40 @@ tsvc_status tsvc__crl_verify(const tsvc_ctx *ctx, const tsvc_crl *crl,
 tsvc_status tsvc__crl_check(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc_cert *cert,
                             const tsvc__rev_issuer *iss, int64_t when, int64_t skew,
                             tsvc__rev_result *res, tsvc_error **err);
+
+/**
+ * RFC 5280 6.3.3 for one certificate with one complete CRL and optionally
+ * a delta CRL:
+ *  - @p iss is the certificate's issuer; @p signer the CRL's issuer when it
+ *    is another entity (indirect CRL named in the certificate's
+ *    cRLDistributionPoints cRLIssuer), NULL when the CA issued the CRL;
+ *  - (b) the CRL issuer and the issuingDistributionPoint are matched
+ *    against the certificate's distribution points (or, without the
+ *    extension, against the implied point: no name, every reason, the
+ *    certificate issuer as CRL issuer);
+ *  - (d) res->reasons gets the interim reasons mask (onlySomeReasons and
+ *    the point's reasons);
+ *  - (h) a delta CRL must pair with the complete CRL (tsvc__crl_delta_pairs)
+ *    and verify like it; an unusable delta fails the call with
+ *    TSVC_ERR_CRL_DELTA (the caller may retry without it);
+ *  - (i)-(k) an entry of the delta wins over the complete CRL; removeFromCRL
+ *    makes the certificate not revoked. In indirect CRLs only the entries
+ *    whose certificateIssuer is the certificate's issuer count.
+ * An entry whose revocationDate is after @p when gives GOOD with
+ * res->revoked_later (status at the validation time).
+ */
+tsvc_status tsvc__crl_check_full(const tsvc_ctx *ctx, const tsvc_crl *crl, const tsvc_crl *delta,
+                                 const tsvc_cert *cert, const tsvc__rev_issuer *iss,
+                                 const tsvc__rev_issuer *signer, int64_t when, int64_t skew,
+                                 tsvc__rev_result *res, tsvc_error **err);
+
+/**
+ * True if the certificate's cRLDistributionPoints name @p crl_issuer (a
+ * Name element) as a cRLIssuer (a directoryName), i.e. the certificate
+ * allows an indirect CRL of that issuer.
+ */
+bool tsvc__crl_issuer_named_by(const tsvc_ctx *ctx, const tsvc_cert *cert,
+                               const tsvc__cbs *crl_issuer);
 
 /** One SingleResponse. */
 typedef struct tsvc__ocsp_single {
