@@ -30,6 +30,29 @@ void tsvc__path_cert_unref(const struct tsvc_cert *cert);
 /** Most certificates of each kind one store holds. */
 #define TSVC__STORE_MAX 65536
 
+/**
+ * An index of certificates by subject name: a hash table of
+ * tsvc__name_hash() values, chained through @c next, over positions in
+ * the store's array (the index of an array element is its position).
+ */
+typedef struct tsvc__name_index {
+    uint64_t *hash;    /* per position */
+    uint32_t *next;    /* per position: the next position in the same bucket */
+    uint32_t *buckets; /* first position of each bucket, or TSVC__INDEX_END */
+    size_t num_buckets; /* a power of two, or 0 */
+    size_t cap;         /* positions allocated in hash and next */
+} tsvc__name_index;
+
+#define TSVC__INDEX_END UINT32_MAX
+
+/** Adds position @p pos (the next one) with @p hash. TSVC_ERR_NOMEM on failure, index unchanged. */
+tsvc_status tsvc__name_index_add(const tsvc_ctx *ctx, tsvc__name_index *idx, size_t pos,
+                                 uint64_t hash);
+/** Releases the index. */
+void tsvc__name_index_free(const tsvc_ctx *ctx, tsvc__name_index *idx);
+/** First position of @p hash's bucket (TSVC__INDEX_END when none). */
+uint32_t tsvc__name_index_first(const tsvc__name_index *idx, uint64_t hash);
+
 typedef struct tsvc__anchor {
     const struct tsvc_cert *cert; /* NULL for a bare-key anchor */
     /* Bare-key anchors: */
@@ -48,6 +71,9 @@ struct tsvc_store {
     const struct tsvc_cert **inter;
     size_t num_inter;
     size_t cap_inter;
+    /* Anchors and intermediates by subject name (bare-key anchors by their name) */
+    tsvc__name_index anchor_index;
+    tsvc__name_index inter_index;
     /* Revocation material given by the caller (src/path/revcheck.c) */
     struct tsvc_crl **crls;
     size_t num_crls;

@@ -19,6 +19,66 @@ void tsvc__path_cert_unref(const struct tsvc_cert *cert)
     tsvc_cert_free((tsvc_cert *)(uintptr_t)cert);
 }
 
+/* ---- index by subject name ---- */
+
+static void index_link(tsvc__name_index *idx, size_t pos)
+{
+    size_t b = (size_t)idx->hash[pos] & (idx->num_buckets - 1);
+    idx->next[pos] = idx->buckets[b];
+    idx->buckets[b] = (uint32_t)pos;
+}
+
+tsvc_status tsvc__name_index_add(const tsvc_ctx *ctx, tsvc__name_index *idx, size_t pos,
+                                 uint64_t hash)
+{
+    if (pos >= TSVC__INDEX_END)
+        return TSVC_ERR_LIMIT_COUNT;
+    if (pos >= idx->cap) {
+        size_t ncap = idx->cap ? idx->cap * 2 : 8;
+        uint64_t *h = tsvc__realloc(ctx, idx->hash, idx->cap * sizeof(*h), ncap * sizeof(*h));
+        if (h == NULL)
+            return TSVC_ERR_NOMEM;
+        idx->hash = h;
+        uint32_t *n = tsvc__realloc(ctx, idx->next, idx->cap * sizeof(*n), ncap * sizeof(*n));
+        if (n == NULL)
+            return TSVC_ERR_NOMEM; /* hash grew, which is harmless */
+        idx->next = n;
+        idx->cap = ncap;
+    }
+    if (pos + 1 > idx->num_buckets / 2) {
+        /* Rehash into twice the buckets (at most half full). */
+        size_t nb = idx->num_buckets ? idx->num_buckets * 2 : 16;
+        uint32_t *b = tsvc__alloc(ctx, nb * sizeof(*b));
+        if (b == NULL)
+            return TSVC_ERR_NOMEM;
+        for (size_t i = 0; i < nb; i++)
+            b[i] = TSVC__INDEX_END;
+        tsvc__free(ctx, idx->buckets);
+        idx->buckets = b;
+        idx->num_buckets = nb;
+        for (size_t i = 0; i < pos; i++)
+            index_link(idx, i);
+    }
+    idx->hash[pos] = hash;
+    index_link(idx, pos);
+    return TSVC_OK;
+}
+
+void tsvc__name_index_free(const tsvc_ctx *ctx, tsvc__name_index *idx)
+{
+    tsvc__free(ctx, idx->hash);
+    tsvc__free(ctx, idx->next);
+    tsvc__free(ctx, idx->buckets);
+    memset(idx, 0, sizeof(*idx));
+}
+
+uint32_t tsvc__name_index_first(const tsvc__name_index *idx, uint64_t hash)
+{
+    if (idx->num_buckets == 0)
+        return TSVC__INDEX_END;
+    return idx->buckets[(size_t)hash & (idx->num_buckets - 1)];
+}
+
 size_t tsvc_fingerprint_size(void)
 {
     return TSVC_FINGERPRINT_SIZE;
@@ -60,6 +120,8 @@ void tsvc_store_free(tsvc_store *store)
     for (size_t i = 0; i < store->num_inter; i++)
         tsvc__path_cert_unref(store->inter[i]);
     tsvc__store_free_revocation(store);
+    tsvc__name_index_free(store->ctx, &store->anchor_index);
+    tsvc__name_index_free(store->ctx, &store->inter_index);
     tsvc__free(store->ctx, store->anchors);
     tsvc__free(store->ctx, (void *)store->inter);
     tsvc__free(store->ctx, store);
@@ -128,6 +190,10 @@ tsvc_status tsvc_store_add_anchor(tsvc_store *store, const tsvc_cert *cert, tsvc
     st = grow_anchors(store, err);
     if (st != TSVC_OK)
         return st;
+    st = tsvc__name_index_add(store->ctx, &store->anchor_index, store->num_anchors,
+                              tsvc__name_hash(&cert->subject));
+    if (st != TSVC_OK)
+        return tsvc__err_code(err, st);
     tsvc__anchor *a = &store->anchors[store->num_anchors++];
     memset(a, 0, sizeof(*a));
     a->cert = tsvc__path_cert_ref(cert);
@@ -189,6 +255,12 @@ tsvc_status tsvc_store_add_anchor_key(tsvc_store *store, const uint8_t *spki, si
     st = grow_anchors(store, err);
     if (st != TSVC_OK)
         goto out;
+    st = tsvc__name_index_add(store->ctx, &store->anchor_index, store->num_anchors,
+                              tsvc__name_hash(&whole));
+    if (st != TSVC_OK) {
+        st = tsvc__err_code(err, st);
+        goto out;
+    }
     tsvc__anchor *a = &store->anchors[store->num_anchors++];
     memset(a, 0, sizeof(*a));
     a->key = key;
@@ -226,6 +298,10 @@ tsvc_status tsvc_store_add_intermediate(tsvc_store *store, const tsvc_cert *cert
         store->inter = n;
         store->cap_inter = ncap;
     }
+    st = tsvc__name_index_add(store->ctx, &store->inter_index, store->num_inter,
+                              tsvc__name_hash(&cert->subject));
+    if (st != TSVC_OK)
+        return tsvc__err_code(err, st);
     store->inter[store->num_inter++] = tsvc__path_cert_ref(cert);
     return TSVC_OK;
 }

@@ -337,6 +337,83 @@ static void check_webpki_common(pcheck *pc, int g, int idx, const tsvc_cert *c, 
                 "trust anchor with an extendedKeyUsage extension");
 }
 
+/* Key and signature rules of the server and client profiles (CA/B Forum
+ * BR 6.1.5, 7.1.3): RSA keys of at least 2048 bits whose size is a
+ * multiple of 8, no SHA-1 signature below the trust anchor. P-192 and DSA
+ * keys are not supported at all (no key: refused elsewhere). */
+static void check_webpki_keys(pcheck *pc, int g, int idx, const tsvc_cert *c, bool is_anchor)
+{
+    if (c->pubkey != NULL && tsvc__pubkey_type(c->pubkey) == TSVC_KEY_RSA) {
+        unsigned bits = tsvc__pubkey_size_bits(c->pubkey);
+        if (bits < 2048)
+            pc_fail(pc, g, idx, "public-key", TSVC_INDICATION_FAILED,
+                    TSVC_SUB_CRYPTO_CONSTRAINTS_FAILURE, "RSA key of %u bits (at least 2048)",
+                    bits);
+        else if (bits % 8 != 0)
+            pc_fail(pc, g, idx, "public-key", TSVC_INDICATION_FAILED,
+                    TSVC_SUB_CRYPTO_CONSTRAINTS_FAILURE,
+                    "RSA key of %u bits (not a multiple of 8)", bits);
+    }
+    if (!is_anchor && c->sig_params.hash == TSVC_HASH_SHA1)
+        pc_fail(pc, g, idx, "signature-algorithm", TSVC_INDICATION_FAILED,
+                TSVC_SUB_CRYPTO_CONSTRAINTS_FAILURE, "SHA-1 signature");
+}
+
+static bool eku_has(const tsvc_cert *c, const uint8_t *oid, size_t len)
+{
+    for (size_t i = 0; i < c->eku.num; i++)
+        if (tsvc__oid_equal(&c->eku.oids[i], oid, len))
+            return true;
+    return false;
+}
+
+/* The EKU the profile asks of every certificate of the path (NULL: none). */
+static const uint8_t *profile_eku(const tsvc_policy *pol)
+{
+    if (pol->profile == TSVC_PROFILE_SERVER)
+        return (const uint8_t *)TSVC__OID_KP_SERVER_AUTH;
+    if (pol->profile == TSVC_PROFILE_CLIENT)
+        return (const uint8_t *)TSVC__OID_KP_CLIENT_AUTH;
+    return NULL;
+}
+
+/*
+ * An intermediate CA's extendedKeyUsage, when present, constrains the
+ * purposes of the certificates below it (CA/B Forum BR 7.1.2.10.6, as
+ * browsers enforce it): it must allow the profile's purpose and every
+ * purpose the caller requires, anyExtendedKeyUsage allowing all of them.
+ */
+static void check_ca_eku(pcheck *pc, int g, int idx, const tsvc_cert *c)
+{
+    const tsvc_policy *pol = pc->vs->pol;
+    if (!c->eku.present)
+        return;
+    const uint8_t *want = profile_eku(pol);
+    bool ok = true;
+    if (want != NULL &&
+        !tsvc__cert_eku_allows(c, want, TSVC__OID_LEN(TSVC__OID_KP_SERVER_AUTH))) {
+        pc_fail(pc, g, idx, "extended-key-usage", CHAIN_FAIL,
+                "extendedKeyUsage of a CA certificate does not allow %s",
+                pol->profile == TSVC_PROFILE_SERVER ? "serverAuth" : "clientAuth");
+        ok = false;
+    }
+    for (size_t i = 0; i < pol->num_ekus && ok; i++) {
+        const tsvc__oid *w = &pol->ekus[i];
+        if (w->len == TSVC__OID_LEN(TSVC__OID_ANY_EKU) &&
+            memcmp(w->bytes, TSVC__OID_ANY_EKU, w->len) == 0)
+            continue;
+        if (!tsvc__cert_eku_allows(c, w->bytes, w->len)) {
+            char oid[TSVC__OID_TEXT_MAX] = "?";
+            tsvc__oid_to_text(w->bytes, w->len, oid, sizeof(oid));
+            pc_fail(pc, g, idx, "extended-key-usage", CHAIN_FAIL,
+                    "extendedKeyUsage of a CA certificate does not allow required %s", oid);
+            ok = false;
+        }
+    }
+    if (ok)
+        pc_pass(pc, g, idx, "extended-key-usage", NULL);
+}
+
 /* ---- name constraints ---- */
 
 typedef struct nc_names {
@@ -587,14 +664,6 @@ out:
 
 /* ---- leaf ---- */
 
-static bool eku_has(const tsvc_cert *c, const uint8_t *oid, size_t len)
-{
-    for (size_t i = 0; i < c->eku.num; i++)
-        if (tsvc__oid_equal(&c->eku.oids[i], oid, len))
-            return true;
-    return false;
-}
-
 static bool email_match(const tsvc__cbs *san, const char *want)
 {
     const char *at = strrchr(want, '@');
@@ -613,6 +682,21 @@ static bool email_match(const tsvc__cbs *san, const char *want)
     }
     return true;
 }
+
+/* Purposes a TLS server certificate must not have (CA/B Forum BR 7.1.2.7.10). */
+#define OID_CT_PRECERT "\x2b\x06\x01\x04\x01\xd6\x79\x02\x04\x04" /* 1.3.6.1.4.1.11129.2.4.4 */
+static const struct {
+    const char *oid;
+    size_t len;
+    const char *name;
+} server_forbidden_ekus[] = {
+    {TSVC__OID_KP_CODE_SIGNING, TSVC__OID_LEN(TSVC__OID_KP_CODE_SIGNING), "codeSigning"},
+    {TSVC__OID_KP_EMAIL_PROTECTION, TSVC__OID_LEN(TSVC__OID_KP_EMAIL_PROTECTION),
+     "emailProtection"},
+    {TSVC__OID_KP_TIME_STAMPING, TSVC__OID_LEN(TSVC__OID_KP_TIME_STAMPING), "timeStamping"},
+    {TSVC__OID_KP_OCSP_SIGNING, TSVC__OID_LEN(TSVC__OID_KP_OCSP_SIGNING), "OCSPSigning"},
+    {OID_CT_PRECERT, sizeof(OID_CT_PRECERT) - 1, "the precertificate signing purpose"},
+};
 
 static void check_leaf(pcheck *pc, int g)
 {
@@ -636,14 +720,10 @@ static void check_leaf(pcheck *pc, int g)
     }
 
     /* Extended key usage. */
-    const uint8_t *profile_eku = NULL;
-    if (pol->profile == TSVC_PROFILE_SERVER)
-        profile_eku = (const uint8_t *)TSVC__OID_KP_SERVER_AUTH;
-    else if (pol->profile == TSVC_PROFILE_CLIENT)
-        profile_eku = (const uint8_t *)TSVC__OID_KP_CLIENT_AUTH;
+    const uint8_t *want_eku = profile_eku(pol);
     bool eku_ok = true;
     if (leaf->eku.present) {
-        if (profile_eku != NULL && !eku_has(leaf, profile_eku, TSVC__OID_LEN(TSVC__OID_KP_SERVER_AUTH))) {
+        if (want_eku != NULL && !eku_has(leaf, want_eku, TSVC__OID_LEN(TSVC__OID_KP_SERVER_AUTH))) {
             pc_fail(pc, g, 0, "extended-key-usage", CHAIN_FAIL, "%s not in extendedKeyUsage",
                     pol->profile == TSVC_PROFILE_SERVER ? "serverAuth" : "clientAuth");
             eku_ok = false;
@@ -653,6 +733,20 @@ static void check_leaf(pcheck *pc, int g)
             pc_fail(pc, g, 0, "extended-key-usage", CHAIN_FAIL,
                     "anyExtendedKeyUsage in a TLS certificate");
             eku_ok = false;
+        }
+        if (pol->profile == TSVC_PROFILE_SERVER) {
+            /* CA/B Forum BR 7.1.2.7.10: these purposes MUST NOT appear in
+             * a TLS server certificate. */
+            for (size_t i = 0; i < sizeof(server_forbidden_ekus) / sizeof(server_forbidden_ekus[0]);
+                 i++) {
+                const char *oid = server_forbidden_ekus[i].oid;
+                if (eku_has(leaf, (const uint8_t *)oid, server_forbidden_ekus[i].len)) {
+                    pc_fail(pc, g, 0, "extended-key-usage", CHAIN_FAIL,
+                            "%s in the extendedKeyUsage of a TLS server certificate",
+                            server_forbidden_ekus[i].name);
+                    eku_ok = false;
+                }
+            }
         }
         if (vs->webpki && leaf->eku.critical) {
             pc_fail(pc, g, 0, "extended-key-usage", CHAIN_FAIL, "critical extendedKeyUsage");
@@ -728,8 +822,10 @@ static void check_path(vstate *vs, const tsvc__anchor *anchor, outcome *out)
         check_validity(&pc, g, (int)n, a);
         check_critical(&pc, g, (int)n, a);
         check_ca_consistency(&pc, g, (int)n, a);
-        if (vs->webpki)
+        if (vs->webpki) {
             check_webpki_common(&pc, g, (int)n, a, true, true);
+            check_webpki_keys(&pc, g, (int)n, a, true);
+        }
         if (pc.out.failed && !before)
             tsvc__report_set_result(vs->r, g, TSVC_CHECK_FAILED);
     } else {
@@ -788,8 +884,12 @@ static void check_path(vstate *vs, const tsvc__anchor *anchor, outcome *out)
             if (!check_name_constraints(&pc, g, k, anchor))
                 break;
         }
-        if (vs->webpki)
+        if (vs->webpki) {
             check_webpki_common(&pc, g, (int)k, c, !is_leaf, false);
+            check_webpki_keys(&pc, g, (int)k, c, false);
+            if (!is_leaf)
+                check_ca_eku(&pc, g, (int)k, c);
+        }
         if (is_leaf)
             check_leaf(&pc, g);
         if (pc.out.failed && !before)
@@ -917,63 +1017,103 @@ static void try_anchor(vstate *vs, const tsvc__anchor *a)
     }
 }
 
+/* Appends a candidate to the growable array (local storage first). */
+static bool cand_push(vstate *vs, cand **cands, size_t *num, size_t *cap, cand *local, cand c)
+{
+    if (*num == *cap) {
+        size_t ncap = *cap * 2;
+        cand *n = tsvc__alloc(vs->ctx, ncap * sizeof(cand));
+        if (n == NULL) {
+            vs->stop = TSVC_ERR_NOMEM;
+            return false;
+        }
+        memcpy(n, *cands, *num * sizeof(cand));
+        if (*cands != local)
+            tsvc__free(vs->ctx, *cands);
+        *cands = n;
+        *cap = ncap;
+    }
+    (*cands)[(*num)++] = c;
+    return true;
+}
+
+/* Reverses cands[0..num-1] (the index chains give the newest first). */
+static void cand_reverse(cand *cands, size_t num)
+{
+    for (size_t i = 0; i < num / 2; i++) {
+        cand t = cands[i];
+        cands[i] = cands[num - 1 - i];
+        cands[num - 1 - i] = t;
+    }
+}
+
 static void build(vstate *vs)
 {
     const tsvc_cert *child = vs->path[vs->len - 1];
     cand local[16];
     cand *cands = local;
     size_t num = 0, cap = sizeof(local) / sizeof(local[0]);
+    const uint64_t want = tsvc__name_hash(&child->issuer);
+    const tsvc__name_index *aidx = &vs->store->anchor_index;
+    const tsvc__name_index *iidx = &vs->store->inter_index;
 
-    /* Trust anchors first: matched by name here, by key through the signature. */
-    for (size_t i = 0; i < vs->store->num_anchors; i++) {
+    /* Trust anchors first, in the order they were added: found by name
+     * through the store's index, matched by key through the signature. */
+    for (uint32_t i = tsvc__name_index_first(aidx, want); i != TSVC__INDEX_END;
+         i = aidx->next[i]) {
         const tsvc__anchor *a = &vs->store->anchors[i];
+        if (aidx->hash[i] != want)
+            continue;
         bool match = a->cert ? tsvc__name_equal(&a->cert->subject, &child->issuer)
                              : tsvc__name_equal_bytes(a->name_der, a->name_len,
                                                       child->issuer.data, child->issuer.len);
-        if (!match)
-            continue;
+        if (match && !cand_push(vs, &cands, &num, &cap, local, (cand){NULL, a, 0}))
+            goto out;
+    }
+    cand_reverse(cands, num);
+    for (size_t i = 0; i < num; i++) {
         if (vs->attempts >= vs->max_attempts) {
             vs->stop = TSVC_ERR_LIMIT_PATH_ATTEMPTS;
-            return;
+            goto out;
         }
         vs->attempts++;
-        try_anchor(vs, a);
+        try_anchor(vs, cands[i].anchor);
         if (vs->found || vs->stop != TSVC_OK)
-            return;
+            goto out;
     }
+    num = 0;
 
-    /* Intermediates, best first. */
-    for (size_t i = 0; i < vs->store->num_inter; i++) {
+    /* Intermediates with that subject, through the index, best first. */
+    int lo = 0, hi = 0;
+    for (uint32_t i = tsvc__name_index_first(iidx, want); i != TSVC__INDEX_END;
+         i = iidx->next[i]) {
         const tsvc_cert *c = vs->store->inter[i];
-        if (!tsvc__name_equal(&c->subject, &child->issuer))
+        if (iidx->hash[i] != want || !tsvc__name_equal(&c->subject, &child->issuer))
             continue;
-        if (num == cap) {
-            size_t ncap = cap * 2;
-            cand *n = tsvc__alloc(vs->ctx, ncap * sizeof(cand));
-            if (n == NULL) {
-                vs->stop = TSVC_ERR_NOMEM;
-                goto out;
-            }
-            memcpy(n, cands, num * sizeof(cand));
-            if (cands != local)
-                tsvc__free(vs->ctx, cands);
-            cands = n;
-            cap = ncap;
-        }
-        cands[num].cert = c;
-        cands[num].anchor = NULL;
-        cands[num].score = score(vs, child, c);
-        num++;
+        int sc = score(vs, child, c);
+        if (num == 0 || sc < lo)
+            lo = sc;
+        if (num == 0 || sc > hi)
+            hi = sc;
+        if (!cand_push(vs, &cands, &num, &cap, local, (cand){c, NULL, sc}))
+            goto out;
     }
-    /* Stable insertion sort by score, highest first. */
-    for (size_t i = 1; i < num; i++) {
-        cand t = cands[i];
-        size_t j = i;
-        while (j > 0 && cands[j - 1].score < t.score) {
-            cands[j] = cands[j - 1];
-            j--;
+    cand_reverse(cands, num);
+    /* Stable sort by score, highest first, in linear time: the scores are
+     * a few small integers. */
+    if (lo != hi) {
+        cand *sorted = tsvc__alloc(vs->ctx, num * sizeof(cand));
+        if (sorted == NULL) {
+            vs->stop = TSVC_ERR_NOMEM;
+            goto out;
         }
-        cands[j] = t;
+        size_t k = 0;
+        for (int sc = hi; sc >= lo; sc--)
+            for (size_t i = 0; i < num; i++)
+                if (cands[i].score == sc)
+                    sorted[k++] = cands[i];
+        memcpy(cands, sorted, num * sizeof(cand));
+        tsvc__free(vs->ctx, sorted);
     }
     for (size_t i = 0; i < num; i++) {
         const tsvc_cert *c = cands[i].cert;

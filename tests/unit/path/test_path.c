@@ -21,6 +21,7 @@
 #include "path/path.h"
 #include "path/report.h"
 #include "test_util.h"
+#include "trustsvc/certbuilder.h"
 #include "trustsvc/validate.h"
 #include "x509/x509.h"
 
@@ -1034,6 +1035,366 @@ static int group_teardown(void **state)
     return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Chains made with the certificate builder                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct bcert {
+    const char *subject;
+    int ca;               /* basicConstraints cA (critical) and keyCertSign */
+    const char *ekus[3];  /* extendedKeyUsage OIDs (none: no extension) */
+    const char *dns;      /* a dNSName */
+    tsvc_hash_alg hash;   /* TSVC_HASH_NONE: the key's default */
+    int key_ids;          /* 0: SKI and AKI as the builder does; -1: none */
+    const char *issuer;   /* issuer name text instead of the issuer's subject */
+} bcert;
+
+#define OID_SERVER "1.3.6.1.5.5.7.3.1"
+#define OID_CLIENT "1.3.6.1.5.5.7.3.2"
+#define OID_CODE "1.3.6.1.5.5.7.3.3"
+#define OID_ANYEKU "2.5.29.37.0"
+#define OID_PRECERT "1.3.6.1.4.1.11129.2.4.4"
+
+static tsvc_key *gen_key(tsvc_key_type type, unsigned bits)
+{
+    tsvc_key *k = NULL;
+    tsvc_error *e = NULL;
+    if (tsvc_key_generate(g_ctx, &k, type, bits, &e) != TSVC_OK)
+        fail_msg("key generation: %s", tsvc_error_message(e));
+    return k;
+}
+
+/* Issues @p spec with @p key, signed by @p issuer_key (@p issuer NULL: self-signed). */
+static tsvc_cert *issue(const bcert *spec, const tsvc_key *key, const tsvc_cert *issuer,
+                        const tsvc_key *issuer_key)
+{
+    tsvc_cert_builder *b = NULL;
+    tsvc_error *e = NULL;
+    tsvc_pubkey *p = NULL;
+    assert_int_equal(tsvc_cert_builder_new(g_ctx, &b, NULL), TSVC_OK);
+    assert_int_equal(tsvc_cert_builder_set_subject(b, spec->subject, NULL), TSVC_OK);
+    if (issuer != NULL)
+        assert_int_equal(tsvc_cert_builder_set_issuer_cert(b, issuer, NULL), TSVC_OK);
+    if (spec->issuer != NULL)
+        assert_int_equal(tsvc_cert_builder_set_issuer(b, spec->issuer, NULL), TSVC_OK);
+    assert_int_equal(tsvc_key_get_public(key, &p, NULL), TSVC_OK);
+    assert_int_equal(tsvc_cert_builder_set_public_key(b, p, NULL), TSVC_OK);
+    tsvc_pubkey_free(p);
+    assert_int_equal(tsvc_cert_builder_set_validity(b, WHEN - 86400, WHEN + 86400 * 365, NULL),
+                     TSVC_OK);
+    if (spec->ca) {
+        assert_int_equal(tsvc_cert_builder_set_basic_constraints(b, 1, -1, NULL), TSVC_OK);
+        assert_int_equal(
+            tsvc_cert_builder_set_key_usage(b, TSVC_KU_KEY_CERT_SIGN | TSVC_KU_CRL_SIGN, 1, NULL),
+            TSVC_OK);
+    }
+    for (size_t i = 0; i < 3 && spec->ekus[i] != NULL; i++)
+        assert_int_equal(tsvc_cert_builder_add_eku(b, spec->ekus[i], NULL), TSVC_OK);
+    if (spec->dns != NULL)
+        assert_int_equal(tsvc_cert_builder_add_san(b, TSVC_GN_DNS, (const uint8_t *)spec->dns,
+                                                   strlen(spec->dns), NULL),
+                         TSVC_OK);
+    if (spec->key_ids < 0)
+        tsvc_cert_builder_set_key_ids(b, 0, 0);
+    tsvc_buf der = TSVC_BUF_INIT;
+    if (tsvc_cert_builder_sign(b, issuer_key, TSVC_SIG_NONE, spec->hash, TSVC_FORMAT_DER, &der,
+                               &e) != TSVC_OK)
+        fail_msg("sign %s: %s", spec->subject, tsvc_error_message(e));
+    tsvc_cert *c = NULL;
+    if (tsvc_cert_parse(g_ctx, &c, der.data, der.len, &e) != TSVC_OK)
+        fail_msg("parse %s: %s", spec->subject, tsvc_error_message(e));
+    tsvc_buf_dispose(&der);
+    tsvc_cert_builder_free(b);
+    return c;
+}
+
+static const bcert ROOT_SPEC = {"CN=Builder Root,O=Example,C=JP", 1, {NULL}, NULL, 0, 0, NULL};
+
+/* Validates leaf (-> ica when given) -> root under @p profile for
+ * example.com, the policy also asking for @p eku when given. */
+static tsvc_report *validate_built(const tsvc_cert *leaf, const tsvc_cert *ica,
+                                   const tsvc_cert *root, tsvc_profile profile, const char *eku)
+{
+    tsvc_store *store = NULL;
+    tsvc_policy *pol = NULL;
+    tsvc_report *r = NULL;
+    tsvc_error *e = NULL;
+    assert_int_equal(tsvc_store_new(g_ctx, &store, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_anchor(store, root, NULL), TSVC_OK);
+    if (ica != NULL)
+        assert_int_equal(tsvc_store_add_intermediate(store, ica, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_time(pol, WHEN, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_profile(pol, profile, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_add_peer_name(pol, TSVC_PEER_DNS, "example.com", NULL), TSVC_OK);
+    if (eku != NULL)
+        assert_int_equal(tsvc_policy_add_eku_oid(pol, eku, NULL), TSVC_OK);
+    if (tsvc_validate(g_ctx, &r, leaf, store, pol, &e) != TSVC_OK)
+        fail_msg("tsvc_validate: %s", tsvc_error_message(e));
+    tsvc_policy_free(pol);
+    tsvc_store_free(store);
+    return r;
+}
+
+static void expect_built(const tsvc_cert *leaf, const tsvc_cert *ica, const tsvc_cert *root,
+                         tsvc_profile profile, const char *eku, bool pass, const char *check)
+{
+    tsvc_report *r = validate_built(leaf, ica, root, profile, eku);
+    if (pass) {
+        expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    } else {
+        if (tsvc_report_indication(r) == TSVC_INDICATION_PASSED)
+            fail_msg("expected a failure of %s, the chain passed", check);
+        if (!has_failed_check(r, check))
+            fail_msg("expected a failed %s check: %s", check, tsvc_report_reason(r));
+    }
+    tsvc_report_free(r);
+}
+
+/* An intermediate's extendedKeyUsage, when present, must allow the
+ * profile's purpose (and the caller's) in the server and client profiles;
+ * anyExtendedKeyUsage allows all. RFC 5280 alone does not constrain. */
+static void intermediate_eku(void **state)
+{
+    (void)state;
+    tsvc_key *rk = gen_key(TSVC_KEY_ECDSA_P256, 0), *ik = gen_key(TSVC_KEY_ECDSA_P256, 0),
+             *lk = gen_key(TSVC_KEY_ECDSA_P256, 0);
+    tsvc_cert *root = issue(&ROOT_SPEC, rk, NULL, rk);
+    static const struct {
+        const char *ekus[3];
+        bool server_ok, client_ok;
+    } cases[] = {
+        {{NULL}, true, true},
+        {{OID_SERVER}, true, false},
+        {{OID_CLIENT}, false, true},
+        {{OID_SERVER, OID_CLIENT}, true, true},
+        {{OID_ANYEKU}, true, true},
+        {{OID_CODE}, false, false},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        bcert ispec = {"CN=Builder ICA,O=Example,C=JP", 1, {NULL}, NULL, 0, 0, NULL};
+        memcpy(ispec.ekus, cases[i].ekus, sizeof(ispec.ekus));
+        tsvc_cert *ica = issue(&ispec, ik, root, rk);
+        bcert lspec = {"CN=leaf", 0, {OID_SERVER, OID_CLIENT}, "example.com", 0, 0, NULL};
+        tsvc_cert *leaf = issue(&lspec, lk, ica, ik);
+        expect_built(leaf, ica, root, TSVC_PROFILE_SERVER, NULL, cases[i].server_ok,
+                     "extended-key-usage");
+        expect_built(leaf, ica, root, TSVC_PROFILE_CLIENT, NULL, cases[i].client_ok,
+                     "extended-key-usage");
+        expect_built(leaf, ica, root, TSVC_PROFILE_GENERIC, NULL, true, NULL);
+        tsvc_cert_free(leaf);
+        tsvc_cert_free(ica);
+    }
+    /* A purpose the caller requires must be allowed by the intermediate too. */
+    bcert ispec = {"CN=Builder ICA,O=Example,C=JP", 1, {OID_SERVER}, NULL, 0, 0, NULL};
+    tsvc_cert *ica = issue(&ispec, ik, root, rk);
+    bcert lspec = {"CN=leaf", 0, {OID_SERVER, OID_CLIENT}, "example.com", 0, 0, NULL};
+    tsvc_cert *leaf = issue(&lspec, lk, ica, ik);
+    expect_built(leaf, ica, root, TSVC_PROFILE_SERVER, OID_CLIENT, false, "extended-key-usage");
+    expect_built(leaf, ica, root, TSVC_PROFILE_SERVER, OID_SERVER, true, NULL);
+    tsvc_cert_free(leaf);
+    tsvc_cert_free(ica);
+    tsvc_cert_free(root);
+    tsvc_key_free(rk);
+    tsvc_key_free(ik);
+    tsvc_key_free(lk);
+}
+
+/* CA/B Forum BR 7.1.2.7.10: a TLS server certificate must not have the
+ * codeSigning, emailProtection, timeStamping, OCSPSigning or the
+ * precertificate purposes; clientAuth next to serverAuth is fine. */
+static void server_leaf_forbidden_eku(void **state)
+{
+    (void)state;
+    tsvc_key *rk = gen_key(TSVC_KEY_ECDSA_P256, 0), *lk = gen_key(TSVC_KEY_ECDSA_P256, 0);
+    tsvc_cert *root = issue(&ROOT_SPEC, rk, NULL, rk);
+    static const struct {
+        const char *second;
+        bool ok;
+    } cases[] = {
+        {OID_CLIENT, true},
+        {OID_CODE, false},
+        {"1.3.6.1.5.5.7.3.4", false},
+        {"1.3.6.1.5.5.7.3.8", false},
+        {"1.3.6.1.5.5.7.3.9", false},
+        {OID_PRECERT, false},
+        {"1.3.6.1.4.1.55738.666.1", true}, /* other purposes are not forbidden */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        bcert lspec = {"CN=leaf", 0, {OID_SERVER, cases[i].second}, "example.com", 0, 0, NULL};
+        tsvc_cert *leaf = issue(&lspec, lk, root, rk);
+        expect_built(leaf, NULL, root, TSVC_PROFILE_SERVER, NULL, cases[i].ok,
+                     "extended-key-usage");
+        /* The client profile and RFC 5280 do not forbid them. */
+        bcert cspec = {"CN=leaf", 0, {OID_CLIENT, cases[i].second}, "example.com", 0, 0, NULL};
+        tsvc_cert *cleaf = issue(&cspec, lk, root, rk);
+        expect_built(cleaf, NULL, root, TSVC_PROFILE_CLIENT, NULL, true, NULL);
+        tsvc_cert_free(cleaf);
+        tsvc_cert_free(leaf);
+    }
+    bcert only = {"CN=leaf", 0, {OID_PRECERT}, "example.com", 0, 0, NULL};
+    tsvc_cert *leaf = issue(&only, lk, root, rk);
+    expect_built(leaf, NULL, root, TSVC_PROFILE_SERVER, NULL, false, "extended-key-usage");
+    expect_built(leaf, NULL, root, TSVC_PROFILE_GENERIC, NULL, true, NULL);
+    tsvc_cert_free(leaf);
+    tsvc_cert_free(root);
+    tsvc_key_free(rk);
+    tsvc_key_free(lk);
+}
+
+/* The server and client profiles refuse RSA keys under 2048 bits or of a
+ * size that is not a multiple of 8, in the leaf and in the trust anchor,
+ * and SHA-1 signatures below the anchor; RFC 5280 alone does not. The
+ * certificates come from make-webpki.sh (the builder refuses to make them). */
+static void webpki_keys_and_hashes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *leaf, *root, *check;
+    } cases[] = {
+        {"leaf-rsa-ok", "rsa-root", NULL},
+        {"leaf-rsa1024", "rsa-root", "public-key"},
+        {"leaf-rsa2052", "rsa-root", "public-key"},
+        {"leaf-weakroot", "rsa1024-root", "public-key"},
+        {"leaf-sha1", "rsa-root", "signature-algorithm"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        tsvc_cert *leaf = load(cases[i].leaf), *root = load(cases[i].root);
+        for (int p = 0; p < 3; p++) {
+            tsvc_profile prof = p == 0 ? TSVC_PROFILE_SERVER
+                                : p == 1 ? TSVC_PROFILE_CLIENT
+                                         : TSVC_PROFILE_GENERIC;
+            bool pass = cases[i].check == NULL || prof == TSVC_PROFILE_GENERIC;
+            /* The leaf is a server certificate: the client profile wants clientAuth. */
+            if (prof == TSVC_PROFILE_CLIENT) {
+                tsvc_report *r = validate_built(leaf, NULL, root, prof, NULL);
+                if (cases[i].check != NULL && !has_failed_check(r, cases[i].check))
+                    fail_msg("%s: no failed %s check in the client profile: %s", cases[i].leaf,
+                             cases[i].check, tsvc_report_reason(r));
+                tsvc_report_free(r);
+                continue;
+            }
+            expect_built(leaf, NULL, root, prof, NULL, pass, cases[i].check);
+        }
+        tsvc_cert_free(leaf);
+        tsvc_cert_free(root);
+    }
+}
+
+/* Validates @p leaf against @p root and the intermediates in @p ctx. */
+static tsvc_report *validate_same(tsvc_ctx *ctx, const tsvc_cert *leaf, const tsvc_cert *root,
+                                  tsvc_cert *const *inter, size_t n)
+{
+    tsvc_store *store = NULL;
+    tsvc_policy *pol = NULL;
+    tsvc_report *r = NULL;
+    tsvc_error *e = NULL;
+    assert_int_equal(tsvc_store_new(ctx, &store, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_anchor(store, root, NULL), TSVC_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(tsvc_store_add_intermediate(store, inter[i], NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_num_intermediates(store), n);
+    assert_int_equal(tsvc_policy_new(ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_time(pol, WHEN, NULL), TSVC_OK);
+    if (tsvc_validate(ctx, &r, leaf, store, pol, &e) != TSVC_OK)
+        fail_msg("tsvc_validate: %s", tsvc_error_message(e));
+    tsvc_policy_free(pol);
+    tsvc_store_free(store);
+    return r;
+}
+
+/*
+ * Many intermediates with the same subject: the store finds issuer
+ * candidates through its index by subject name (names equal per RFC 5280
+ * section 7.1 share the index hash), the one whose subjectKeyIdentifier
+ * matches the child's authorityKeyIdentifier is tried first, and without
+ * a key identifier the signature-check and attempt budgets stop the
+ * search with their own status.
+ */
+#define NUM_SAME 300
+static void many_same_named_intermediates(void **state)
+{
+    (void)state;
+    tsvc_key *rk = gen_key(TSVC_KEY_ECDSA_P256, 0), *lk = gen_key(TSVC_KEY_ECDSA_P256, 0);
+    tsvc_cert *root = issue(&ROOT_SPEC, rk, NULL, rk);
+    tsvc_cert *inter[NUM_SAME + 1];
+    tsvc_key *last = NULL;
+    for (size_t i = 0; i < NUM_SAME; i++) {
+        tsvc_key *k = gen_key(TSVC_KEY_ECDSA_P256, 0);
+        bcert ispec = {"CN=Same ICA,O=Example,C=JP", 1, {NULL}, NULL, 0, 0, NULL};
+        inter[i] = issue(&ispec, k, root, rk);
+        if (i + 1 == NUM_SAME)
+            last = k;
+        else
+            tsvc_key_free(k);
+    }
+    /* Issued by the last one added, found first through AKI/SKI: two
+     * signature checks (leaf, intermediate) are enough. */
+    bcert lspec = {"CN=leaf", 0, {NULL}, NULL, 0, 0, NULL};
+    tsvc_cert *leaf = issue(&lspec, lk, inter[NUM_SAME - 1], last);
+    tsvc_ctx *ctx = NULL;
+    assert_int_equal(tsvc_ctx_new(&ctx, NULL, NULL), TSVC_OK);
+    assert_int_equal(tsvc_ctx_set_limit(ctx, TSVC_LIMIT_SIG_CHECKS, 2, NULL), TSVC_OK);
+    tsvc_report *r = validate_same(ctx, leaf, root, inter, NUM_SAME);
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    assert_true(tsvc_report_chain_cert(r, 1) == inter[NUM_SAME - 1]);
+    tsvc_report_free(r);
+    tsvc_ctx_free(ctx);
+    tsvc_cert_free(leaf);
+
+    /* No key identifier and an issuer that is not there: every candidate
+     * fails its signature; the default signature budget (100) stops. */
+    tsvc_key *stranger = gen_key(TSVC_KEY_ECDSA_P256, 0);
+    bcert nspec = {"CN=leaf", 0, {NULL}, NULL, 0, -1, "CN=Same ICA,O=Example,C=JP"};
+    leaf = issue(&nspec, lk, NULL, stranger);
+    r = validate_same(g_ctx, leaf, root, inter, NUM_SAME);
+    expect(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_NO_CERTIFICATE_CHAIN_FOUND);
+    assert_int_equal(tsvc_report_status(r), TSVC_ERR_LIMIT_SIG_CHECKS);
+    tsvc_report_free(r);
+    /* With a larger signature budget the attempt budget stops it. */
+    assert_int_equal(tsvc_ctx_new(&ctx, NULL, NULL), TSVC_OK);
+    assert_int_equal(tsvc_ctx_set_limit(ctx, TSVC_LIMIT_SIG_CHECKS, 1000, NULL), TSVC_OK);
+    assert_int_equal(tsvc_ctx_set_limit(ctx, TSVC_LIMIT_PATH_ATTEMPTS, 50, NULL), TSVC_OK);
+    r = validate_same(ctx, leaf, root, inter, NUM_SAME);
+    expect(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_NO_CERTIFICATE_CHAIN_FOUND);
+    assert_int_equal(tsvc_report_status(r), TSVC_ERR_LIMIT_PATH_ATTEMPTS);
+    tsvc_report_free(r);
+    /* Budgets large enough: all 300 are tried, and the answer is "no chain". */
+    assert_int_equal(tsvc_ctx_set_limit(ctx, TSVC_LIMIT_PATH_ATTEMPTS, 1000, NULL), TSVC_OK);
+    r = validate_same(ctx, leaf, root, inter, NUM_SAME);
+    expect(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_NO_CERTIFICATE_CHAIN_FOUND);
+    assert_int_equal(tsvc_report_status(r), TSVC_OK);
+    tsvc_report_free(r);
+    tsvc_cert_free(leaf);
+
+    /* The issuer name written in another case and spacing, without a key
+     * identifier (the last candidate of 300 is the right one), is still
+     * found: the index hash and the comparison agree. */
+    bcert cspec = {"CN=leaf", 0, {NULL}, NULL, 0, -1, "CN=  same   ica ,O=EXAMPLE,C=jp"};
+    leaf = issue(&cspec, lk, NULL, last);
+    r = validate_same(ctx, leaf, root, inter, NUM_SAME);
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    assert_true(tsvc_report_chain_cert(r, 1) == inter[NUM_SAME - 1]);
+    tsvc_report_free(r);
+    tsvc_cert_free(leaf);
+    /* A different name is not. */
+    bcert dspec = {"CN=leaf", 0, {NULL}, NULL, 0, -1, "CN=Same ICB,O=Example,C=JP"};
+    leaf = issue(&dspec, lk, NULL, last);
+    r = validate_same(ctx, leaf, root, inter, NUM_SAME);
+    expect(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_NO_CERTIFICATE_CHAIN_FOUND);
+    tsvc_report_free(r);
+    tsvc_cert_free(leaf);
+    tsvc_ctx_free(ctx);
+
+    for (size_t i = 0; i < NUM_SAME; i++)
+        tsvc_cert_free(inter[i]);
+    tsvc_cert_free(root);
+    tsvc_key_free(stranger);
+    tsvc_key_free(last);
+    tsvc_key_free(rk);
+    tsvc_key_free(lk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1073,6 +1434,10 @@ int main(void)
         cmocka_unit_test(max_depth_policy),
         cmocka_unit_test(allocation_failures),
         cmocka_unit_test(shared_between_threads),
+        cmocka_unit_test(intermediate_eku),
+        cmocka_unit_test(server_leaf_forbidden_eku),
+        cmocka_unit_test(webpki_keys_and_hashes),
+        cmocka_unit_test(many_same_named_intermediates),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
