@@ -281,3 +281,32 @@ int tsvc_ctx_backend_supports(const tsvc_ctx *ctx, size_t index, tsvc_crypto_op 
         return 0;
     return tsvc__crypto_slot_supports(&ctx->backends[index], op, type, scheme, hash) ? 1 : 0;
 }
+
+tsvc_status tsvc__pubkey_fits_backend(const tsvc_ctx *ctx, size_t backend_index,
+                                      const tsvc_pubkey *pub, tsvc_error **err)
+{
+    if (ctx == NULL || pub == NULL || backend_index >= ctx->num_backends)
+        return tsvc__err(err, TSVC_ERR_INVALID_ARG, "crypto.backend.pubkey", -1,
+                         "no backend with that index, or no key");
+    const tsvc__backend_slot *slot = &ctx->backends[backend_index];
+    if (!TSVC__BACKEND_HAS(slot->ops, pubkey_import) ||
+        !TSVC__BACKEND_HAS(slot->ops, pubkey_free))
+        return tsvc__err(err, TSVC_ERR_NO_BACKEND, "crypto.backend.pubkey", -1,
+                         "backend %s cannot import public keys", slot->ops->name);
+    tsvc_key_part parts[2];
+    size_t np = tsvc__crypto_pubkey_parts(pub, parts);
+    void *handle = NULL;
+    tsvc_status st = slot->ops->pubkey_import(slot->state, pub->type, parts, np, &handle);
+    if (st == TSVC_OK) {
+        slot->ops->pubkey_free(slot->state, handle);
+        return TSVC_OK;
+    }
+    if (st == TSVC_ERR_KEY_SIZE)
+        return tsvc__err(err, st, "crypto.backend.pubkey", -1,
+                         "backend %s does not take %u-bit keys of this type", slot->ops->name,
+                         pub->bits);
+    if (st != TSVC_ERR_KEY_FORMAT && st != TSVC_ERR_NOMEM && st != TSVC_ERR_UNSUPPORTED)
+        st = TSVC_ERR_BACKEND;
+    return tsvc__err(err, st, "crypto.backend.pubkey", -1, "backend %s refused the key: %s",
+                     slot->ops->name, tsvc_status_str(st));
+}

@@ -106,6 +106,18 @@ tsvc_status tsvc__verify_on_backend(const tsvc_ctx *ctx, size_t backend_index,
                                     const uint8_t *msg, size_t msg_len, const uint8_t *sig,
                                     size_t sig_len, tsvc_error **err);
 
+/**
+ * Capability query: whether the @p backend_index-th registered backend
+ * takes @p pub at all (its own limits, such as a largest RSA modulus), by
+ * importing the key and releasing it at once. TSVC_OK when it does;
+ * TSVC_ERR_KEY_SIZE when the key's size is beyond the backend's limit;
+ * TSVC_ERR_KEY_FORMAT, TSVC_ERR_UNSUPPORTED, TSVC_ERR_NOMEM or
+ * TSVC_ERR_BACKEND for other refusals; TSVC_ERR_NO_BACKEND when the
+ * backend imports no public keys.
+ */
+tsvc_status tsvc__pubkey_fits_backend(const tsvc_ctx *ctx, size_t backend_index,
+                                      const tsvc_pubkey *pub, tsvc_error **err);
+
 /** The parameters of an id-RSASSA-PSS public key, if it carries any (false otherwise). */
 bool tsvc__pubkey_pss_params(const tsvc_pubkey *pub, tsvc__sig_params *out);
 
