@@ -273,6 +273,9 @@ static void record(rcheck *rc, verdict *v, int group, int idx, bool ocsp, const 
                          "%s from %s (%s)%s: good at the validation time%s%s",
                          ocsp ? "OCSP response" : "CRL", origin, times, extra, later,
                          complete ? "" : "; covers only some reasons");
+        if (!complete)
+            snprintf(v->problem, sizeof(v->problem),
+                     "the usable CRLs cover only some revocation reasons (onlySomeReasons)");
         if (complete) {
             v->decided = true;
             v->status = TSVC_CERT_STATUS_GOOD;

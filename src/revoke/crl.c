@@ -151,10 +151,20 @@ static tsvc_status wrap(tsvc_error **err, const char *check, tsvc_error *inner,
 /* Inside READ the expression passes &inner_ as its error slot. */
 #define E (&inner_)
 
-/* Reads an RFC 5280 Time (UTCTime or GeneralizedTime). */
+/* 2050-01-01T00:00:00Z: the first date CRL issuers encode as GeneralizedTime. */
+#define UTC_TIME_END INT64_C(2524608000)
+
+/* Reads an RFC 5280 Time: UTCTime through 2049, GeneralizedTime from 2050
+ * (5.1.2.4, 5.1.2.5, 5.1.2.6). */
 static tsvc_status get_time(tsvc__cbs *cbs, int64_t *out, tsvc_error **e)
 {
-    return tsvc__der_get_time(cbs, TSVC__TIME_RFC5280, out, NULL, e);
+    bool generalized = tsvc__der_peek_tag(cbs, TSVC__TAG_GENERALIZED_TIME);
+    tsvc__cbs at = *cbs;
+    tsvc_status st = tsvc__der_get_time(cbs, TSVC__TIME_RFC5280, out, NULL, e);
+    if (st == TSVC_OK && generalized && *out < UTC_TIME_END)
+        return tsvc__err(e, TSVC_ERR_CRL_FORMAT, "crl.time", tsvc__cbs_offset(&at),
+                         "GeneralizedTime for a date before 2050 (RFC 5280: UTCTime)");
+    return st;
 }
 
 static bool peek_time(const tsvc__cbs *cbs)
@@ -983,10 +993,13 @@ static tsvc_status match_points(const tsvc_ctx *ctx, const tsvc_crl *crl, const 
         if (m < 0)
             return tsvc__err_code(err, TSVC_ERR_NOMEM);
         if (m == 0)
-            return tsvc__err(err, TSVC_ERR_CRL_SCOPE, "crl.scope", -1,
-                             "the CRL is a partition (issuingDistributionPoint names a "
-                             "distribution point) and the certificate has no "
-                             "cRLDistributionPoints");
+            return tsvc__err(err, TSVC_ERR_CRL_SCOPE, "crl.scope", -1, "%s",
+                             crl->idp_has_relative_name && webpki
+                                 ? "distribution point names relative to the CRL issuer are "
+                                   "not allowed (TLS profiles: CA/B Forum 7.2.2.1)"
+                                 : "the CRL is a partition (issuingDistributionPoint names a "
+                                   "distribution point) and the certificate has no "
+                                   "cRLDistributionPoints");
         *reasons = TSVC__REASONS_ALL;
         return TSVC_OK;
     }
