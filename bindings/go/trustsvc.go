@@ -108,10 +108,14 @@ func (cs *cstrings) opt(s string) *C.char {
 	return cs.str(s)
 }
 
-func (cs cstrings) free() {
-	for _, p := range cs {
+// free releases every string made so far. A pointer receiver: `defer
+// cs.free()` must see the strings appended after the defer statement (a
+// value receiver would be evaluated, empty, when the defer is made).
+func (cs *cstrings) free() {
+	for _, p := range *cs {
 		C.free(unsafe.Pointer(p))
 	}
+	*cs = nil
 }
 
 func unix(t time.Time) C.int64_t {

@@ -169,6 +169,7 @@ func (c *Context) tspOptions(o *TimeStampVerifyOptions) (*tspOpts, error) {
 	}
 	if len(o.Certs) > 0 {
 		if err := cCertListNew(c.ptr(), &t.list); err != nil {
+			t.free()
 			return nil, err
 		}
 		for _, x := range o.Certs {
