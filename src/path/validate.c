@@ -683,6 +683,148 @@ static bool email_match(const tsvc__cbs *san, const char *want)
     return true;
 }
 
+/* ---- subject commonName of a server certificate ---- */
+
+/* RFC 3986 dotted decimal of an IPv4 address, or RFC 5952 text of an IPv6 one. */
+static void ip_canonical_text(const uint8_t *ip, size_t len, char *out, size_t size)
+{
+    if (len == 4) {
+        snprintf(out, size, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+        return;
+    }
+    unsigned g[8];
+    for (int i = 0; i < 8; i++)
+        g[i] = ((unsigned)ip[2 * i] << 8) | ip[2 * i + 1];
+    /* The first longest run of two or more zero groups becomes "::". */
+    int best = -1, best_len = 1;
+    for (int i = 0; i < 8;) {
+        if (g[i] != 0) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j < 8 && g[j] == 0)
+            j++;
+        if (j - i > best_len) {
+            best = i;
+            best_len = j - i;
+        }
+        i = j;
+    }
+    size_t n = 0;
+    out[0] = '\0';
+    for (int i = 0; i < 8 && n < size; i++) {
+        if (i == best) {
+            n += (size_t)snprintf(out + n, size - n, "::");
+            i += best_len - 1;
+            continue;
+        }
+        bool sep = i > 0 && !(best >= 0 && i == best + best_len);
+        n += (size_t)snprintf(out + n, size - n, "%s%x", sep ? ":" : "", g[i]);
+    }
+}
+
+static uint8_t lower_ascii(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+/* ASCII case-insensitive equality of @p n bytes. */
+static bool ascii_ieq(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (lower_ascii(a[i]) != lower_ascii(b[i]))
+            return false;
+    return true;
+}
+
+/* Whether a commonName value reads as an IP address in some notation:
+ * a colon (IPv6), only digits and dots, or a "0x" number. */
+static bool cn_looks_like_ip(const tsvc__cbs *v)
+{
+    bool digits_dots = v->len > 0;
+    for (size_t i = 0; i < v->len; i++) {
+        uint8_t c = v->data[i];
+        if (c == ':')
+            return true;
+        if (c != '.' && (c < '0' || c > '9'))
+            digits_dots = false;
+    }
+    if (v->len > 2 && v->data[0] == '0' && (v->data[1] == 'x' || v->data[1] == 'X'))
+        return true;
+    return digits_dots;
+}
+
+/* Whether a commonName value holds an internationalised domain name: a
+ * byte outside ASCII, or an "xn--" label. */
+static bool cn_looks_like_idn(const tsvc__cbs *v)
+{
+    for (size_t i = 0; i < v->len; i++) {
+        if (v->data[i] >= 0x80)
+            return true;
+        if ((i == 0 || v->data[i - 1] == '.') && v->len - i >= 4 &&
+            ascii_ieq(v->data + i, (const uint8_t *)"xn--", 4))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * CA/B Forum BR 7.1.4.3: a server certificate's commonName is a copy of
+ * one of its subjectAltName values: a dNSName character for character, an
+ * iPAddress in its RFC 3986 / RFC 5952 text. Enforced where a mismatch is
+ * unambiguous: a commonName that reads as an IP address, one that holds
+ * an internationalised name (A-label or U-label), and one that equals a
+ * dNSName but for letter case. Other commonName values (a label such as
+ * "web server", or a host name the certificate does not otherwise name)
+ * are left to the peer-name check, which never reads the commonName.
+ */
+static void check_server_cn(pcheck *pc, int g, const tsvc_cert *leaf)
+{
+    tsvc__x509_attr *attrs = NULL;
+    size_t num = 0;
+    if (tsvc__name_parse(pc->vs->ctx, &leaf->subject, &attrs, &num, NULL) != TSVC_OK) {
+        tsvc__free(pc->vs->ctx, attrs);
+        return; /* reported by the name checks */
+    }
+    for (size_t i = 0; i < num; i++) {
+        const tsvc__x509_attr *a = &attrs[i];
+        if (!tsvc__oid_equal(&a->type, (const uint8_t *)TSVC__OID_AT_COMMON_NAME,
+                             TSVC__OID_LEN(TSVC__OID_AT_COMMON_NAME)))
+            continue;
+        const bool ip = cn_looks_like_ip(&a->value), idn = cn_looks_like_idn(&a->value);
+        bool found = false, case_only = false;
+        for (size_t k = 0; k < leaf->san.num && !found; k++) {
+            const tsvc__x509_gname *gn = &leaf->san.names[k];
+            if (gn->type == TSVC_GN_DNS && gn->value.len == a->value.len) {
+                found = memcmp(gn->value.data, a->value.data, a->value.len) == 0;
+                if (!found && ascii_ieq(gn->value.data, a->value.data, a->value.len))
+                    case_only = true;
+            } else if (gn->type == TSVC_GN_IP && (gn->value.len == 4 || gn->value.len == 16)) {
+                char text[48];
+                ip_canonical_text(gn->value.data, gn->value.len, text, sizeof(text));
+                found = strlen(text) == a->value.len &&
+                        memcmp(text, a->value.data, a->value.len) == 0;
+            }
+        }
+        if (found || !(ip || idn || case_only))
+            continue;
+        char shown[80];
+        size_t n = a->value.len < 60 ? a->value.len : 60;
+        for (size_t k = 0; k < n; k++) {
+            uint8_t c = a->value.data[k];
+            shown[k] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+        }
+        shown[n] = '\0';
+        pc_fail(pc, g, 0, "common-name", CHAIN_FAIL, "commonName \"%s\" is not a copy of %s",
+                shown,
+                case_only ? "its subjectAltName dNSName (letter case differs)"
+                : ip      ? "a subjectAltName iPAddress in RFC 3986/5952 text"
+                          : "a subjectAltName dNSName");
+    }
+    tsvc__free(pc->vs->ctx, attrs);
+}
+
 /* Purposes a TLS server certificate must not have (CA/B Forum BR 7.1.2.7.10). */
 #define OID_CT_PRECERT "\x2b\x06\x01\x04\x01\xd6\x79\x02\x04\x04" /* 1.3.6.1.4.1.11129.2.4.4 */
 static const struct {
@@ -767,6 +909,9 @@ static void check_leaf(pcheck *pc, int g)
         if (eku_ok)
             pc_pass(pc, g, 0, "extended-key-usage", NULL);
     }
+
+    if (pol->profile == TSVC_PROFILE_SERVER)
+        check_server_cn(pc, g, leaf);
 
     /* Peer names. */
     for (size_t i = 0; i < pol->num_peers; i++) {

@@ -1047,6 +1047,8 @@ typedef struct bcert {
     tsvc_hash_alg hash;   /* TSVC_HASH_NONE: the key's default */
     int key_ids;          /* 0: SKI and AKI as the builder does; -1: none */
     const char *issuer;   /* issuer name text instead of the issuer's subject */
+    const uint8_t *ip;    /* an iPAddress (4 or 16 bytes) */
+    size_t ip_len;
 } bcert;
 
 #define OID_SERVER "1.3.6.1.5.5.7.3.1"
@@ -1094,6 +1096,9 @@ static tsvc_cert *issue(const bcert *spec, const tsvc_key *key, const tsvc_cert 
         assert_int_equal(tsvc_cert_builder_add_san(b, TSVC_GN_DNS, (const uint8_t *)spec->dns,
                                                    strlen(spec->dns), NULL),
                          TSVC_OK);
+    if (spec->ip != NULL)
+        assert_int_equal(tsvc_cert_builder_add_san(b, TSVC_GN_IP, spec->ip, spec->ip_len, NULL),
+                         TSVC_OK);
     if (spec->key_ids < 0)
         tsvc_cert_builder_set_key_ids(b, 0, 0);
     tsvc_buf der = TSVC_BUF_INIT;
@@ -1108,7 +1113,7 @@ static tsvc_cert *issue(const bcert *spec, const tsvc_key *key, const tsvc_cert 
     return c;
 }
 
-static const bcert ROOT_SPEC = {"CN=Builder Root,O=Example,C=JP", 1, {NULL}, NULL, 0, 0, NULL};
+static const bcert ROOT_SPEC = {"CN=Builder Root,O=Example,C=JP", 1, {NULL}, NULL, 0, 0, NULL, NULL, 0};
 
 /* Validates leaf (-> ica when given) -> root under @p profile for
  * example.com, the policy also asking for @p eku when given. */
@@ -1172,10 +1177,10 @@ static void intermediate_eku(void **state)
         {{OID_CODE}, false, false},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        bcert ispec = {"CN=Builder ICA,O=Example,C=JP", 1, {NULL}, NULL, 0, 0, NULL};
+        bcert ispec = {"CN=Builder ICA,O=Example,C=JP", 1, {NULL}, NULL, 0, 0, NULL, NULL, 0};
         memcpy(ispec.ekus, cases[i].ekus, sizeof(ispec.ekus));
         tsvc_cert *ica = issue(&ispec, ik, root, rk);
-        bcert lspec = {"CN=leaf", 0, {OID_SERVER, OID_CLIENT}, "example.com", 0, 0, NULL};
+        bcert lspec = {"CN=leaf", 0, {OID_SERVER, OID_CLIENT}, "example.com", 0, 0, NULL, NULL, 0};
         tsvc_cert *leaf = issue(&lspec, lk, ica, ik);
         expect_built(leaf, ica, root, TSVC_PROFILE_SERVER, NULL, cases[i].server_ok,
                      "extended-key-usage");
@@ -1186,9 +1191,9 @@ static void intermediate_eku(void **state)
         tsvc_cert_free(ica);
     }
     /* A purpose the caller requires must be allowed by the intermediate too. */
-    bcert ispec = {"CN=Builder ICA,O=Example,C=JP", 1, {OID_SERVER}, NULL, 0, 0, NULL};
+    bcert ispec = {"CN=Builder ICA,O=Example,C=JP", 1, {OID_SERVER}, NULL, 0, 0, NULL, NULL, 0};
     tsvc_cert *ica = issue(&ispec, ik, root, rk);
-    bcert lspec = {"CN=leaf", 0, {OID_SERVER, OID_CLIENT}, "example.com", 0, 0, NULL};
+    bcert lspec = {"CN=leaf", 0, {OID_SERVER, OID_CLIENT}, "example.com", 0, 0, NULL, NULL, 0};
     tsvc_cert *leaf = issue(&lspec, lk, ica, ik);
     expect_built(leaf, ica, root, TSVC_PROFILE_SERVER, OID_CLIENT, false, "extended-key-usage");
     expect_built(leaf, ica, root, TSVC_PROFILE_SERVER, OID_SERVER, true, NULL);
@@ -1221,18 +1226,18 @@ static void server_leaf_forbidden_eku(void **state)
         {"1.3.6.1.4.1.55738.666.1", true}, /* other purposes are not forbidden */
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        bcert lspec = {"CN=leaf", 0, {OID_SERVER, cases[i].second}, "example.com", 0, 0, NULL};
+        bcert lspec = {"CN=leaf", 0, {OID_SERVER, cases[i].second}, "example.com", 0, 0, NULL, NULL, 0};
         tsvc_cert *leaf = issue(&lspec, lk, root, rk);
         expect_built(leaf, NULL, root, TSVC_PROFILE_SERVER, NULL, cases[i].ok,
                      "extended-key-usage");
         /* The client profile and RFC 5280 do not forbid them. */
-        bcert cspec = {"CN=leaf", 0, {OID_CLIENT, cases[i].second}, "example.com", 0, 0, NULL};
+        bcert cspec = {"CN=leaf", 0, {OID_CLIENT, cases[i].second}, "example.com", 0, 0, NULL, NULL, 0};
         tsvc_cert *cleaf = issue(&cspec, lk, root, rk);
         expect_built(cleaf, NULL, root, TSVC_PROFILE_CLIENT, NULL, true, NULL);
         tsvc_cert_free(cleaf);
         tsvc_cert_free(leaf);
     }
-    bcert only = {"CN=leaf", 0, {OID_PRECERT}, "example.com", 0, 0, NULL};
+    bcert only = {"CN=leaf", 0, {OID_PRECERT}, "example.com", 0, 0, NULL, NULL, 0};
     tsvc_cert *leaf = issue(&only, lk, root, rk);
     expect_built(leaf, NULL, root, TSVC_PROFILE_SERVER, NULL, false, "extended-key-usage");
     expect_built(leaf, NULL, root, TSVC_PROFILE_GENERIC, NULL, true, NULL);
@@ -1321,7 +1326,7 @@ static void many_same_named_intermediates(void **state)
     tsvc_key *last = NULL;
     for (size_t i = 0; i < NUM_SAME; i++) {
         tsvc_key *k = gen_key(TSVC_KEY_ECDSA_P256, 0);
-        bcert ispec = {"CN=Same ICA,O=Example,C=JP", 1, {NULL}, NULL, 0, 0, NULL};
+        bcert ispec = {"CN=Same ICA,O=Example,C=JP", 1, {NULL}, NULL, 0, 0, NULL, NULL, 0};
         inter[i] = issue(&ispec, k, root, rk);
         if (i + 1 == NUM_SAME)
             last = k;
@@ -1330,7 +1335,7 @@ static void many_same_named_intermediates(void **state)
     }
     /* Issued by the last one added, found first through AKI/SKI: two
      * signature checks (leaf, intermediate) are enough. */
-    bcert lspec = {"CN=leaf", 0, {NULL}, NULL, 0, 0, NULL};
+    bcert lspec = {"CN=leaf", 0, {NULL}, NULL, 0, 0, NULL, NULL, 0};
     tsvc_cert *leaf = issue(&lspec, lk, inter[NUM_SAME - 1], last);
     tsvc_ctx *ctx = NULL;
     assert_int_equal(tsvc_ctx_new(&ctx, NULL, NULL), TSVC_OK);
@@ -1345,7 +1350,7 @@ static void many_same_named_intermediates(void **state)
     /* No key identifier and an issuer that is not there: every candidate
      * fails its signature; the default signature budget (100) stops. */
     tsvc_key *stranger = gen_key(TSVC_KEY_ECDSA_P256, 0);
-    bcert nspec = {"CN=leaf", 0, {NULL}, NULL, 0, -1, "CN=Same ICA,O=Example,C=JP"};
+    bcert nspec = {"CN=leaf", 0, {NULL}, NULL, 0, -1, "CN=Same ICA,O=Example,C=JP", NULL, 0};
     leaf = issue(&nspec, lk, NULL, stranger);
     r = validate_same(g_ctx, leaf, root, inter, NUM_SAME);
     expect(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_NO_CERTIFICATE_CHAIN_FOUND);
@@ -1370,7 +1375,7 @@ static void many_same_named_intermediates(void **state)
     /* The issuer name written in another case and spacing, without a key
      * identifier (the last candidate of 300 is the right one), is still
      * found: the index hash and the comparison agree. */
-    bcert cspec = {"CN=leaf", 0, {NULL}, NULL, 0, -1, "CN=  same   ica ,O=EXAMPLE,C=jp"};
+    bcert cspec = {"CN=leaf", 0, {NULL}, NULL, 0, -1, "CN=  same   ica ,O=EXAMPLE,C=jp", NULL, 0};
     leaf = issue(&cspec, lk, NULL, last);
     r = validate_same(ctx, leaf, root, inter, NUM_SAME);
     expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
@@ -1378,7 +1383,7 @@ static void many_same_named_intermediates(void **state)
     tsvc_report_free(r);
     tsvc_cert_free(leaf);
     /* A different name is not. */
-    bcert dspec = {"CN=leaf", 0, {NULL}, NULL, 0, -1, "CN=Same ICB,O=Example,C=JP"};
+    bcert dspec = {"CN=leaf", 0, {NULL}, NULL, 0, -1, "CN=Same ICB,O=Example,C=JP", NULL, 0};
     leaf = issue(&dspec, lk, NULL, last);
     r = validate_same(ctx, leaf, root, inter, NUM_SAME);
     expect(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_NO_CERTIFICATE_CHAIN_FOUND);
@@ -1391,6 +1396,76 @@ static void many_same_named_intermediates(void **state)
     tsvc_cert_free(root);
     tsvc_key_free(stranger);
     tsvc_key_free(last);
+    tsvc_key_free(rk);
+    tsvc_key_free(lk);
+}
+
+/*
+ * CA/B Forum BR 7.1.4.3 in the server profile: a commonName that reads as
+ * an IP address must be the RFC 3986 / RFC 5952 text of a subjectAltName
+ * iPAddress, one with an internationalised name a byte copy of a dNSName,
+ * and one equal to a dNSName but for letter case is refused. Other
+ * commonName values are left alone.
+ */
+static void server_common_name(void **state)
+{
+    (void)state;
+    static const uint8_t v4[] = {192, 168, 1, 1};
+    static const uint8_t v6a[] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+                                  0, 0, 0x8a, 0x2e, 0x03, 0x70, 0x73, 0x34};
+    static const uint8_t v6b[] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1};
+    static const uint8_t v6c[] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    static const struct {
+        const char *cn, *dns;
+        const uint8_t *ip;
+        size_t ip_len;
+        bool ok;
+    } cases[] = {
+        {"0xC0A80101", "example.com", v4, 4, false},
+        {"192.168.001.001", "example.com", v4, 4, false},
+        {"3232235777", "example.com", v4, 4, false},
+        {"192.168.1.1", "example.com", v4, 4, true},
+        {"2001:DB8::8A2E:370:7334", "example.com", v6a, 16, false},
+        {"2001:db8::8a2e:370:7334", "example.com", v6a, 16, true},
+        {"2001:db8:0:0:1:0:0:1", "example.com", v6b, 16, false},
+        {"2001:db8::1:0:0:1", "example.com", v6b, 16, true},
+        {"2001:0db8:0000:0000:0000:0000:0000:0001", "example.com", v6c, 16, false},
+        {"2001:db8::1", "example.com", v6c, 16, true},
+        {"Example.COM", "example.com", NULL, 0, false},
+        {"example.com", "example.com", NULL, 0, true},
+        {"xn--nxasmq6b.com", "example.com", NULL, 0, false},
+        {"test-\xe6\xb8\xac\xe8\xa9\xa6.com", "example.com", NULL, 0, false},
+        {"xn--n3h.example.com", "xn--n3h.example.com", NULL, 0, true},
+        {"x509-limbo-ee", "example.com", NULL, 0, true},
+        {"web server", "example.com", NULL, 0, true},
+    };
+    tsvc_key *rk = gen_key(TSVC_KEY_ECDSA_P256, 0), *lk = gen_key(TSVC_KEY_ECDSA_P256, 0);
+    tsvc_cert *root = issue(&ROOT_SPEC, rk, NULL, rk);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char subject[96];
+        snprintf(subject, sizeof(subject), "CN=%s", cases[i].cn);
+        bcert lspec = {.subject = subject,
+                       .ekus = {OID_SERVER, OID_CLIENT},
+                       .dns = cases[i].dns,
+                       .ip = cases[i].ip,
+                       .ip_len = cases[i].ip_len};
+        tsvc_cert *leaf = issue(&lspec, lk, root, rk);
+        tsvc_report *r = validate_built(leaf, NULL, root, TSVC_PROFILE_SERVER, NULL);
+        bool failed = has_failed_check(r, "common-name");
+        if (failed == cases[i].ok)
+            fail_msg("commonName %s: expected %s, got: %s", cases[i].cn,
+                     cases[i].ok ? "no common-name failure" : "a common-name failure",
+                     tsvc_report_reason(r));
+        if (cases[i].ok && strcmp(cases[i].dns, "example.com") == 0)
+            expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+        tsvc_report_free(r);
+        /* The client profile and RFC 5280 do not read the commonName. */
+        r = validate_built(leaf, NULL, root, TSVC_PROFILE_CLIENT, NULL);
+        assert_false(has_failed_check(r, "common-name"));
+        tsvc_report_free(r);
+        tsvc_cert_free(leaf);
+    }
+    tsvc_cert_free(root);
     tsvc_key_free(rk);
     tsvc_key_free(lk);
 }
@@ -1438,6 +1513,7 @@ int main(void)
         cmocka_unit_test(server_leaf_forbidden_eku),
         cmocka_unit_test(webpki_keys_and_hashes),
         cmocka_unit_test(many_same_named_intermediates),
+        cmocka_unit_test(server_common_name),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
