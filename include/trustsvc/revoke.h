@@ -348,6 +348,9 @@ TSVC_API tsvc_status tsvc_crl_builder_set_number(tsvc_crl_builder *b, uint64_t n
  * @param revocation_time seconds since the epoch.
  * @param reason a ::tsvc_crl_reason (::TSVC_REASON_NONE: no reasonCode;
  *        unspecified is written as no reasonCode, per RFC 5280).
+ *        ::TSVC_REASON_REMOVE_FROM_CRL is for delta CRLs only:
+ *        tsvc_crl_builder_finish() refuses it unless a deltaCRLIndicator
+ *        (2.5.29.27) was added with tsvc_crl_builder_add_extension().
  * @param[out] err optional error detail.
  * @return ::TSVC_OK, ::TSVC_ERR_INVALID_ARG, ::TSVC_ERR_LIMIT_COUNT,
  *         ::TSVC_ERR_NOMEM.

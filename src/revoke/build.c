@@ -196,7 +196,7 @@ tsvc_status tsvc_crl_builder_add(tsvc_crl_builder *b, const uint8_t *serial, siz
     tsvc_status st = check_serial(serial, serial_len, err);
     if (st != TSVC_OK)
         return st;
-    if (!valid_reason((int)reason) || reason == TSVC_REASON_REMOVE_FROM_CRL)
+    if (!valid_reason((int)reason))
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "invalid CRL reason");
     st = grow(b->ctx, &b->entries, &b->num, &b->cap, TSVC_CRL_MAX_ENTRIES, err);
     if (st != TSVC_OK)
@@ -269,6 +269,15 @@ tsvc_status tsvc_crl_builder_finish(tsvc_crl_builder *b, tsvc_buf *out, tsvc_err
         if (bentry_cmp(&b->entries[i - 1], &b->entries[i]) == 0)
             return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1,
                              "a serial number was added twice");
+    bool delta = false;
+    for (size_t i = 0; i < b->num_exts && !delta; i++)
+        delta = b->exts[i].oid_len == TSVC__OID_LEN(TSVC__OID_CE_DELTA_CRL_INDICATOR) &&
+                memcmp(b->exts[i].oid, TSVC__OID_CE_DELTA_CRL_INDICATOR, b->exts[i].oid_len) == 0;
+    for (size_t i = 0; i < b->num && !delta; i++)
+        if (b->entries[i].reason == TSVC_REASON_REMOVE_FROM_CRL)
+            return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1,
+                             "removeFromCRL belongs in delta CRLs only (RFC 5280 5.3.1): add "
+                             "the deltaCRLIndicator extension");
 
     tsvc__cbb_init(&cbb, b->ctx);
     tsvc__cbb_open(&cbb, TSVC__TAG_SEQUENCE); /* TBSCertList */

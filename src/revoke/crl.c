@@ -1124,6 +1124,10 @@ tsvc_status tsvc__crl_check_full(const tsvc_ctx *ctx, const tsvc_crl *crl, const
         return tsvc__err(err, TSVC_ERR_CRL_DELTA, "crl.delta", -1,
                          "a delta CRL is used only together with a complete CRL of the same "
                          "scope (RFC 5280 5.2.4)");
+    if (crl->entry_cert_issuer && !crl->idp_indirect)
+        return tsvc__err(err, TSVC_ERR_CRL_INDIRECT, "crl.indirect", -1,
+                         "an entry has certificateIssuer but the CRL is not marked indirectCRL "
+                         "(RFC 5280 5.3.3)");
     if (iss->webpki && (crl->idp_indirect || crl->entry_cert_issuer))
         return tsvc__err(err, TSVC_ERR_CRL_INDIRECT, "crl.indirect", -1,
                          "indirect CRLs are not allowed (TLS profiles: CA/B Forum 7.2.2.1)");

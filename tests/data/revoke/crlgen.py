@@ -204,6 +204,7 @@ def dist_points(points):
 
 
 def certificate(subject, issuer, key, issuer_key, serial, *, ca=False, crl_sign=True, ku=True,
+                ku_bits=None,
                 cdp=None, not_before="2020-01-01T00:00:00Z", not_after="2040-01-01T00:00:00Z",
                 san="example.com", eku="1.3.6.1.5.5.7.3.1", extra=()):
     exts = []
@@ -212,7 +213,8 @@ def certificate(subject, issuer, key, issuer_key, serial, *, ca=False, crl_sign=
         if ku:
             exts.append(ext("2.5.29.15", bits([5, 6] if crl_sign else [5]), critical=True))
     else:
-        exts.append(ext("2.5.29.15", bits([0]), critical=True))
+        exts.append(ext("2.5.29.15", bits(ku_bits if ku_bits is not None else [0]),
+                        critical=True))
         if eku:
             exts.append(ext("2.5.29.37", seq(oid(eku))))
         if san:

@@ -1400,6 +1400,346 @@ static void ocsp_single_listing(void **state)
     tsvc_ocsp_response_builder_free(b);
 }
 
+/* ------------------------------------------------------------------ */
+/* Indirect and delta CRLs (RFC 5280 5.2.4, 5.3.3, 6.3.3)              */
+/* ------------------------------------------------------------------ */
+
+static tsvc__rev_issuer rev_issuer(const tsvc_cert *c, bool webpki)
+{
+    tsvc__rev_issuer r = {&c->subject, c->pubkey, c, webpki};
+    return r;
+}
+
+/* tsvc__crl_check_full() must succeed with @p want (and @p reason when revoked). */
+static void check_full(const tsvc_crl *crl, const tsvc_crl *delta, const tsvc_cert *cert,
+                       const tsvc_cert *issuer, const tsvc_cert *signer, tsvc_cert_status want,
+                       tsvc_crl_reason reason)
+{
+    tsvc__rev_result res;
+    tsvc_error *err = NULL;
+    tsvc__rev_issuer iss = rev_issuer(issuer, false), sig;
+    if (signer != NULL)
+        sig = rev_issuer(signer, false);
+    tsvc_status st = tsvc__crl_check_full(g_ctx, crl, delta, cert, &iss, signer ? &sig : NULL,
+                                          T_CRL, 0, &res, &err);
+    if (st != TSVC_OK)
+        fail_msg("check: %s", tsvc_error_message(err));
+    assert_int_equal(res.status, want);
+    if (want == TSVC_CERT_STATUS_REVOKED)
+        assert_int_equal(res.reason, reason);
+}
+
+/* tsvc__crl_check_full() must fail with @p want and a message containing @p text. */
+static void check_full_fails(const tsvc_crl *crl, const tsvc_crl *delta, const tsvc_cert *cert,
+                             const tsvc_cert *issuer, const tsvc_cert *signer, bool webpki,
+                             tsvc_status want, const char *text)
+{
+    tsvc__rev_result res;
+    tsvc_error *err = NULL;
+    tsvc__rev_issuer iss = rev_issuer(issuer, webpki), sig;
+    if (signer != NULL)
+        sig = rev_issuer(signer, webpki);
+    tsvc_status st = tsvc__crl_check_full(g_ctx, crl, delta, cert, &iss, signer ? &sig : NULL,
+                                          T_CRL, 0, &res, &err);
+    if (st != want || strstr(tsvc_error_message(err), text) == NULL)
+        fail_msg("got %d (%s), want %d with \"%s\"", st, err ? tsvc_error_message(err) : "",
+                 want, text);
+    tsvc_error_free(err);
+}
+
+static void crl_indirect_of_the_ca(void **state)
+{
+    (void)state;
+    tsvc_crl *c = crl_file("ica-crl-indirect.der");
+    tsvc_cert_status st;
+    tsvc_crl_reason reason;
+    /* 0x3001 has no certificateIssuer: the ICA's (the CRL issuer's). */
+    assert_int_equal(tsvc_crl_check(g_ctx, &st, NULL, &reason, c, leaf_revoked, ica, T_CRL, 0,
+                                    NULL),
+                     TSVC_OK);
+    assert_int_equal(st, TSVC_CERT_STATUS_REVOKED);
+    assert_int_equal(reason, TSVC_REASON_KEY_COMPROMISE);
+    /* 0x3000 is listed for Other Root, not for the ICA. */
+    assert_int_equal(tsvc_crl_check(g_ctx, &st, NULL, NULL, c, leaf_good, ica, T_CRL, 0, NULL),
+                     TSVC_OK);
+    assert_int_equal(st, TSVC_CERT_STATUS_GOOD);
+    /* 0x3003 follows the Other Root entry and inherits its certificateIssuer. */
+    assert_int_equal(tsvc_crl_check(g_ctx, &st, NULL, NULL, c, leaf_unknown, ica, T_CRL, 0,
+                                    NULL),
+                     TSVC_OK);
+    assert_int_equal(st, TSVC_CERT_STATUS_GOOD);
+    /* TLS profiles refuse indirect CRLs (CA/B Forum 7.2.2.1). */
+    check_full_fails(c, NULL, leaf_good, ica, NULL, true, TSVC_ERR_CRL_INDIRECT, "CA/B Forum");
+    tsvc_crl_free(c);
+}
+
+static tsvc_report *validate_indirect(const tsvc_cert *leaf, tsvc_crl **crls, size_t n,
+                                      const tsvc_cert *crl_signer)
+{
+    tsvc_store *store = NULL;
+    tsvc_policy *pol = NULL;
+    tsvc_report *rep = NULL;
+    tsvc_error *err = NULL;
+    assert_int_equal(tsvc_store_new(g_ctx, &store, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_anchor(store, root, NULL), TSVC_OK);
+    assert_int_equal(tsvc_store_add_intermediate(store, ica, NULL), TSVC_OK);
+    if (crl_signer != NULL)
+        assert_int_equal(tsvc_store_add_intermediate(store, crl_signer, NULL), TSVC_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(tsvc_store_add_crl(store, crls[i], NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_time(pol, T_CRL, NULL), TSVC_OK);
+    assert_int_equal(tsvc_policy_set_revocation_mode(pol, TSVC_REVOCATION_HARD_FAIL, NULL),
+                     TSVC_OK);
+    assert_int_equal(tsvc_policy_set_revocation_source(pol, TSVC_REVOCATION_CRL_ONLY, NULL),
+                     TSVC_OK);
+    if (tsvc_validate(g_ctx, &rep, leaf, store, pol, &err) != TSVC_OK)
+        fail_msg("validate: %s", tsvc_error_message(err));
+    tsvc_policy_free(pol);
+    tsvc_store_free(store);
+    return rep;
+}
+
+static void crl_indirect_of_a_crl_issuer(void **state)
+{
+    (void)state;
+    tsvc_cert *signer = cert("crl-issuer.pem");
+    tsvc_cert *leaf = cert("leaf-indirect.pem");
+    tsvc_cert *leaf_ok = cert("leaf-indirect-good.pem");
+    tsvc_crl *c = crl_file("indirect-crl.der");
+    tsvc_crl *noflag = crl_file("indirect-crl-noflag.der");
+    tsvc_crl *ica_direct = crl_file("ica-crl.der");
+    tsvc_cert_status st;
+
+    check_full(c, NULL, leaf, ica, signer, TSVC_CERT_STATUS_REVOKED,
+               TSVC_REASON_KEY_COMPROMISE);
+    /* 0x3401 is listed for Other Root only. */
+    check_full(c, NULL, leaf_ok, ica, signer, TSVC_CERT_STATUS_GOOD, TSVC_REASON_NONE);
+    /* certificateIssuer in a CRL without indirectCRL. */
+    check_full_fails(noflag, NULL, leaf, ica, signer, false, TSVC_ERR_CRL_INDIRECT,
+                     "not marked indirectCRL");
+    assert_int_equal(tsvc_crl_verify(g_ctx, noflag, signer, T_CRL, 0, NULL),
+                     TSVC_ERR_CRL_INDIRECT);
+    /* Checked against the ICA as the CRL's signer: not the CRL issuer. */
+    assert_int_equal(tsvc_crl_check(g_ctx, &st, NULL, NULL, c, leaf, ica, T_CRL, 0, NULL),
+                     TSVC_ERR_CRL_ISSUER);
+    /* The leaf's distribution point names another CRL issuer: the ICA's own
+     * CRL is not in scope (6.3.3 (b)(1)). */
+    check_full_fails(ica_direct, NULL, leaf, ica, NULL, false, TSVC_ERR_CRL_ISSUER,
+                     "name another CRL issuer");
+    /* An indirect CRL for a certificate that names no cRLIssuer. */
+    check_full_fails(c, NULL, leaf_good, ica, signer, false, TSVC_ERR_CRL_ISSUER,
+                     "neither the certificate issuer nor a cRLIssuer");
+    check_full_fails(c, NULL, leaf, ica, signer, true, TSVC_ERR_CRL_INDIRECT, "CA/B Forum");
+
+    /* Path validation finds the CRL issuer's certificate in the store. */
+    tsvc_crl *crls[2] = {crl_file("root-crl.der"), c};
+    tsvc_report *rep = validate_indirect(leaf, crls, 2, signer);
+    expect(rep, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_REVOKED_NO_POE);
+    assert_true(report_has(rep, "crl", "indirect CRL"));
+    tsvc_report_free(rep);
+    rep = validate_indirect(leaf_ok, crls, 2, signer);
+    expect(rep, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    tsvc_report_free(rep);
+    /* Without that certificate the indirect CRL cannot be verified. */
+    rep = validate_indirect(leaf, crls, 2, NULL);
+    expect(rep, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_TRY_LATER);
+    assert_true(report_has(rep, "crl", "no certificate of that CRL issuer"));
+    tsvc_report_free(rep);
+
+    tsvc_crl_free(crls[0]);
+    tsvc_crl_free(c);
+    tsvc_crl_free(noflag);
+    tsvc_crl_free(ica_direct);
+    tsvc_cert_free(signer);
+    tsvc_cert_free(leaf);
+    tsvc_cert_free(leaf_ok);
+}
+
+/* A CRL of the ICA: number, delta base (-1: complete CRL), entries and
+ * one optional extra extension. */
+typedef struct dentry {
+    const tsvc_cert *cert;
+    tsvc_crl_reason reason;
+} dentry;
+
+static tsvc_crl *ica_crl(uint64_t number, int base, const dentry *entries, size_t n,
+                         const char *ext_oid, int critical, const uint8_t *ext, size_t ext_len,
+                         int64_t this_update, int64_t next_update)
+{
+    tsvc_crl_builder *b = NULL;
+    assert_int_equal(tsvc_crl_builder_new(g_ctx, &b, ica, ica_key, NULL), TSVC_OK);
+    assert_int_equal(tsvc_crl_builder_set_times(b, this_update, next_update, NULL), TSVC_OK);
+    assert_int_equal(tsvc_crl_builder_set_number(b, number, NULL), TSVC_OK);
+    if (base >= 0) {
+        const uint8_t v[] = {0x02, 0x01, (uint8_t)base};
+        assert_int_equal(tsvc_crl_builder_add_extension(b, "2.5.29.27", 1, v, sizeof(v), NULL),
+                         TSVC_OK);
+    }
+    if (ext_oid != NULL)
+        assert_int_equal(tsvc_crl_builder_add_extension(b, ext_oid, critical, ext, ext_len,
+                                                        NULL),
+                         TSVC_OK);
+    for (size_t i = 0; i < n; i++) {
+        size_t sl;
+        const uint8_t *s = tsvc_cert_serial(entries[i].cert, &sl);
+        assert_int_equal(tsvc_crl_builder_add(b, s, sl, T_CRL - 20 * 86400, entries[i].reason,
+                                              NULL),
+                         TSVC_OK);
+    }
+    tsvc_crl *c = build_crl(b);
+    tsvc_crl_builder_free(b);
+    return c;
+}
+
+#define NOW_TIMES T_CRL - 86400, T_CRL + 86400
+
+static void crl_delta(void **state)
+{
+    (void)state;
+    static const uint8_t unknown[] = {0x05, 0x00};
+    static const uint8_t idp_user[] = {0x30, 0x03, 0x81, 0x01, 0xff};
+    /* freshestCRL { DistributionPoint { fullName URI "http://d" } } */
+    static const uint8_t freshest[] = {0x30, 0x0c, 0x30, 0x0a, 0xa0, 0x08, 0xa0, 0x06,
+                                       0x86, 0x04, 'h', 't', 't', 'p'};
+    const dentry hold[] = {{leaf_good, TSVC_REASON_CERTIFICATE_HOLD}};
+    const dentry changes[] = {{leaf_good, TSVC_REASON_REMOVE_FROM_CRL},
+                              {leaf_unknown, TSVC_REASON_KEY_COMPROMISE}};
+    /* The builder writes removeFromCRL only in a delta CRL. */
+    tsvc_crl_builder *b = NULL;
+    tsvc_buf out = TSVC_BUF_INIT;
+    size_t sl;
+    const uint8_t *serial = tsvc_cert_serial(leaf_good, &sl);
+    assert_int_equal(tsvc_crl_builder_new(g_ctx, &b, ica, ica_key, NULL), TSVC_OK);
+    assert_int_equal(tsvc_crl_builder_add(b, serial, sl, T_CRL, TSVC_REASON_REMOVE_FROM_CRL,
+                                          NULL),
+                     TSVC_OK);
+    assert_int_equal(tsvc_crl_builder_finish(b, &out, NULL), TSVC_ERR_INVALID_ARG);
+    assert_null(out.data);
+    tsvc_crl_builder_free(b);
+
+    tsvc_crl *base = ica_crl(10, -1, hold, 1, NULL, 0, NULL, 0, NOW_TIMES);
+    tsvc_crl *delta = ica_crl(11, 10, changes, 2, NULL, 0, NULL, 0, NOW_TIMES);
+
+    /* The complete CRL alone: on hold. With the delta: released, and
+     * 0x3003 revoked by the delta. */
+    check_full(base, NULL, leaf_good, ica, NULL, TSVC_CERT_STATUS_REVOKED,
+               TSVC_REASON_CERTIFICATE_HOLD);
+    check_full(base, delta, leaf_good, ica, NULL, TSVC_CERT_STATUS_GOOD, TSVC_REASON_NONE);
+    check_full(base, delta, leaf_unknown, ica, NULL, TSVC_CERT_STATUS_REVOKED,
+               TSVC_REASON_KEY_COMPROMISE);
+    check_full(base, delta, leaf_revoked, ica, NULL, TSVC_CERT_STATUS_GOOD, TSVC_REASON_NONE);
+    /* A delta alone, or a delta as the complete CRL. */
+    check_full_fails(delta, NULL, leaf_good, ica, NULL, false, TSVC_ERR_CRL_DELTA,
+                     "only together with a complete CRL");
+    check_full_fails(base, base, leaf_good, ica, NULL, false, TSVC_ERR_CRL_DELTA,
+                     "no deltaCRLIndicator");
+
+    /* Bad deltas. */
+    tsvc_crl *bad[7];
+    const char *why[7] = {"BaseCRLNumber",    "does not verify",  "unknown or misused critical",
+                          "not above",        "another scope",    "freshestCRL",
+                          "before the validation time"};
+    bad[0] = ica_crl(12, 11, changes, 2, NULL, 0, NULL, 0, NOW_TIMES); /* base too new */
+    bad[1] = crl_file("ica-delta-otherkey.der");                        /* another key */
+    bad[2] = ica_crl(11, 10, changes, 2, "1.3.6.1.4.1.55738.666.1", 1, unknown, sizeof(unknown),
+                     NOW_TIMES);
+    bad[3] = ica_crl(10, 10, changes, 2, NULL, 0, NULL, 0, NOW_TIMES); /* not newer */
+    bad[4] = ica_crl(11, 10, changes, 2, "2.5.29.28", 1, idp_user, sizeof(idp_user), NOW_TIMES);
+    bad[5] = ica_crl(11, 10, changes, 2, "2.5.29.46", 0, freshest, sizeof(freshest), NOW_TIMES);
+    bad[6] = ica_crl(11, 10, changes, 2, NULL, 0, NULL, 0, T_CRL - 10 * 86400,
+                     T_CRL - 5 * 86400);
+    for (size_t i = 0; i < 7; i++) {
+        check_full_fails(base, bad[i], leaf_unknown, ica, NULL, false, TSVC_ERR_CRL_DELTA,
+                         why[i]);
+        /* Path validation leaves the delta out and uses the complete CRL. */
+        tsvc_crl *crls[3] = {crl_file("root-crl.der"), base, bad[i]};
+        vcase vc = {TSVC_REVOCATION_HARD_FAIL, TSVC_REVOCATION_CRL_ONLY,
+                    TSVC_REVOCATION_FETCH_NEVER, 0, 0, T_CRL};
+        tsvc_report *rep = validate(leaf_unknown, ica, crls, 3, NULL, 0, &vc);
+        expect(rep, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+        tsvc_report_free(rep);
+        tsvc_crl_free(crls[0]);
+    }
+
+    /* Path validation with the pair; the newest pairing delta wins. */
+    tsvc_crl *newer = ica_crl(12, 10, hold, 1, NULL, 0, NULL, 0, NOW_TIMES);
+    tsvc_crl *crls[4] = {crl_file("root-crl.der"), base, delta, newer};
+    vcase vc = {TSVC_REVOCATION_HARD_FAIL, TSVC_REVOCATION_CRL_ONLY, TSVC_REVOCATION_FETCH_NEVER,
+                0, 0, T_CRL};
+    tsvc_report *rep = validate(leaf_unknown, ica, crls, 3, NULL, 0, &vc);
+    expect(rep, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_REVOKED_NO_POE);
+    assert_true(report_has(rep, "crl", "with delta CRL cRLNumber 11"));
+    tsvc_report_free(rep);
+    rep = validate(leaf_good, ica, crls, 3, NULL, 0, &vc);
+    expect(rep, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    tsvc_report_free(rep);
+    /* Delta 12 (leaf_good on hold again, nothing about 0x3003) is newer than 11. */
+    rep = validate(leaf_good, ica, crls, 4, NULL, 0, &vc);
+    expect(rep, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_REVOKED_NO_POE);
+    assert_true(report_has(rep, "crl", "with delta CRL cRLNumber 12"));
+    tsvc_report_free(rep);
+    /* A delta without its complete CRL decides nothing. */
+    tsvc_crl *only[2] = {crls[0], delta};
+    rep = validate(leaf_good, ica, only, 2, NULL, 0, &vc);
+    expect(rep, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_TRY_LATER);
+    assert_true(report_has(rep, "revocation-status", "only delta CRLs"));
+    tsvc_report_free(rep);
+
+    for (size_t i = 0; i < 7; i++)
+        tsvc_crl_free(bad[i]);
+    tsvc_crl_free(crls[0]);
+    tsvc_crl_free(base);
+    tsvc_crl_free(delta);
+    tsvc_crl_free(newer);
+}
+
+/* At most TSVC__REV_MAX_CRLS_PER_CERT CRLs of the store are examined per certificate. */
+static void crl_limit_per_certificate(void **state)
+{
+    (void)state;
+    enum { N = TSVC__REV_MAX_CRLS_PER_CERT + 2 };
+    tsvc_crl *crls[N];
+    crls[0] = crl_file("root-crl.der");
+    /* Expired CRLs of the ICA, numbers 1 .. N-2, then a current one. */
+    for (size_t i = 1; i < N - 1; i++)
+        crls[i] = ica_crl(i, -1, NULL, 0, NULL, 0, NULL, 0, T_CRL - 10 * 86400,
+                          T_CRL - 5 * 86400);
+    crls[N - 1] = ica_crl(1000, -1, NULL, 0, NULL, 0, NULL, 0, NOW_TIMES);
+    vcase vc = {TSVC_REVOCATION_HARD_FAIL, TSVC_REVOCATION_CRL_ONLY, TSVC_REVOCATION_FETCH_NEVER,
+                0, 0, T_CRL};
+    /* 63 expired + the current one: the 64th is examined. */
+    tsvc_crl *within[TSVC__REV_MAX_CRLS_PER_CERT + 1];
+    within[0] = crls[0];
+    for (size_t i = 1; i < TSVC__REV_MAX_CRLS_PER_CERT; i++)
+        within[i] = crls[i];
+    within[TSVC__REV_MAX_CRLS_PER_CERT] = crls[N - 1];
+    tsvc_report *rep = validate(leaf_good, ica, within, TSVC__REV_MAX_CRLS_PER_CERT + 1, NULL, 0,
+                                &vc);
+    expect(rep, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    tsvc_report_free(rep);
+    /* 64 expired before it: the current one is the 65th, not examined. */
+    rep = validate(leaf_good, ica, crls, N, NULL, 0, &vc);
+    expect(rep, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_TRY_LATER);
+    assert_true(report_has(rep, "crl", "more than 64 CRLs"));
+    tsvc_report_free(rep);
+    for (size_t i = 0; i < N; i++)
+        tsvc_crl_free(crls[i]);
+}
+
+static void crl_time_encoding(void **state)
+{
+    (void)state;
+    blob b = load("ica-crl-gentime.der");
+    tsvc_crl *c = NULL;
+    tsvc_error *err = NULL;
+    assert_int_equal(tsvc_crl_parse(g_ctx, &c, b.data, b.len, &err), TSVC_ERR_CRL_FORMAT);
+    assert_non_null(strstr(tsvc_error_message(err), "GeneralizedTime for a date before 2050"));
+    assert_null(c);
+    tsvc_error_free(err);
+    free(b.data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1431,6 +1771,11 @@ int main(void)
         cmocka_unit_test(policy_setters),
         cmocka_unit_test(crl_entry_listing),
         cmocka_unit_test(ocsp_single_listing),
+        cmocka_unit_test(crl_indirect_of_the_ca),
+        cmocka_unit_test(crl_indirect_of_a_crl_issuer),
+        cmocka_unit_test(crl_delta),
+        cmocka_unit_test(crl_limit_per_certificate),
+        cmocka_unit_test(crl_time_encoding),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
