@@ -550,6 +550,10 @@ static bool check_name_constraints(pcheck *pc, int g, size_t idx, const tsvc__an
                 if (nc->excluded[e].type != nm->type)
                     continue;
                 tsvc__nc_result res = tsvc__x509_nc_match(nm, &nc->excluded[e]);
+                /* A wildcard that can stand for an excluded host is excluded. */
+                if (res == TSVC__NC_NO_MATCH && nm->type == TSVC_GN_DNS &&
+                    tsvc__x509_dns_wildcard_reaches(&nm->value, &nc->excluded[e].value))
+                    res = TSVC__NC_MATCH;
                 if (res == TSVC__NC_MALFORMED)
                     verdict = 2;
                 else if (res == TSVC__NC_MATCH)

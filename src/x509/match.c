@@ -74,6 +74,28 @@ tsvc__nc_result tsvc__x509_nc_dns(const tsvc__cbs *name, const tsvc__cbs *constr
                                                                   : TSVC__NC_NO_MATCH;
 }
 
+bool tsvc__x509_dns_wildcard_reaches(const tsvc__cbs *name, const tsvc__cbs *constraint)
+{
+    size_t nl = name->len, cl = constraint->len;
+    if (nl < 3 || name->data[0] != '*' || name->data[1] != '.')
+        return false;
+    if (name->data[nl - 1] == '.')
+        nl--;
+    if (cl > 0 && constraint->data[cl - 1] == '.')
+        cl--;
+    if (cl == 0 || constraint->data[0] == '.')
+        return false; /* the whole tree, or proper subdomains: the literal match decides */
+    const uint8_t *rest = name->data + 2;
+    const size_t rest_len = nl - 2;
+    /* constraint = L "." rest, L one non-empty label */
+    if (cl < rest_len + 2 || constraint->data[cl - rest_len - 1] != '.' ||
+        !ieq(constraint->data + cl - rest_len, rest, rest_len))
+        return false;
+    const size_t label_len = cl - rest_len - 1;
+    return memchr(constraint->data, '.', label_len) == NULL &&
+           memchr(constraint->data, '*', label_len) == NULL;
+}
+
 /*
  * A host against an email or URI host constraint (RFC 5280 §4.2.1.10):
  * empty matches everything, ".example.com" any host under the domain,

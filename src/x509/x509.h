@@ -396,6 +396,16 @@ typedef enum tsvc__nc_result {
 tsvc__nc_result tsvc__x509_nc_dns(const tsvc__cbs *name, const tsvc__cbs *constraint);
 
 /**
+ * For a wildcard dNSName "*.R" and a dNSName constraint: true if some
+ * host the wildcard stands for (one label in place of the "*") lies in the
+ * constraint's subtree although the literal name does not, i.e. the
+ * constraint is "L.R" for a single label L (case-insensitive, trailing
+ * dots ignored). An excluded subtree must refuse such a wildcard
+ * (CVE-2025-61727); a literal match is tsvc__x509_nc_dns()'s.
+ */
+bool tsvc__x509_dns_wildcard_reaches(const tsvc__cbs *name, const tsvc__cbs *constraint);
+
+/**
  * rfc822Name constraint (RFC 5280 §4.2.1.10): "user@host" matches that
  * mailbox (local part case-sensitive, host case-insensitive); "host"
  * matches every mailbox at exactly that host; ".domain" matches mailboxes

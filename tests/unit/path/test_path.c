@@ -1049,6 +1049,8 @@ typedef struct bcert {
     const char *issuer;   /* issuer name text instead of the issuer's subject */
     const uint8_t *ip;    /* an iPAddress (4 or 16 bytes) */
     size_t ip_len;
+    const uint8_t *nc;    /* nameConstraints extension value (critical) */
+    size_t nc_len;
 } bcert;
 
 #define OID_SERVER "1.3.6.1.5.5.7.3.1"
@@ -1099,6 +1101,10 @@ static tsvc_cert *issue(const bcert *spec, const tsvc_key *key, const tsvc_cert 
     if (spec->ip != NULL)
         assert_int_equal(tsvc_cert_builder_add_san(b, TSVC_GN_IP, spec->ip, spec->ip_len, NULL),
                          TSVC_OK);
+    if (spec->nc != NULL)
+        assert_int_equal(
+            tsvc_cert_builder_add_extension(b, "2.5.29.30", 1, spec->nc, spec->nc_len, NULL),
+            TSVC_OK);
     if (spec->key_ids < 0)
         tsvc_cert_builder_set_key_ids(b, 0, 0);
     tsvc_buf der = TSVC_BUF_INIT;
@@ -1113,7 +1119,7 @@ static tsvc_cert *issue(const bcert *spec, const tsvc_key *key, const tsvc_cert 
     return c;
 }
 
-static const bcert ROOT_SPEC = {"CN=Builder Root,O=Example,C=JP", 1, {NULL}, NULL, 0, 0, NULL, NULL, 0};
+static const bcert ROOT_SPEC = {.subject = "CN=Builder Root,O=Example,C=JP", .ca = 1};
 
 /* Validates leaf (-> ica when given) -> root under @p profile for
  * example.com, the policy also asking for @p eku when given. */
@@ -1177,10 +1183,10 @@ static void intermediate_eku(void **state)
         {{OID_CODE}, false, false},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        bcert ispec = {"CN=Builder ICA,O=Example,C=JP", 1, {NULL}, NULL, 0, 0, NULL, NULL, 0};
+        bcert ispec = {.subject = "CN=Builder ICA,O=Example,C=JP", .ca = 1};
         memcpy(ispec.ekus, cases[i].ekus, sizeof(ispec.ekus));
         tsvc_cert *ica = issue(&ispec, ik, root, rk);
-        bcert lspec = {"CN=leaf", 0, {OID_SERVER, OID_CLIENT}, "example.com", 0, 0, NULL, NULL, 0};
+        bcert lspec = {.subject = "CN=leaf", .ekus = {OID_SERVER, OID_CLIENT}, .dns = "example.com"};
         tsvc_cert *leaf = issue(&lspec, lk, ica, ik);
         expect_built(leaf, ica, root, TSVC_PROFILE_SERVER, NULL, cases[i].server_ok,
                      "extended-key-usage");
@@ -1191,9 +1197,9 @@ static void intermediate_eku(void **state)
         tsvc_cert_free(ica);
     }
     /* A purpose the caller requires must be allowed by the intermediate too. */
-    bcert ispec = {"CN=Builder ICA,O=Example,C=JP", 1, {OID_SERVER}, NULL, 0, 0, NULL, NULL, 0};
+    bcert ispec = {.subject = "CN=Builder ICA,O=Example,C=JP", .ca = 1, .ekus = {OID_SERVER}};
     tsvc_cert *ica = issue(&ispec, ik, root, rk);
-    bcert lspec = {"CN=leaf", 0, {OID_SERVER, OID_CLIENT}, "example.com", 0, 0, NULL, NULL, 0};
+    bcert lspec = {.subject = "CN=leaf", .ekus = {OID_SERVER, OID_CLIENT}, .dns = "example.com"};
     tsvc_cert *leaf = issue(&lspec, lk, ica, ik);
     expect_built(leaf, ica, root, TSVC_PROFILE_SERVER, OID_CLIENT, false, "extended-key-usage");
     expect_built(leaf, ica, root, TSVC_PROFILE_SERVER, OID_SERVER, true, NULL);
@@ -1226,18 +1232,20 @@ static void server_leaf_forbidden_eku(void **state)
         {"1.3.6.1.4.1.55738.666.1", true}, /* other purposes are not forbidden */
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        bcert lspec = {"CN=leaf", 0, {OID_SERVER, cases[i].second}, "example.com", 0, 0, NULL, NULL, 0};
+        bcert lspec = {
+            .subject = "CN=leaf", .ekus = {OID_SERVER, cases[i].second}, .dns = "example.com"};
         tsvc_cert *leaf = issue(&lspec, lk, root, rk);
         expect_built(leaf, NULL, root, TSVC_PROFILE_SERVER, NULL, cases[i].ok,
                      "extended-key-usage");
         /* The client profile and RFC 5280 do not forbid them. */
-        bcert cspec = {"CN=leaf", 0, {OID_CLIENT, cases[i].second}, "example.com", 0, 0, NULL, NULL, 0};
+        bcert cspec = {
+            .subject = "CN=leaf", .ekus = {OID_CLIENT, cases[i].second}, .dns = "example.com"};
         tsvc_cert *cleaf = issue(&cspec, lk, root, rk);
         expect_built(cleaf, NULL, root, TSVC_PROFILE_CLIENT, NULL, true, NULL);
         tsvc_cert_free(cleaf);
         tsvc_cert_free(leaf);
     }
-    bcert only = {"CN=leaf", 0, {OID_PRECERT}, "example.com", 0, 0, NULL, NULL, 0};
+    bcert only = {.subject = "CN=leaf", .ekus = {OID_PRECERT}, .dns = "example.com"};
     tsvc_cert *leaf = issue(&only, lk, root, rk);
     expect_built(leaf, NULL, root, TSVC_PROFILE_SERVER, NULL, false, "extended-key-usage");
     expect_built(leaf, NULL, root, TSVC_PROFILE_GENERIC, NULL, true, NULL);
@@ -1326,7 +1334,7 @@ static void many_same_named_intermediates(void **state)
     tsvc_key *last = NULL;
     for (size_t i = 0; i < NUM_SAME; i++) {
         tsvc_key *k = gen_key(TSVC_KEY_ECDSA_P256, 0);
-        bcert ispec = {"CN=Same ICA,O=Example,C=JP", 1, {NULL}, NULL, 0, 0, NULL, NULL, 0};
+        bcert ispec = {.subject = "CN=Same ICA,O=Example,C=JP", .ca = 1};
         inter[i] = issue(&ispec, k, root, rk);
         if (i + 1 == NUM_SAME)
             last = k;
@@ -1335,7 +1343,7 @@ static void many_same_named_intermediates(void **state)
     }
     /* Issued by the last one added, found first through AKI/SKI: two
      * signature checks (leaf, intermediate) are enough. */
-    bcert lspec = {"CN=leaf", 0, {NULL}, NULL, 0, 0, NULL, NULL, 0};
+    bcert lspec = {.subject = "CN=leaf"};
     tsvc_cert *leaf = issue(&lspec, lk, inter[NUM_SAME - 1], last);
     tsvc_ctx *ctx = NULL;
     assert_int_equal(tsvc_ctx_new(&ctx, NULL, NULL), TSVC_OK);
@@ -1350,7 +1358,7 @@ static void many_same_named_intermediates(void **state)
     /* No key identifier and an issuer that is not there: every candidate
      * fails its signature; the default signature budget (100) stops. */
     tsvc_key *stranger = gen_key(TSVC_KEY_ECDSA_P256, 0);
-    bcert nspec = {"CN=leaf", 0, {NULL}, NULL, 0, -1, "CN=Same ICA,O=Example,C=JP", NULL, 0};
+    bcert nspec = {.subject = "CN=leaf", .key_ids = -1, .issuer = "CN=Same ICA,O=Example,C=JP"};
     leaf = issue(&nspec, lk, NULL, stranger);
     r = validate_same(g_ctx, leaf, root, inter, NUM_SAME);
     expect(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_NO_CERTIFICATE_CHAIN_FOUND);
@@ -1375,7 +1383,7 @@ static void many_same_named_intermediates(void **state)
     /* The issuer name written in another case and spacing, without a key
      * identifier (the last candidate of 300 is the right one), is still
      * found: the index hash and the comparison agree. */
-    bcert cspec = {"CN=leaf", 0, {NULL}, NULL, 0, -1, "CN=  same   ica ,O=EXAMPLE,C=jp", NULL, 0};
+    bcert cspec = {.subject = "CN=leaf", .key_ids = -1, .issuer = "CN=  same   ica ,O=EXAMPLE,C=jp"};
     leaf = issue(&cspec, lk, NULL, last);
     r = validate_same(ctx, leaf, root, inter, NUM_SAME);
     expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
@@ -1383,7 +1391,7 @@ static void many_same_named_intermediates(void **state)
     tsvc_report_free(r);
     tsvc_cert_free(leaf);
     /* A different name is not. */
-    bcert dspec = {"CN=leaf", 0, {NULL}, NULL, 0, -1, "CN=Same ICB,O=Example,C=JP", NULL, 0};
+    bcert dspec = {.subject = "CN=leaf", .key_ids = -1, .issuer = "CN=Same ICB,O=Example,C=JP"};
     leaf = issue(&dspec, lk, NULL, last);
     r = validate_same(ctx, leaf, root, inter, NUM_SAME);
     expect(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_NO_CERTIFICATE_CHAIN_FOUND);
@@ -1470,6 +1478,61 @@ static void server_common_name(void **state)
     tsvc_key_free(lk);
 }
 
+/* A wildcard SAN that can stand for a host of an excluded subtree is
+ * refused (CVE-2025-61727), in every profile; one that cannot is not. */
+static void nc_excluded_wildcard(void **state)
+{
+    (void)state;
+    /* permitted example.com, excluded bar.example.com / a.bar.example.com */
+    static const uint8_t nc1[] = {
+        0x30, 0x26, 0xa0, 0x0f, 0x30, 0x0d, 0x82, 0x0b, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c,
+        0x65, 0x2e, 0x63, 0x6f, 0x6d, 0xa1, 0x13, 0x30, 0x11, 0x82, 0x0f, 0x62, 0x61, 0x72,
+        0x2e, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x2e, 0x63, 0x6f, 0x6d};
+    static const uint8_t nc2[] = {
+        0x30, 0x28, 0xa0, 0x0f, 0x30, 0x0d, 0x82, 0x0b, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c,
+        0x65, 0x2e, 0x63, 0x6f, 0x6d, 0xa1, 0x15, 0x30, 0x13, 0x82, 0x11, 0x61, 0x2e, 0x62,
+        0x61, 0x72, 0x2e, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x2e, 0x63, 0x6f, 0x6d};
+    tsvc_key *rk = gen_key(TSVC_KEY_ECDSA_P256, 0), *ik = gen_key(TSVC_KEY_ECDSA_P256, 0),
+             *lk = gen_key(TSVC_KEY_ECDSA_P256, 0);
+    tsvc_cert *root = issue(&ROOT_SPEC, rk, NULL, rk);
+    static const struct {
+        const uint8_t *nc;
+        size_t nc_len;
+        const char *san;
+        bool ok;
+    } cases[] = {
+        {nc1, sizeof(nc1), "*.example.com", false},
+        {nc1, sizeof(nc1), "foo.example.com", true},
+        {nc1, sizeof(nc1), "bar.example.com", false},
+        {nc2, sizeof(nc2), "*.example.com", true},
+        {nc2, sizeof(nc2), "*.bar.example.com", false},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        bcert ispec = {.subject = "CN=Constrained ICA,O=Example,C=JP",
+                       .ca = 1,
+                       .nc = cases[i].nc,
+                       .nc_len = cases[i].nc_len};
+        tsvc_cert *ica = issue(&ispec, ik, root, rk);
+        bcert lspec = {.subject = "CN=leaf", .ekus = {OID_SERVER}, .dns = cases[i].san};
+        tsvc_cert *leaf = issue(&lspec, lk, ica, ik);
+        for (int p = 0; p < 2; p++) {
+            tsvc_report *r = validate_built(leaf, ica, root,
+                                            p == 0 ? TSVC_PROFILE_GENERIC : TSVC_PROFILE_SERVER,
+                                            NULL);
+            if (has_failed_check(r, "name-constraints") == cases[i].ok)
+                fail_msg("SAN %s (case %zu): name constraints %s: %s", cases[i].san, i,
+                         cases[i].ok ? "failed" : "passed", tsvc_report_reason(r));
+            tsvc_report_free(r);
+        }
+        tsvc_cert_free(leaf);
+        tsvc_cert_free(ica);
+    }
+    tsvc_cert_free(root);
+    tsvc_key_free(rk);
+    tsvc_key_free(ik);
+    tsvc_key_free(lk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1514,6 +1577,7 @@ int main(void)
         cmocka_unit_test(webpki_keys_and_hashes),
         cmocka_unit_test(many_same_named_intermediates),
         cmocka_unit_test(server_common_name),
+        cmocka_unit_test(nc_excluded_wildcard),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -1221,6 +1221,33 @@ static void nc_dns(void **state)
                      TSVC__NC_MALFORMED);
 }
 
+static bool reaches(const char *name, const char *constraint)
+{
+    tsvc__cbs a, b;
+    tsvc__cbs_init(&a, (const uint8_t *)name, strlen(name));
+    tsvc__cbs_init(&b, (const uint8_t *)constraint, strlen(constraint));
+    return tsvc__x509_dns_wildcard_reaches(&a, &b);
+}
+
+/* A wildcard dNSName against a constraint one label below it
+ * (CVE-2025-61727): "*.example.com" stands for bar.example.com. */
+static void nc_dns_wildcard_reach(void **state)
+{
+    (void)state;
+    assert_true(reaches("*.example.com", "bar.example.com"));
+    assert_true(reaches("*.example.com", "BAR.Example.COM."));
+    assert_true(reaches("*.example.com.", "bar.example.com"));
+    assert_false(reaches("*.example.com", "a.bar.example.com")); /* two labels */
+    assert_false(reaches("*.example.com", "example.com"));       /* the literal match's */
+    assert_false(reaches("*.example.com", ".example.com"));
+    assert_false(reaches("*.example.com", ".bar.example.com"));
+    assert_false(reaches("*.example.com", "bar.example.org"));
+    assert_false(reaches("*.example.com", "barexample.com"));
+    assert_false(reaches("www.example.com", "bar.example.com")); /* not a wildcard */
+    assert_false(reaches("*.example.com", ""));
+    assert_false(reaches("*.", "a"));
+}
+
 static void nc_email(void **state)
 {
     (void)state;
@@ -1389,6 +1416,7 @@ int main(void)
         cmocka_unit_test(host_match_rfc6125),
         cmocka_unit_test(ip_text_parsing),
         cmocka_unit_test(nc_dns),
+        cmocka_unit_test(nc_dns_wildcard_reach),
         cmocka_unit_test(nc_email),
         cmocka_unit_test(nc_ip_masks),
         cmocka_unit_test(nc_uri),
