@@ -901,6 +901,59 @@ static bool entry_passed(const tsvc_report *r, const char *name)
 /* tsvc_ltv_verify                                                     */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The SignedData the basic checks (tsvc_verify()) run on: v->cms as it
+ * is when the signer has no signature time-stamp, else a copy without the
+ * signer's signature-time-stamp attributes (every other byte kept;
+ * unsigned attributes are not signed). The long-term pass verifies each
+ * of those tokens itself, with the validation data the signature carries,
+ * and copy_basic() never took tsvc_verify()'s "signature-timestamp" and
+ * "best-signature-time" entries: checking the tokens there too only
+ * repeated the work (token signature, TSA path). On success *data and
+ * *len point into v->cms or into @p copy, which the caller disposes.
+ */
+static tsvc_status basic_input(const vctx *v, tsvc_buf *copy, const uint8_t **data, size_t *len,
+                               tsvc_error **err)
+{
+    const tsvc__cms_signer *si = &v->cms->signers[v->signer];
+    size_t n = 0;
+    *data = v->cms->der;
+    *len = v->cms->der_len;
+    if (tsvc__cms_find_attr(si->uattrs, si->num_uattrs, OID(TSVC__OID_AA_TIMESTAMP_TOKEN), &n) ==
+        NULL)
+        return TSVC_OK;
+    tsvc__cbb cbb;
+    tsvc_buf set = TSVC_BUF_INIT;
+    size_t kept = 0;
+    tsvc__cbb_init(&cbb, v->ctx);
+    tsvc__cbb_open(&cbb, TSVC__TAG_SET);
+    for (size_t a = 0; a < si->num_uattrs; a++) {
+        const tsvc__cms_attr *at = &si->uattrs[a];
+        if (tsvc__oid_equal(&at->type, OID(TSVC__OID_AA_TIMESTAMP_TOKEN)))
+            continue;
+        /* The others in their order (a subset of a DER SET OF stays sorted). */
+        tsvc__cbb_add_bytes(&cbb, at->element.data, at->element.len);
+        kept++;
+    }
+    tsvc__cbb_close(&cbb);
+    tsvc_status st = tsvc__cbb_finish(&cbb, &set);
+    if (st != TSVC_OK)
+        return tsvc__err_code(err, st);
+    tsvc__cms_edit edit;
+    memset(&edit, 0, sizeof(edit));
+    edit.signer = v->signer;
+    edit.replace_unsigned = true;
+    edit.unsigned_attrs = kept > 0 ? set.data : NULL;
+    edit.unsigned_attrs_len = kept > 0 ? set.len : 0;
+    st = tsvc__cms_rebuild(v->cms, &edit, copy, err);
+    tsvc_buf_dispose(&set);
+    if (st != TSVC_OK)
+        return st;
+    *data = copy->data;
+    *len = copy->len;
+    return TSVC_OK;
+}
+
 static tsvc_status run(vctx *v, tsvc_error **err)
 {
     tsvc_ltv_report *r = v->r;
@@ -918,9 +971,18 @@ static tsvc_status run(vctx *v, tsvc_error **err)
     if ((st = tsvc_policy_new(v->ctx, &pol, err)) != TSVC_OK ||
         (st = tsvc_policy_set_time(pol, r->when, err)) != TSVC_OK)
         goto out;
-    if ((st = tsvc_verify(v->ctx, &sr, v->cms->der, v->cms->der_len, v->content, v->content_len,
-                          v->store, pol, &vo, err)) != TSVC_OK)
-        goto out;
+    {
+        tsvc_buf copy = TSVC_BUF_INIT;
+        const uint8_t *basic = NULL;
+        size_t basic_len = 0;
+        st = basic_input(v, &copy, &basic, &basic_len, err);
+        if (st == TSVC_OK)
+            st = tsvc_verify(v->ctx, &sr, basic, basic_len, v->content, v->content_len, v->store,
+                             pol, &vo, err);
+        tsvc_buf_dispose(&copy);
+        if (st != TSVC_OK)
+            goto out;
+    }
     const tsvc_report *bc = tsvc_sig_report_signer_checks(sr, v->signer);
     if (bc == NULL) {
         decide(v, TSVC_INDICATION_FAILED, TSVC_SUB_FORMAT_FAILURE, "%s",

@@ -25,6 +25,10 @@
 
 #include "ades/lt.h"
 #include "cms/cms.h"
+#include "cms/tst.h"
+#include "crypto/crypto.h"
+#include "trustsvc/sys/backend.h"
+#include "tsvc_config.h"
 #include "trustsvc/certbuilder.h"
 #include "trustsvc/fetch.h"
 #include "trustsvc/ltv.h"
@@ -1162,6 +1166,121 @@ static void test_verify_bt_expired_after_gentime(void **state)
     tsvc_buf_dispose(&bt);
 }
 
+#if TSVC_HAVE_OPENSSL
+extern const tsvc_backend tsvc__backend_openssl;
+
+/* Backend calls over one digest, counted by a copy of the OpenSSL
+ * backend's table with a counting verify_hash and the highest priority. */
+static uint8_t g_watched[TSVC_HASH_MAX_SIZE];
+static size_t g_watched_len;
+static long g_watched_verifies;
+
+static tsvc_status watching_verify_hash(void *state, void *pub,
+                                        const tsvc_backend_sig_params *params,
+                                        const uint8_t *digest, size_t digest_len,
+                                        const uint8_t *sig, size_t sig_len)
+{
+    if (digest_len == g_watched_len && memcmp(digest, g_watched, digest_len) == 0)
+        g_watched_verifies++;
+    return tsvc__backend_openssl.verify_hash(state, pub, params, digest, digest_len, sig,
+                                             sig_len);
+}
+
+/* The digest the TSA signed in the signature time-stamp of @p bt: the hash
+ * of the token's signed attributes. */
+static void watch_token_signature(const tsvc_buf *bt)
+{
+    tsvc__cms *cms = NULL, *tok = NULL;
+    tsvc_buf tbs = TSVC_BUF_INIT;
+    tsvc__sig_params params;
+    size_t n = 0;
+    assert_int_equal(tsvc__cms_parse(g_ctx, bt->data, bt->len, &cms, NULL), TSVC_OK);
+    assert_int_equal(cms->num_signers, 1);
+    const tsvc__cms_attr *a =
+        tsvc__cms_find_attr(cms->signers[0].uattrs, cms->signers[0].num_uattrs,
+                            (const uint8_t *)TSVC__OID_AA_TIMESTAMP_TOKEN,
+                            sizeof(TSVC__OID_AA_TIMESTAMP_TOKEN) - 1, &n);
+    assert_non_null(a);
+    assert_int_equal(a->num_values, 1);
+    assert_int_equal(tsvc__cms_parse(g_ctx, a->first.data, a->first.len, &tok, NULL), TSVC_OK);
+    assert_int_equal(tok->num_signers, 1);
+    assert_int_equal(tsvc__cms_signer_sig_params(&tok->signers[0], &params, NULL), TSVC_OK);
+    assert_int_equal(tsvc__cms_signed_attrs_tbs(g_ctx, &tok->signers[0], &tbs), TSVC_OK);
+    g_watched_len = tsvc__hash_size(params.hash);
+    assert_true(g_watched_len > 0);
+    assert_int_equal(tsvc__hash_oneshot(g_ctx, params.hash, tbs.data, tbs.len, g_watched, NULL),
+                     TSVC_OK);
+    tsvc_buf_dispose(&tbs);
+    tsvc__cms_free(tok);
+    tsvc__cms_free(cms);
+}
+#endif
+
+/* The long-term validation verifies a signature time-stamp's signature
+ * once: its own pass checks every token, so the basic signature checks
+ * do not check them again. The verified-signature cache is off, so every
+ * check reaches the backend. */
+static void test_timestamp_verified_once(void **state)
+{
+    (void)state;
+#if TSVC_HAVE_OPENSSL
+    tsvc_backend watching = tsvc__backend_openssl;
+    watching.name = "watching-openssl";
+    watching.verify_hash = watching_verify_hash;
+    tsvc_buf bt = TSVC_BUF_INIT;
+    make_blt("verified once", 0, TSVC_LT_PROFILE_EN, &bt);
+    watch_token_signature(&bt);
+
+    tsvc_ctx *ctx = NULL;
+    assert_int_equal(tsvc_ctx_new(&ctx, NULL, NULL), TSVC_OK);
+    assert_int_equal(tsvc_ctx_add_backend(ctx, &watching, 1000, NULL), TSVC_OK);
+    assert_int_equal(tsvc_ctx_set_limit(ctx, TSVC_LIMIT_SIG_CACHE_ENTRIES, 0, NULL), TSVC_OK);
+    tsvc_ctx_set_clock(ctx, clock_cb, NULL);
+    tsvc_ctx_set_fetch(ctx, fetch_cb, NULL);
+    int64_t now = T0 + YEAR;
+    tsvc_store *s = store_with(crl_at(now - DAY, NULL, 0), NULL);
+    g_now = now;
+
+    /* The B-T check of the basic verification: once (the counter works). */
+    tsvc_sig_report *sr = NULL;
+    g_watched_verifies = 0;
+    assert_int_equal(tsvc_verify(ctx, &sr, bt.data, bt.len, NULL, 0, s, NULL, NULL, NULL),
+                     TSVC_OK);
+    assert_true(has_check(tsvc_sig_report_signer_checks(sr, 0), "signature-timestamp",
+                          TSVC_CHECK_PASSED, NULL));
+    assert_int_equal(g_watched_verifies, 1);
+    tsvc_sig_report_free(sr);
+
+    /* The long-term validation: PASSED as in the other context, the token
+     * verified, and its signature checked once. */
+    tsvc_ltv_options o = TSVC_LTV_OPTIONS_INIT;
+    tsvc_ltv_report *r = NULL;
+    o.when = now;
+    g_watched_verifies = 0;
+    assert_int_equal(tsvc_ltv_verify(ctx, &r, bt.data, bt.len, NULL, 0, s, &o, NULL), TSVC_OK);
+    assert_int_equal(g_watched_verifies, 1);
+    const tsvc_report *checks = tsvc_ltv_report_checks(r);
+    assert_true(has_check(checks, "signature-timestamp", TSVC_CHECK_PASSED, "token verified"));
+    assert_true(has_check(checks, "signature", TSVC_CHECK_PASSED, NULL));
+    assert_true(has_check(checks, "message-digest", TSVC_CHECK_PASSED, NULL));
+    int64_t best = 0;
+    assert_int_equal(tsvc_ltv_report_best_signature_time(r, &best), 1);
+    assert_int_equal(best, T1);
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    tsvc_ltv_report *r2 = ltv(&bt, now, s, NULL);
+    assert_int_equal(tsvc_ltv_report_indication(r), tsvc_ltv_report_indication(r2));
+    assert_int_equal(tsvc_ltv_report_subindication(r), tsvc_ltv_report_subindication(r2));
+    assert_string_equal(tsvc_ltv_report_reason(r), tsvc_ltv_report_reason(r2));
+    tsvc_ltv_report_free(r2);
+    tsvc_ltv_report_free(r);
+    tsvc_store_free(s);
+    tsvc_ctx_free(ctx);
+    tsvc_buf_dispose(&bt);
+#else
+    skip(); /* needs the OpenSSL backend to count its calls */
+#endif
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -1230,6 +1349,7 @@ int main(void)
         cmocka_unit_test(test_verify_uses_store_crls),
         cmocka_unit_test(test_verify_report_chain),
         cmocka_unit_test(test_verify_bt_expired_after_gentime),
+        cmocka_unit_test(test_timestamp_verified_once),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
