@@ -84,6 +84,32 @@ def main(tmp):
         entries=[g.entry(0x3003, "2025-12-01T00:00:00Z", reason=KEY_COMPROMISE)],
         extra=[g.ext("2.5.29.35", g.seq(g.tlv(0x80, ica_key.ski))),
                g.ext("2.5.29.27", g.integer(10), critical=True)]))
+    # Scope (RFC 5280 6.3.3 (b), (d)): distribution points with reasons,
+    # with a name relative to the CRL issuer, and none at all.
+    kc, rest = "http://crl.example/kc.crl", "http://crl.example/rest.crl"
+    write("leaf-dp-reasons.pem", g.pem(g.certificate(
+        g.name("leaf-dp-reasons"), ica_name, leaf_key, ica_key, 0x3500, eku="1.3.6.1.5.5.7.3.2",
+        san=None, not_before=NB, not_after=NA,
+        cdp=[{"full": [g.gn_uri(kc)], "reasons": [1, 2]},
+             {"full": [g.gn_uri(rest)], "reasons": [3, 4, 5, 6, 7, 8]}]), "CERTIFICATE"))
+    for label, uri, reasons in (("ica-crl-kc.der", kc, [1, 2]),
+                                ("ica-crl-rest.der", rest, [3, 4, 5, 6, 7, 8])):
+        write(label, g.crl(ica_name, ica_key, this_update=TU, next_update=NU, extra=[
+            g.ext("2.5.29.28", g.idp(full=[g.gn_uri(uri)], reasons=reasons), critical=True)]))
+    part1 = g.seq(g.oid("2.5.4.11"), g.tlv(0x0C, b"part1"))
+    part2 = g.seq(g.oid("2.5.4.11"), g.tlv(0x0C, b"part2"))
+    write("leaf-dp-relative.pem", g.pem(g.certificate(
+        g.name("leaf-dp-relative"), ica_name, leaf_key, ica_key, 0x3501, eku="1.3.6.1.5.5.7.3.2",
+        san=None, not_before=NB, not_after=NA, cdp=[{"relative": part1}]), "CERTIFICATE"))
+    for label, rdn in (("ica-crl-relative.der", part1), ("ica-crl-relative-other.der", part2)):
+        write(label, g.crl(ica_name, ica_key, this_update=TU, next_update=NU, extra=[
+            g.ext("2.5.29.28", g.idp(relative=rdn), critical=True)]))
+    write("leaf-nocdp.pem", g.pem(g.certificate(
+        g.name("leaf-nocdp"), ica_name, leaf_key, ica_key, 0x3502, eku="1.3.6.1.5.5.7.3.2",
+        san=None, not_before=NB, not_after=NA), "CERTIFICATE"))
+    write("ica-crl-idp-dirname.der", g.crl(ica_name, ica_key, this_update=TU, next_update=NU,
+                                           extra=[g.ext("2.5.29.28", g.idp(
+                                               full=[g.gn_dir(ica_name)]), critical=True)]))
     # thisUpdate and nextUpdate in 2026 as GeneralizedTime (RFC 5280: UTCTime).
     write("ica-crl-gentime.der", g.crl(ica_name, ica_key, this_update=TU, next_update=NU,
                                        generalized=True))

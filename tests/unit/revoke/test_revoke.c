@@ -1740,6 +1740,74 @@ static void crl_time_encoding(void **state)
     free(b.data);
 }
 
+static void crl_scope_points(void **state)
+{
+    (void)state;
+    tsvc_cert *reasons = cert("leaf-dp-reasons.pem");
+    tsvc_cert *relative = cert("leaf-dp-relative.pem");
+    tsvc_cert *nocdp = cert("leaf-nocdp.pem");
+    tsvc_crl *kc = crl_file("ica-crl-kc.der");
+    tsvc_crl *rest = crl_file("ica-crl-rest.der");
+    tsvc_crl *rel = crl_file("ica-crl-relative.der");
+    tsvc_crl *rel_other = crl_file("ica-crl-relative-other.der");
+    tsvc_crl *dirname = crl_file("ica-crl-idp-dirname.der");
+    tsvc_crl *plain = crl_file("ica-crl.der");
+    tsvc__rev_result res;
+    tsvc__rev_issuer iss = rev_issuer(ica, false);
+
+    /* (d) the interim reasons mask: onlySomeReasons and the point's reasons. */
+    assert_int_equal(tsvc__crl_check_full(g_ctx, kc, NULL, reasons, &iss, NULL, T_CRL, 0, &res,
+                                          NULL),
+                     TSVC_OK);
+    assert_int_equal(res.reasons, (1u << 1) | (1u << 2));
+    assert_int_equal(tsvc__crl_check_full(g_ctx, rest, NULL, reasons, &iss, NULL, T_CRL, 0, &res,
+                                          NULL),
+                     TSVC_OK);
+    assert_int_equal(res.reasons, 0x1f8u);
+    /* A complete CRL without IDP matches both points: every reason. */
+    assert_int_equal(tsvc__crl_check_full(g_ctx, plain, NULL, reasons, &iss, NULL, T_CRL, 0,
+                                          &res, NULL),
+                     TSVC_OK);
+    assert_int_equal(res.reasons, 0x1feu);
+    /* In path validation the two partitions together cover every reason. */
+    tsvc_crl *crls[3] = {crl_file("root-crl.der"), kc, rest};
+    vcase vc = {TSVC_REVOCATION_HARD_FAIL, TSVC_REVOCATION_CRL_ONLY, TSVC_REVOCATION_FETCH_NEVER,
+                0, 0, T_CRL};
+    tsvc_report *rep = validate(reasons, ica, crls, 3, NULL, 0, &vc);
+    expect(rep, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    tsvc_report_free(rep);
+    rep = validate(reasons, ica, crls, 2, NULL, 0, &vc);
+    expect(rep, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_TRY_LATER);
+    assert_true(report_has(rep, "revocation-status", "only some revocation reasons"));
+    tsvc_report_free(rep);
+    tsvc_crl_free(crls[0]);
+
+    /* Names relative to the CRL issuer: compared with the point's (generic
+     * profile), refused by TLS profiles. */
+    check_full(rel, NULL, relative, ica, NULL, TSVC_CERT_STATUS_GOOD, TSVC_REASON_NONE);
+    check_full_fails(rel_other, NULL, relative, ica, NULL, false, TSVC_ERR_CRL_SCOPE,
+                     "not one of the certificate's");
+    check_full_fails(rel, NULL, relative, ica, NULL, true, TSVC_ERR_CRL_SCOPE, "CA/B Forum");
+    check_full_fails(rel, NULL, leaf_good, ica, NULL, false, TSVC_ERR_CRL_SCOPE,
+                     "not one of the certificate's");
+
+    /* Without cRLDistributionPoints the implied point has the certificate
+     * issuer as its name: an IDP naming that directoryName covers it. */
+    check_full(dirname, NULL, nocdp, ica, NULL, TSVC_CERT_STATUS_GOOD, TSVC_REASON_NONE);
+    check_full_fails(dirname, NULL, nocdp, ica, NULL, true, TSVC_ERR_CRL_SCOPE,
+                     "no cRLDistributionPoints");
+    check_full_fails(kc, NULL, nocdp, ica, NULL, false, TSVC_ERR_CRL_SCOPE,
+                     "no cRLDistributionPoints");
+    check_full(plain, NULL, nocdp, ica, NULL, TSVC_CERT_STATUS_GOOD, TSVC_REASON_NONE);
+
+    tsvc_crl *all[] = {kc, rest, rel, rel_other, dirname, plain};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        tsvc_crl_free(all[i]);
+    tsvc_cert_free(reasons);
+    tsvc_cert_free(relative);
+    tsvc_cert_free(nocdp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1776,6 +1844,7 @@ int main(void)
         cmocka_unit_test(crl_delta),
         cmocka_unit_test(crl_limit_per_certificate),
         cmocka_unit_test(crl_time_encoding),
+        cmocka_unit_test(crl_scope_points),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
