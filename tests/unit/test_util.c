@@ -4,6 +4,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,4 +50,20 @@ tsvc_cert *tsvc_test_load_cert(tsvc_ctx *ctx, const char *dir, const char *name)
     tsvc_error_free(err);
     free(data);
     return cert;
+}
+
+void tsvc_test_require_verify(tsvc_key_type type, tsvc_sig_scheme scheme, tsvc_hash_alg hash,
+                              const char *what)
+{
+    tsvc_ctx *ctx = NULL;
+    assert_int_equal(tsvc_ctx_new(&ctx, NULL, NULL), TSVC_OK);
+    bool found = false;
+    for (size_t i = 0; i < tsvc_ctx_num_backends(ctx) && !found; i++)
+        found = tsvc_ctx_backend_supports(ctx, i, TSVC_OP_VERIFY, type, scheme, hash) != 0;
+    tsvc_ctx_free(ctx);
+    if (!found) {
+        print_message("SKIPPED (missing capability: no backend of this build verifies %s)\n",
+                      what);
+        skip();
+    }
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "trustsvc/crypto.h"
 #include "trustsvc/x509.h"
 
 /**
@@ -28,5 +29,16 @@ uint8_t *tsvc_test_read_file(const char *dir, const char *name, size_t *len);
  * tsvc_test_read_file() finds it. Fails the running test if it cannot.
  */
 tsvc_cert *tsvc_test_load_cert(tsvc_ctx *ctx, const char *dir, const char *name);
+
+/**
+ * Skips the running test (cmocka's skip(): reported as SKIPPED, not as a
+ * pass or a failure), after printing "SKIPPED (missing capability: no
+ * backend of this build verifies @p what)", unless a backend of a default
+ * context can verify @p type signatures with @p scheme and @p hash. Call it
+ * first in a test whose fixtures need ECDSA or RSA, so that the rest of its
+ * suite still runs in a libsodium-only build.
+ */
+void tsvc_test_require_verify(tsvc_key_type type, tsvc_sig_scheme scheme, tsvc_hash_alg hash,
+                              const char *what);
 
 #endif /* TSVC_TESTS_UNIT_TEST_UTIL_H */
