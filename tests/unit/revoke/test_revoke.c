@@ -1808,6 +1808,72 @@ static void crl_scope_points(void **state)
     tsvc_cert_free(nocdp);
 }
 
+/* Limits: the input size of one CRL and its number of entries. */
+static void crl_size_and_entry_limits(void **state)
+{
+    (void)state;
+    /* Size: a context whose input limit is below the CRL's length. */
+    blob b = load("ica-crl.der");
+    tsvc_ctx *small = NULL;
+    tsvc_crl *c = NULL;
+    assert_int_equal(tsvc_ctx_new(&small, NULL, NULL), TSVC_OK);
+    assert_int_equal(tsvc_ctx_set_limit(small, TSVC_LIMIT_INPUT_SIZE, b.len - 1, NULL), TSVC_OK);
+    assert_int_equal(tsvc_crl_parse(small, &c, b.data, b.len, NULL), TSVC_ERR_LIMIT_INPUT_SIZE);
+    assert_null(c);
+    assert_int_equal(tsvc_ctx_set_limit(small, TSVC_LIMIT_INPUT_SIZE, b.len, NULL), TSVC_OK);
+    assert_int_equal(tsvc_crl_parse(small, &c, b.data, b.len, NULL), TSVC_OK);
+    tsvc_crl_free(c);
+    c = NULL;
+    tsvc_ctx_free(small);
+    free(b.data);
+
+    /* Entries: revokedCertificates holding TSVC_CRL_MAX_ENTRIES + 1
+     * elements (two-octet NULLs: they are counted before being parsed). */
+    assert_int_equal(tsvc_crl_max_entries(), TSVC_CRL_MAX_ENTRIES);
+    const size_t n = (size_t)TSVC_CRL_MAX_ENTRIES + 1, list_len = 2 * n;
+    static const uint8_t head[] = {
+        0x02, 0x01, 0x01,                                           /* version v2 */
+        0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02, /* ecdsa-sha256 */
+        0x30, 0x0c, 0x31, 0x0a, 0x30, 0x08, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x01, 'X',
+        0x17, 0x0d, '2', '6', '0', '1', '0', '1', '0', '0', '0', '0', '0', '0', 'Z'};
+    static const uint8_t tail[] = {0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04,
+                                   0x03, 0x02, 0x03, 0x01, 0x00};
+    /* Every length here is at least 2^24: four length octets (DER). */
+    const size_t tbs_len = sizeof(head) + 6 + list_len, outer_len = 6 + tbs_len + sizeof(tail),
+                 total = 6 + outer_len;
+    uint8_t *der = malloc(total);
+    assert_non_null(der);
+    uint8_t *p = der;
+#define LEN4(tag, l)                                                                           \
+    do {                                                                                       \
+        *p++ = (tag);                                                                          \
+        *p++ = 0x84;                                                                           \
+        *p++ = (uint8_t)((l) >> 24);                                                           \
+        *p++ = (uint8_t)((l) >> 16);                                                           \
+        *p++ = (uint8_t)((l) >> 8);                                                            \
+        *p++ = (uint8_t)(l);                                                                   \
+    } while (0)
+    LEN4(0x30, outer_len);
+    LEN4(0x30, tbs_len);
+    memcpy(p, head, sizeof(head));
+    p += sizeof(head);
+    LEN4(0x30, list_len);
+    for (size_t i = 0; i < n; i++) {
+        *p++ = 0x05;
+        *p++ = 0x00;
+    }
+    memcpy(p, tail, sizeof(tail));
+    p += sizeof(tail);
+    assert_int_equal((size_t)(p - der), total);
+    tsvc_error *err = NULL;
+    assert_int_equal(tsvc_crl_parse(g_ctx, &c, der, total, &err), TSVC_ERR_LIMIT_COUNT);
+    assert_non_null(strstr(tsvc_error_message(err), "CRL entries"));
+    assert_null(c);
+    tsvc_error_free(err);
+    free(der);
+#undef LEN4
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1845,6 +1911,7 @@ int main(void)
         cmocka_unit_test(crl_limit_per_certificate),
         cmocka_unit_test(crl_time_encoding),
         cmocka_unit_test(crl_scope_points),
+        cmocka_unit_test(crl_size_and_entry_limits),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
