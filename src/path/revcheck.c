@@ -538,21 +538,34 @@ static const tsvc_cert *indirect_signer(rcheck *rc, const tsvc__cbs *name,
     return NULL;
 }
 
-/* The newest delta CRL of the store that pairs with @p base, or NULL. */
-static const tsvc_crl *best_delta(rcheck *rc, const tsvc_crl *base, size_t *examined)
+/*
+ * The newest delta CRL of the store that pairs with @p base, or NULL (the
+ * report then says why the first delta of that issuer does not pair).
+ */
+static const tsvc_crl *best_delta(rcheck *rc, int group, int idx, const tsvc_crl *base,
+                                  size_t *examined)
 {
     const tsvc_crl *best = NULL;
+    tsvc_error *first = NULL;
     for (size_t i = 0; i < rc->store->num_crls; i++) {
         const tsvc_crl *d = rc->store->crls[i];
+        tsvc_error *e = NULL;
         if (!d->is_delta || !tsvc__name_equal(&d->issuer, &base->issuer))
             continue;
         if (++*examined > TSVC__REV_MAX_CRLS_PER_CERT)
             break;
-        if (tsvc__crl_delta_pairs(base, d, NULL) != TSVC_OK)
+        if (tsvc__crl_delta_pairs(base, d, first == NULL ? &e : NULL) != TSVC_OK) {
+            if (first == NULL)
+                first = e;
             continue;
+        }
         if (best == NULL || tsvc__crl_number_cmp(&d->number, &best->number) > 0)
             best = d;
     }
+    if (best == NULL && first != NULL)
+        tsvc__report_add(rc->r, group, "crl-delta", TSVC_CHECK_SKIPPED, idx,
+                         "delta CRL of the store not used: %s", tsvc_error_message(first));
+    tsvc_error_free(first);
     return best;
 }
 
@@ -604,7 +617,7 @@ static void stored_crl(rcheck *rc, verdict *v, int group, int idx, const tsvc_ce
             signer.webpki = iss->webpki;
             by = &signer;
         }
-        const tsvc_crl *delta = best_delta(rc, crl, &examined);
+        const tsvc_crl *delta = best_delta(rc, group, idx, crl, &examined);
         try_crl(rc, v, group, idx, cert, iss, by, crl, delta, "the store");
     }
     if (!v->decided && saw_delta && !saw_complete)

@@ -1658,6 +1658,8 @@ static void crl_delta(void **state)
                     TSVC_REVOCATION_FETCH_NEVER, 0, 0, T_CRL};
         tsvc_report *rep = validate(leaf_unknown, ica, crls, 3, NULL, 0, &vc);
         expect(rep, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+        if (!report_has(rep, "crl-delta", why[i]))
+            fail_msg("delta %zu: the report does not say \"%s\"", i, why[i]);
         tsvc_report_free(rep);
         tsvc_crl_free(crls[0]);
     }
