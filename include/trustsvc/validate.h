@@ -115,13 +115,31 @@ typedef enum tsvc_profile {
      *  and pathLenConstraint apply to the path (RFC 5937). */
     TSVC_PROFILE_GENERIC = 0,
     /** TLS server certificates (CA/Browser Forum baseline): the peer name
-     *  must match a subjectAltName (RFC 6125; the subject CN is never used),
-     *  serverAuth is required when the leaf has an EKU extension, and the
-     *  RFC 5280 profile rules on extensions are enforced. */
+     *  must match a subjectAltName (RFC 6125; the subject CN is never used
+     *  to match, but one that reads as an IP address or an
+     *  internationalised name, or differs from a dNSName only in case, must
+     *  be a copy of a subjectAltName entry), serverAuth is required when
+     *  the leaf has an EKU extension and codeSigning, emailProtection,
+     *  timeStamping, OCSPSigning, anyExtendedKeyUsage and the precertificate
+     *  purpose are refused there, an intermediate's EKU, when present, must
+     *  allow serverAuth, RSA keys have at least 2048 bits (a multiple of 8),
+     *  SHA-1 signatures are refused below the anchor, and the RFC 5280
+     *  profile rules on extensions are enforced. */
     TSVC_PROFILE_SERVER = 1,
     /** TLS client certificates: as the server profile with clientAuth
-     *  instead of serverAuth. */
-    TSVC_PROFILE_CLIENT = 2
+     *  instead of serverAuth (and no rule on the subject CN or on other
+     *  purposes in the leaf). */
+    TSVC_PROFILE_CLIENT = 2,
+    /** S/MIME certificates (CA/Browser Forum S/MIME baseline): the common
+     *  rules of the TLS profiles, with emailProtection as the purpose; the
+     *  leaf must have extendedKeyUsage with emailProtection and without
+     *  serverAuth, codeSigning, timeStamping or anyExtendedKeyUsage, a
+     *  keyUsage without keyCertSign or cRLSign, and an rfc822Name in its
+     *  subjectAltName; an intermediate's EKU, when present, must hold
+     *  emailProtection and none of those purposes, and its keyUsage must
+     *  assert keyCertSign and cRLSign.
+     *  @since 0.1 */
+    TSVC_PROFILE_SMIME = 3
 } tsvc_profile;
 
 /**

@@ -88,7 +88,7 @@ tsvc_status tsvc_policy_set_profile(tsvc_policy *policy, tsvc_profile profile, t
     if (st != TSVC_OK)
         return st;
     if (profile != TSVC_PROFILE_GENERIC && profile != TSVC_PROFILE_SERVER &&
-        profile != TSVC_PROFILE_CLIENT)
+        profile != TSVC_PROFILE_CLIENT && profile != TSVC_PROFILE_SMIME)
         return tsvc__err(err, TSVC_ERR_INVALID_ARG, NULL, -1, "unknown profile %d", (int)profile);
     policy->profile = profile;
     return TSVC_OK;

@@ -374,7 +374,47 @@ static const uint8_t *profile_eku(const tsvc_policy *pol)
         return (const uint8_t *)TSVC__OID_KP_SERVER_AUTH;
     if (pol->profile == TSVC_PROFILE_CLIENT)
         return (const uint8_t *)TSVC__OID_KP_CLIENT_AUTH;
+    if (pol->profile == TSVC_PROFILE_SMIME)
+        return (const uint8_t *)TSVC__OID_KP_EMAIL_PROTECTION;
     return NULL;
+}
+
+static const char *profile_eku_name(const tsvc_policy *pol)
+{
+    switch (pol->profile) {
+    case TSVC_PROFILE_SERVER: return "serverAuth";
+    case TSVC_PROFILE_CLIENT: return "clientAuth";
+    case TSVC_PROFILE_SMIME: return "emailProtection";
+    default: return "?";
+    }
+}
+
+/* Purposes an S/MIME certificate, leaf or CA, must not have (CA/B Forum
+ * S/MIME BR 7.1.2.2 g, 7.1.2.3 f). */
+static const struct {
+    const char *oid;
+    size_t len;
+    const char *name;
+} smime_forbidden_ekus[] = {
+    {TSVC__OID_KP_SERVER_AUTH, TSVC__OID_LEN(TSVC__OID_KP_SERVER_AUTH), "serverAuth"},
+    {TSVC__OID_KP_CODE_SIGNING, TSVC__OID_LEN(TSVC__OID_KP_CODE_SIGNING), "codeSigning"},
+    {TSVC__OID_KP_TIME_STAMPING, TSVC__OID_LEN(TSVC__OID_KP_TIME_STAMPING), "timeStamping"},
+    {TSVC__OID_ANY_EKU, TSVC__OID_LEN(TSVC__OID_ANY_EKU), "anyExtendedKeyUsage"},
+};
+
+/* Fails @p c (at @p idx) for each S/MIME-forbidden purpose it has; true if none. */
+static bool check_smime_forbidden_ekus(pcheck *pc, int g, int idx, const tsvc_cert *c)
+{
+    bool ok = true;
+    for (size_t i = 0; i < sizeof(smime_forbidden_ekus) / sizeof(smime_forbidden_ekus[0]); i++) {
+        if (eku_has(c, (const uint8_t *)smime_forbidden_ekus[i].oid, smime_forbidden_ekus[i].len)) {
+            pc_fail(pc, g, idx, "extended-key-usage", CHAIN_FAIL,
+                    "%s in the extendedKeyUsage of an S/MIME certificate",
+                    smime_forbidden_ekus[i].name);
+            ok = false;
+        }
+    }
+    return ok;
 }
 
 /*
@@ -390,11 +430,12 @@ static void check_ca_eku(pcheck *pc, int g, int idx, const tsvc_cert *c)
         return;
     const uint8_t *want = profile_eku(pol);
     bool ok = true;
+    if (pol->profile == TSVC_PROFILE_SMIME)
+        ok = check_smime_forbidden_ekus(pc, g, idx, c);
     if (want != NULL &&
         !tsvc__cert_eku_allows(c, want, TSVC__OID_LEN(TSVC__OID_KP_SERVER_AUTH))) {
         pc_fail(pc, g, idx, "extended-key-usage", CHAIN_FAIL,
-                "extendedKeyUsage of a CA certificate does not allow %s",
-                pol->profile == TSVC_PROFILE_SERVER ? "serverAuth" : "clientAuth");
+                "extendedKeyUsage of a CA certificate does not allow %s", profile_eku_name(pol));
         ok = false;
     }
     for (size_t i = 0; i < pol->num_ekus && ok; i++) {
@@ -844,6 +885,26 @@ static const struct {
     {OID_CT_PRECERT, sizeof(OID_CT_PRECERT) - 1, "the precertificate signing purpose"},
 };
 
+/* CA/B Forum S/MIME BR 7.1.2.3: what an S/MIME subscriber certificate must
+ * carry beyond the common rules. */
+static void check_smime_leaf(pcheck *pc, int g, const tsvc_cert *leaf)
+{
+    if (!leaf->eku.present)
+        pc_fail(pc, g, 0, "extended-key-usage", CHAIN_FAIL,
+                "no extendedKeyUsage in an S/MIME certificate");
+    if (!leaf->ku.present)
+        pc_fail(pc, g, 0, "key-usage", CHAIN_FAIL, "no keyUsage in an S/MIME certificate");
+    else if (leaf->ku.bits & (TSVC_KU_KEY_CERT_SIGN | TSVC_KU_CRL_SIGN))
+        pc_fail(pc, g, 0, "key-usage", CHAIN_FAIL,
+                "keyCertSign or cRLSign in the keyUsage of an S/MIME certificate");
+    bool mailbox = false;
+    for (size_t k = 0; k < leaf->san.num && !mailbox; k++)
+        mailbox = leaf->san.names[k].type == TSVC_GN_EMAIL;
+    if (!mailbox)
+        pc_fail(pc, g, 0, "subject-alt-name", CHAIN_FAIL,
+                "no rfc822Name in the subjectAltName of an S/MIME certificate");
+}
+
 static void check_leaf(pcheck *pc, int g)
 {
     vstate *vs = pc->vs;
@@ -871,7 +932,7 @@ static void check_leaf(pcheck *pc, int g)
     if (leaf->eku.present) {
         if (want_eku != NULL && !eku_has(leaf, want_eku, TSVC__OID_LEN(TSVC__OID_KP_SERVER_AUTH))) {
             pc_fail(pc, g, 0, "extended-key-usage", CHAIN_FAIL, "%s not in extendedKeyUsage",
-                    pol->profile == TSVC_PROFILE_SERVER ? "serverAuth" : "clientAuth");
+                    profile_eku_name(pol));
             eku_ok = false;
         }
         if (vs->webpki && eku_has(leaf, (const uint8_t *)TSVC__OID_ANY_EKU,
@@ -894,6 +955,8 @@ static void check_leaf(pcheck *pc, int g)
                 }
             }
         }
+        if (pol->profile == TSVC_PROFILE_SMIME && !check_smime_forbidden_ekus(pc, g, 0, leaf))
+            eku_ok = false;
         if (vs->webpki && leaf->eku.critical) {
             pc_fail(pc, g, 0, "extended-key-usage", CHAIN_FAIL, "critical extendedKeyUsage");
             eku_ok = false;
@@ -916,6 +979,8 @@ static void check_leaf(pcheck *pc, int g)
 
     if (pol->profile == TSVC_PROFILE_SERVER)
         check_server_cn(pc, g, leaf);
+    if (pol->profile == TSVC_PROFILE_SMIME)
+        check_smime_leaf(pc, g, leaf);
 
     /* Peer names. */
     for (size_t i = 0; i < pol->num_peers; i++) {
@@ -1038,6 +1103,11 @@ static void check_path(vstate *vs, const tsvc__anchor *anchor, outcome *out)
             check_webpki_keys(&pc, g, (int)k, c, false);
             if (!is_leaf)
                 check_ca_eku(&pc, g, (int)k, c);
+            if (!is_leaf && vs->pol->profile == TSVC_PROFILE_SMIME && c->ku.present &&
+                (c->ku.bits & (TSVC_KU_KEY_CERT_SIGN | TSVC_KU_CRL_SIGN)) !=
+                    (TSVC_KU_KEY_CERT_SIGN | TSVC_KU_CRL_SIGN))
+                pc_fail(&pc, g, (int)k, "key-usage", CHAIN_FAIL,
+                        "keyUsage of an S/MIME CA certificate without keyCertSign and cRLSign");
         }
         if (is_leaf)
             check_leaf(&pc, g);

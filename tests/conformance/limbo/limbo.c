@@ -7,7 +7,10 @@
  *    "results":[{"id":...,"actual_result":"SUCCESS|FAILURE|SKIPPED","context":...}]}
  *
  * Cases with "crls" are validated with revocation checking of the chain
- * (hard-fail, the given CRLs only).
+ * (hard-fail, the given CRLs only). The profile follows validation_kind:
+ * SERVER is TSVC_PROFILE_SERVER; CLIENT is TSVC_PROFILE_CLIENT, or
+ * TSVC_PROFILE_SMIME when the case asks for emailProtection. Cases with
+ * the has-mldsa feature are SKIPPED (ML-DSA is not implemented).
  *
  * Usage: tsvc-limbo [--id TESTCASE-ID] [--verbose] < limbo.json > results.json
  * With --id only that test case is run (the comparison script times the
@@ -268,7 +271,6 @@ static void run_case(json_t *tc, bool verbose, outcome *o)
 
     json_t *crls = json_object_get(tc, "crls");
     bool has_crls = json_is_array(crls) && json_array_size(crls) > 0;
-    (void)features_has;
 
     st = tsvc_ctx_new(&ctx, NULL, &err);
     if (st != TSVC_OK) {
@@ -283,10 +285,27 @@ static void run_case(json_t *tc, bool verbose, outcome *o)
         goto out;
     }
 
-    /* Validation kind and profile. */
+    /* ML-DSA (RFC 9881) is not implemented: such a case can be neither
+     * accepted nor refused for the right reason. */
+    if (features_has(tc, "has-mldsa")) {
+        set_outcome(o, "SKIPPED", "ML-DSA (RFC 9881) keys and signatures are not supported");
+        goto out;
+    }
+
+    /* Validation kind and profile: SERVER is the TLS server profile;
+     * CLIENT is the TLS client profile, or the S/MIME profile when the
+     * case asks for emailProtection (upstream's smime:: cases). */
     const char *kind = json_string_value(json_object_get(tc, "validation_kind"));
+    bool email = false;
+    json_array_foreach(json_object_get(tc, "extended_key_usage"), i, v) {
+        const char *name = json_string_value(v);
+        if (name != NULL && (strcmp(name, "emailProtection") == 0 ||
+                             strcmp(name, "1.3.6.1.5.5.7.3.4") == 0))
+            email = true;
+    }
     if (kind != NULL && strcmp(kind, "CLIENT") == 0)
-        st = tsvc_policy_set_profile(policy, TSVC_PROFILE_CLIENT, &err);
+        st = tsvc_policy_set_profile(policy, email ? TSVC_PROFILE_SMIME : TSVC_PROFILE_CLIENT,
+                                     &err);
     else if (kind != NULL && strcmp(kind, "SERVER") == 0)
         st = tsvc_policy_set_profile(policy, TSVC_PROFILE_SERVER, &err);
     else {
