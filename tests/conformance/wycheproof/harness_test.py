@@ -14,7 +14,8 @@ were built to contain:
             made from the DER vectors (each valid DER signature turned into
             raw r||s), plus malformed raw signatures marked invalid
             (63, 65 and 66 bytes, empty, the DER form itself, a bit
-            flipped, r = s = 0); run as DER these would fail;
+            flipped, r = s = 0, r and s swapped); run as DER these would
+            fail; each group carries the publicKeyJwk of its key;
           - ed25519_test.json: two Ed25519 groups, as published, so that
             something runs in every build;
           - files the runner must skip, with their reason, each holding a
@@ -25,14 +26,16 @@ were built to contain:
             the wolfSSL backend's 4096-bit limit, within OpenSSL's) with an
             invalid signature: OpenSSL runs it, wolfSSL skips it.
   wrong/  - deliberately wrong verdicts (a valid ECDSA and a valid Ed25519
-            signature marked invalid) and a malformed RSA-PSS group (no
-            sLen): each must be counted as failed, and the exit status 1.
+            signature marked invalid), a P1363 group whose publicKeyJwk is
+            not its key, and a malformed RSA-PSS group (no sLen): each must
+            be counted as failed, and the exit status 1.
 
 What each backend supports is this test's own table (BACKEND_CAN below),
 not something asked from the library. The DER and Ed25519 vectors are read
 from $TSVC_VECTORS/wycheproof (or ../shared/vectors/wycheproof beside the
 source tree); without them the test is SKIPPED (exit 77).
 """
+import base64
 import copy
 import json
 import os
@@ -125,6 +128,7 @@ def p1363_groups(der_file, count):
             continue
         ng = copy.deepcopy(g)
         ng["type"] = "EcdsaP1363Verify"
+        ng["publicKeyJwk"] = ec_jwk(g)  # as in the *_webcrypto files; must be the same key
         ng["tests"] = []
         for t in valid:
             r, s = parse_ecdsa_der(bytes.fromhex(t["sig"]))
@@ -155,6 +159,17 @@ def p1363_groups(der_file, count):
         if made == count:
             break
     return groups
+
+
+def b64url(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def ec_jwk(g):
+    """The JWK of a P-256 group's key, from its uncompressed point."""
+    point = bytes.fromhex(g["publicKey"]["uncompressed"])
+    return {"kty": "EC", "crv": "P-256", "x": b64url(point[1:33]), "y": b64url(point[33:65]),
+            "kid": "none"}
 
 
 def wrong_verdict_group(g):
@@ -315,10 +330,17 @@ def main():
                "publicKeyDer": rsa_8192_group()["publicKeyDer"], "tests": []}
         write(wrong, "rsa_pss_2048_sha256_mgf1_32_test.json",
               sig_file("RSASSA-PSS", "rsassa_pss_verify_schema_v1.json", [pss]))
+        jwk_g = copy.deepcopy(p1363[0])
+        jwk_g["tests"] = [t for t in jwk_g["tests"] if t["result"] == "valid"][:1]
+        y = bytearray(base64.urlsafe_b64decode(jwk_g["publicKeyJwk"]["y"] + "="))
+        y[-1] ^= 1
+        jwk_g["publicKeyJwk"]["y"] = b64url(bytes(y))
+        write(wrong, "ecdsa_secp256r1_sha256_p1363_test.json",
+              sig_file("ECDSA", "ecdsa_p1363_verify_schema_v1.json", [jwk_g]))
         rc, out, err = run(exe, wrong)
         sys.stdout.write(out)
         sys.stderr.write(err)
-        failed = len(ec) + len(ed) + 1
+        failed = 2 * len(ec) + len(ed) + 1
         for b in ec:
             check(re.search(r"^wycheproof ecdsa_secp256r1_sha256_test.json %s: 0 passed, 1 failed "
                             r"\(1 group\)$" % b, out, re.M) is not None,
@@ -326,6 +348,11 @@ def main():
             check(re.search(r"ecdsa_secp256r1_sha256_test.json %s: group 0 tcId %d \(invalid\) "
                             r"failed: verified" % (b, der_g["tests"][0]["tcId"]), err) is not None,
                   "wrong/: the ECDSA failure named on stderr for %s" % b)
+            check(re.search(r"^wycheproof ecdsa_secp256r1_sha256_p1363_test.json %s: 0 passed, "
+                            r"1 failed \(1 group\)$" % b, out, re.M) is not None,
+                  "wrong/: a publicKeyJwk that is not the key fails its valid vector on %s" % b)
+            check("failed: publicKeyJwk is not the publicKeyDer key" in err,
+                  "wrong/: the JWK mismatch named on stderr")
         for b in ed:
             check(re.search(r"^wycheproof ed25519_test.json %s: 0 passed, 1 failed \(1 group\)$" % b,
                             out, re.M) is not None,
@@ -333,7 +360,7 @@ def main():
         check(re.search(r"^wycheproof rsa_pss_2048_sha256_mgf1_32_test.json group 0: FAILED "
                         r"\(malformed group: no valid \"sLen\"\)$", out, re.M) is not None,
               "wrong/: the group without sLen counted as failed")
-        skipped = 0 if ec else 1  # the ECDSA group, when no backend verifies ECDSA
+        skipped = 0 if ec else 2  # the ECDSA groups, when no backend verifies ECDSA
         check(totals(out) == (0, failed, skipped),
               "wrong/: totals %r, expected %r" % (totals(out), (0, failed, skipped)))
         check(rc == 1, "wrong/: exit status %d, expected 1" % rc)

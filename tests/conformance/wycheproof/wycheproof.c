@@ -98,45 +98,35 @@ static uint8_t *unhex(const char *hex, size_t *len)
     return out;
 }
 
-static int b64url_val(int c)
+/* Decodes unpadded base64url (RFC 7515 appendix C) into out, through our
+ * strict base64 decoder; false when it is not that or does not fit. */
+static bool b64url_decode(const tsvc_ctx *ctx, const char *s, uint8_t *out, size_t out_size,
+                          size_t *out_len)
 {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '-')
-        return 62;
-    if (c == '_')
-        return 63;
-    return -1;
-}
-
-/* Decodes unpadded base64url (RFC 7515 appendix C) into out; false when it
- * is not that or does not fit. */
-static bool b64url_decode(const char *s, uint8_t *out, size_t out_size, size_t *out_len)
-{
-    uint32_t acc = 0;
-    unsigned bits = 0;
-    size_t o = 0;
-    for (const char *p = s; *p != '\0'; p++) {
-        int v = b64url_val((unsigned char)*p);
-        if (v < 0)
-            return false;
-        acc = (acc << 6) | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (o == out_size)
-                return false;
-            out[o++] = (uint8_t)(acc >> bits);
+    size_t n = strlen(s);
+    char *std = malloc(n + 4);
+    if (std == NULL)
+        return false;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '+' || c == '/' || c == '=') {
+            free(std);
+            return false; /* standard base64, not base64url */
         }
+        std[i] = c == '-' ? '+' : c == '_' ? '/' : c;
     }
-    if (bits >= 6 || (acc & ((1u << bits) - 1)) != 0)
-        return false; /* a dangling character, or non-zero padding bits */
-    *out_len = o;
-    return true;
+    while (i % 4 != 0)
+        std[i++] = '=';
+    tsvc_buf buf = TSVC_BUF_INIT;
+    bool ok = tsvc__base64_decode(ctx, std, i, &buf, NULL) == TSVC_OK && buf.len <= out_size;
+    if (ok) {
+        memcpy(out, buf.data, buf.len);
+        *out_len = buf.len;
+    }
+    tsvc_buf_dispose(&buf);
+    free(std);
+    return ok;
 }
 
 static const char *str(const json_t *obj, const char *key)
@@ -360,7 +350,7 @@ static plan group_plan(const schema_info *si, const json_t *g)
 
 /* Checks the group's JWK (when it has one) against the key: EC x and y,
  * or the Ed25519 x, must be the key's point. NULL when they agree. */
-static const char *jwk_mismatch(const json_t *jwk, const tsvc_pubkey *pub)
+static const char *jwk_mismatch(const tsvc_ctx *ctx, const json_t *jwk, const tsvc_pubkey *pub)
 {
     if (jwk == NULL)
         return NULL;
@@ -374,8 +364,8 @@ static const char *jwk_mismatch(const json_t *jwk, const tsvc_pubkey *pub)
             return "publicKeyJwk is EC, the key is not";
         size_t cl = (bits_len - 1) / 2;
         buf[0] = 0x04;
-        if (!b64url_decode(str(jwk, "x"), buf + 1, cl, &xl) || xl != cl ||
-            !b64url_decode(str(jwk, "y"), buf + 1 + cl, cl, &yl) || yl != cl)
+        if (!b64url_decode(ctx, str(jwk, "x"), buf + 1, cl, &xl) || xl != cl ||
+            !b64url_decode(ctx, str(jwk, "y"), buf + 1 + cl, cl, &yl) || yl != cl)
             return "publicKeyJwk x or y is not a coordinate of the key's size";
         return memcmp(buf, bits, bits_len) == 0 ? NULL
                                                 : "publicKeyJwk is not the publicKeyDer key";
@@ -383,7 +373,7 @@ static const char *jwk_mismatch(const json_t *jwk, const tsvc_pubkey *pub)
     if (strcmp(kty, "OKP") == 0) {
         if (strcmp(str(jwk, "crv"), "Ed25519") != 0)
             return "publicKeyJwk is not an Ed25519 key";
-        if (!b64url_decode(str(jwk, "x"), buf, sizeof(buf), &xl) || xl != bits_len ||
+        if (!b64url_decode(ctx, str(jwk, "x"), buf, sizeof(buf), &xl) || xl != bits_len ||
             memcmp(buf, bits, bits_len) != 0)
             return "publicKeyJwk is not the publicKeyDer key";
         return NULL;
@@ -428,7 +418,7 @@ static tsvc_status group_key(tsvc_ctx *ctx, const json_t *g, tsvc_pubkey **out,
                              "publicKeyPem does not give the publicKeyDer key");
         }
     }
-    const char *why = jwk_mismatch(json_object_get(g, "publicKeyJwk"), pub);
+    const char *why = jwk_mismatch(ctx, json_object_get(g, "publicKeyJwk"), pub);
     if (why != NULL) {
         tsvc_pubkey_free(pub);
         return tsvc__err(err, TSVC_ERR_KEY_FORMAT, NULL, -1, "%s", why);
