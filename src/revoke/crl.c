@@ -199,6 +199,25 @@ static tsvc_status get_true_flag(tsvc__cbs *cbs, unsigned n, bool *out, tsvc_err
     return TSVC_OK;
 }
 
+/* Checks GeneralNames contents (at least one valid name) for @p check. */
+static tsvc_status check_general_names(tsvc_crl *crl, const tsvc__cbs *names, const char *check,
+                                       tsvc_error **err)
+{
+    tsvc__x509_gname *gn = NULL;
+    size_t num = 0;
+    tsvc_error *inner = NULL;
+    tsvc_status st = tsvc__x509_parse_general_names(crl->ctx, names, false, &gn, &num, &inner);
+    tsvc__free(crl->ctx, gn);
+    if (st == TSVC_ERR_NOMEM) {
+        tsvc_error_free(inner);
+        return tsvc__err_code(err, st);
+    }
+    if (st != TSVC_OK || num == 0)
+        return wrap(err, check, inner, names);
+    tsvc_error_free(inner);
+    return TSVC_OK;
+}
+
 static tsvc_status parse_idp(tsvc_crl *crl, const tsvc__cbs *value, tsvc_error **err)
 {
     tsvc_status st;
@@ -221,21 +240,9 @@ static tsvc_status parse_idp(tsvc_crl *crl, const tsvc__cbs *value, tsvc_error *
             goto out;
         }
         if (full) {
-            tsvc__x509_gname *gn = NULL;
-            size_t num = 0;
-            tsvc_error *inner = NULL;
-            st = tsvc__x509_parse_general_names(crl->ctx, &names, false, &gn, &num, &inner);
-            tsvc__free(crl->ctx, gn);
-            if (st == TSVC_ERR_NOMEM) {
-                tsvc_error_free(inner);
-                st = tsvc__err_code(err, st);
+            st = check_general_names(crl, &names, "crl.idp.name", err);
+            if (st != TSVC_OK)
                 goto out;
-            }
-            if (st != TSVC_OK || num == 0) {
-                st = wrap(err, "crl.idp.name", inner, &names);
-                goto out;
-            }
-            tsvc_error_free(inner);
             crl->idp_has_full_name = true;
             crl->idp_full_name = names;
         } else {
@@ -403,23 +410,11 @@ static tsvc_status parse_entry(tsvc_crl *crl, tsvc__cbs *list, tsvc__crl_entry *
             } else if (tsvc__oid_equal(&oid, (const uint8_t *)TSVC__OID_CE_CERTIFICATE_ISSUER,
                                        TSVC__OID_LEN(TSVC__OID_CE_CERTIFICATE_ISSUER))) {
                 tsvc__cbs v = value, names;
-                tsvc__x509_gname *gn = NULL;
-                size_t num = 0;
-                tsvc_error *inner = NULL;
                 READ(tsvc__der_get(&v, TSVC__TAG_SEQUENCE, &names, E), "crl.entry.issuer", value);
                 READ(tsvc__der_expect_end(&v, E), "crl.entry.issuer", v);
-                st = tsvc__x509_parse_general_names(crl->ctx, &names, false, &gn, &num, &inner);
-                tsvc__free(crl->ctx, gn);
-                if (st == TSVC_ERR_NOMEM) {
-                    tsvc_error_free(inner);
-                    st = tsvc__err_code(err, st);
+                st = check_general_names(crl, &names, "crl.entry.issuer", err);
+                if (st != TSVC_OK)
                     goto out;
-                }
-                if (st != TSVC_OK || num == 0) {
-                    st = wrap(err, "crl.entry.issuer", inner, &names);
-                    goto out;
-                }
-                tsvc_error_free(inner);
                 crl->entry_cert_issuer = true;
                 e->cert_issuer = names;
             } else if (critical) {

@@ -837,9 +837,10 @@ typedef struct vcase {
     int64_t when;
 } vcase;
 
-static tsvc_report *validate(const tsvc_cert *leaf, const tsvc_cert *inter, tsvc_crl **crls,
-                             size_t num_crls, tsvc_ocsp_response **resps, size_t num_resps,
-                             const vcase *vc)
+/* Validates @p leaf under the test root with @p num_inters intermediates. */
+static tsvc_report *validate_with(const tsvc_cert *leaf, const tsvc_cert *const *inters,
+                                  size_t num_inters, tsvc_crl **crls, size_t num_crls,
+                                  tsvc_ocsp_response **resps, size_t num_resps, const vcase *vc)
 {
     tsvc_store *store = NULL;
     tsvc_policy *pol = NULL;
@@ -847,8 +848,8 @@ static tsvc_report *validate(const tsvc_cert *leaf, const tsvc_cert *inter, tsvc
     tsvc_error *err = NULL;
     assert_int_equal(tsvc_store_new(g_ctx, &store, NULL), TSVC_OK);
     assert_int_equal(tsvc_store_add_anchor(store, root, NULL), TSVC_OK);
-    if (inter)
-        assert_int_equal(tsvc_store_add_intermediate(store, inter, NULL), TSVC_OK);
+    for (size_t i = 0; i < num_inters; i++)
+        assert_int_equal(tsvc_store_add_intermediate(store, inters[i], NULL), TSVC_OK);
     for (size_t i = 0; i < num_crls; i++)
         assert_int_equal(tsvc_store_add_crl(store, crls[i], NULL), TSVC_OK);
     for (size_t i = 0; i < num_resps; i++)
@@ -873,6 +874,13 @@ static tsvc_report *validate(const tsvc_cert *leaf, const tsvc_cert *inter, tsvc
     tsvc_policy_free(pol);
     tsvc_store_free(store);
     return rep;
+}
+
+static tsvc_report *validate(const tsvc_cert *leaf, const tsvc_cert *inter, tsvc_crl **crls,
+                             size_t num_crls, tsvc_ocsp_response **resps, size_t num_resps,
+                             const vcase *vc)
+{
+    return validate_with(leaf, &inter, inter ? 1 : 0, crls, num_crls, resps, num_resps, vc);
 }
 
 static void expect(tsvc_report *rep, tsvc_indication ind, tsvc_subindication sub)
@@ -1476,28 +1484,10 @@ static void crl_indirect_of_the_ca(void **state)
 static tsvc_report *validate_indirect(const tsvc_cert *leaf, tsvc_crl **crls, size_t n,
                                       const tsvc_cert *crl_signer)
 {
-    tsvc_store *store = NULL;
-    tsvc_policy *pol = NULL;
-    tsvc_report *rep = NULL;
-    tsvc_error *err = NULL;
-    assert_int_equal(tsvc_store_new(g_ctx, &store, NULL), TSVC_OK);
-    assert_int_equal(tsvc_store_add_anchor(store, root, NULL), TSVC_OK);
-    assert_int_equal(tsvc_store_add_intermediate(store, ica, NULL), TSVC_OK);
-    if (crl_signer != NULL)
-        assert_int_equal(tsvc_store_add_intermediate(store, crl_signer, NULL), TSVC_OK);
-    for (size_t i = 0; i < n; i++)
-        assert_int_equal(tsvc_store_add_crl(store, crls[i], NULL), TSVC_OK);
-    assert_int_equal(tsvc_policy_new(g_ctx, &pol, NULL), TSVC_OK);
-    assert_int_equal(tsvc_policy_set_time(pol, T_CRL, NULL), TSVC_OK);
-    assert_int_equal(tsvc_policy_set_revocation_mode(pol, TSVC_REVOCATION_HARD_FAIL, NULL),
-                     TSVC_OK);
-    assert_int_equal(tsvc_policy_set_revocation_source(pol, TSVC_REVOCATION_CRL_ONLY, NULL),
-                     TSVC_OK);
-    if (tsvc_validate(g_ctx, &rep, leaf, store, pol, &err) != TSVC_OK)
-        fail_msg("validate: %s", tsvc_error_message(err));
-    tsvc_policy_free(pol);
-    tsvc_store_free(store);
-    return rep;
+    const tsvc_cert *inters[2] = {ica, crl_signer};
+    vcase vc = {TSVC_REVOCATION_HARD_FAIL, TSVC_REVOCATION_CRL_ONLY, TSVC_REVOCATION_FETCH_NEVER,
+                0, 0, T_CRL};
+    return validate_with(leaf, inters, crl_signer ? 2 : 1, crls, n, NULL, 0, &vc);
 }
 
 static void crl_indirect_of_a_crl_issuer(void **state)
