@@ -914,6 +914,12 @@ static void check_leaf(pcheck *pc, int g)
     if (leaf->nc.present && !(leaf->bc.present && leaf->bc.ca))
         pc_fail(pc, g, 0, "name-constraints", CHAIN_FAIL,
                 "nameConstraints in a certificate that is not a CA");
+    /* CA/B Forum BR 7.1.2.7.8, S/MIME BR 7.1.2.3 d: a subscriber
+     * certificate is not a CA. RFC 5280 alone allows a CA certificate at
+     * the end of a path (4.2.1.9). */
+    if (vs->webpki && leaf->bc.present && leaf->bc.ca)
+        pc_fail(pc, g, 0, "basic-constraints", CHAIN_FAIL,
+                "the end-entity certificate is a CA certificate (basicConstraints cA)");
 
     /* Key usage required by the caller. */
     if (pol->key_usage != 0) {

@@ -9,8 +9,12 @@
  * Cases with "crls" are validated with revocation checking of the chain
  * (hard-fail, the given CRLs only). The profile follows validation_kind:
  * SERVER is TSVC_PROFILE_SERVER; CLIENT is TSVC_PROFILE_CLIENT, or
- * TSVC_PROFILE_SMIME when the case asks for emailProtection. Cases with
- * the has-mldsa feature are SKIPPED (ML-DSA is not implemented).
+ * TSVC_PROFILE_SMIME when the case asks for emailProtection. A case that
+ * is not a webpki:: one and states an RFC 5280 expectation the Web PKI
+ * contradicts (feature rfc5280-incompatible-with-webpki, or a webpki::
+ * case in conflicts_with) is validated with TSVC_PROFILE_GENERIC and the
+ * kind's purpose (serverAuth/clientAuth) instead. Cases with the
+ * has-mldsa feature are SKIPPED (ML-DSA is not implemented).
  *
  * Usage: tsvc-limbo [--id TESTCASE-ID] [--verbose] < limbo.json > results.json
  * With --id only that test case is run (the comparison script times the
@@ -233,6 +237,25 @@ static bool features_has(json_t *tc, const char *feature)
     return false;
 }
 
+/*
+ * Whether a case states an RFC 5280 expectation that the Web PKI rules
+ * contradict: it has the rfc5280-incompatible-with-webpki feature, or it
+ * lists a webpki:: case in conflicts_with.
+ */
+static bool conflicts_with_webpki(json_t *tc)
+{
+    if (features_has(tc, "rfc5280-incompatible-with-webpki"))
+        return true;
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(tc, "conflicts_with"), i, v) {
+        const char *other = json_string_value(v);
+        if (other != NULL && strncmp(other, "webpki::", 8) == 0)
+            return true;
+    }
+    return false;
+}
+
 static tsvc_status add_peer(tsvc_policy *policy, json_t *pn, tsvc_error **err)
 {
     const char *kind = json_string_value(json_object_get(pn, "kind"));
@@ -303,14 +326,25 @@ static void run_case(json_t *tc, bool verbose, outcome *o)
                              strcmp(name, "1.3.6.1.5.5.7.3.4") == 0))
             email = true;
     }
-    if (kind != NULL && strcmp(kind, "CLIENT") == 0)
-        st = tsvc_policy_set_profile(policy, email ? TSVC_PROFILE_SMIME : TSVC_PROFILE_CLIENT,
-                                     &err);
-    else if (kind != NULL && strcmp(kind, "SERVER") == 0)
-        st = tsvc_policy_set_profile(policy, TSVC_PROFILE_SERVER, &err);
-    else {
+    const char *id = json_string_value(json_object_get(tc, "id"));
+    bool rfc5280 = id != NULL && strncmp(id, "webpki::", 8) != 0 && conflicts_with_webpki(tc);
+    if (kind == NULL || (strcmp(kind, "CLIENT") != 0 && strcmp(kind, "SERVER") != 0)) {
         set_outcome(o, "SKIPPED", "unknown validation_kind %s", kind ? kind : "(none)");
         goto out;
+    }
+    bool client = strcmp(kind, "CLIENT") == 0;
+    if (rfc5280) {
+        /* An RFC 5280 expectation the Web PKI contradicts: the generic
+         * (RFC 5280) profile, with the purpose of the validation kind. */
+        st = tsvc_policy_set_profile(policy, TSVC_PROFILE_GENERIC, &err);
+        if (st == TSVC_OK && !email)
+            st = tsvc_policy_add_eku(policy,
+                                     client ? TSVC_EKU_CLIENT_AUTH : TSVC_EKU_SERVER_AUTH, &err);
+    } else if (client) {
+        st = tsvc_policy_set_profile(policy, email ? TSVC_PROFILE_SMIME : TSVC_PROFILE_CLIENT,
+                                     &err);
+    } else {
+        st = tsvc_policy_set_profile(policy, TSVC_PROFILE_SERVER, &err);
     }
     if (st != TSVC_OK)
         goto policy_error;

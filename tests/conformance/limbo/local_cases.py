@@ -95,6 +95,12 @@ keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 nameConstraints = critical, permitted;DNS:example.com, excluded;DNS:bar.example.com
+[ ca_san ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = DNS:ca.example.com
 [ tls ]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -213,7 +219,7 @@ class Pki:
 
 
 def case(cid, desc, kind, trusted, inter, peer, expected, peer_name=None, ekus=(),
-         features=(), why=None):
+         features=(), why=None, conflicts=()):
     """A limbo test case; WHY (kept out of the suite) is a text the harness's
     context must hold, so that a FAILURE for another reason does not pass."""
     tc = {
@@ -231,6 +237,7 @@ def case(cid, desc, kind, trusted, inter, peer, expected, peer_name=None, ekus=(
         "expected_result": expected,
         "expected_peer_name": None,
         "expected_peer_names": [],
+        "conflicts_with": list(conflicts),
     }
     if why is not None:
         WHY[cid] = why
@@ -293,6 +300,22 @@ def build_cases(p):
           "A commonName must be a character-for-character copy of the dNSName "
           "(CA/B Forum BR 7.1.4.3).",
           "ca", "tls", "SERVER", "FAILURE", DNS, leaf_subj="/CN=Example.COM", why="common-name")
+
+    # ---- a CA certificate as the end entity: the profile follows the case
+    ca_leaf = p.cert("ca-as-leaf", "/CN=CA as leaf", ik, "root", rk, "ca_san")
+    CA = ("DNS", "ca.example.com")
+    cases.append(case("tsvc-webpki::ca-as-leaf",
+                      "A CA certificate as the end entity: refused in the server profile "
+                      "(CA/B Forum BR 7.1.2.7.8; upstream webpki::ca-as-leaf).",
+                      "SERVER", [root], [], ca_leaf, "FAILURE", CA,
+                      why="end-entity certificate is a CA"))
+    cases.append(case("tsvc-rfc5280::ca-as-leaf",
+                      "The same chain in a case that conflicts with a webpki:: one: the "
+                      "harness validates it with the RFC 5280 profile, which allows a CA "
+                      "certificate at the end of a path (RFC 5280 4.2.1.9; upstream "
+                      "rfc5280::ca-as-leaf).",
+                      "SERVER", [root], [], ca_leaf, "SUCCESS", CA,
+                      conflicts=["tsvc-webpki::ca-as-leaf", "webpki::ca-as-leaf"]))
 
     # ---- S/MIME profile (CLIENT cases asking for emailProtection)
     E = ["emailProtection"]
