@@ -21,10 +21,13 @@
  * an indirect CRL must hold a certificate of the store (intermediates or
  * trust anchors) issued by the certificate's own CA, valid at the
  * validation time (the revocation of that CRL issuer certificate is not
- * checked). Deltas named by freshestCRL are not fetched.
+ * checked). When fetching is allowed and the store has no pairing delta,
+ * the delta is fetched from the complete CRL's freshestCRL URIs (RFC 5280
+ * 5.2.6; not from the certificate's freshestCRL extension).
  *
  * Limits: at most TSVC__REV_MAX_FETCHES fetches per validation,
- * TSVC__REV_MAX_URLS URLs per certificate and source, and
+ * TSVC__REV_MAX_URLS URLs per certificate and source (and per freshestCRL),
+ * freshestCRL URIs of at most TSVC__REV_MAX_URL_LEN - 1 octets, and
  * TSVC__REV_MAX_CRLS_PER_CERT store CRLs (complete and delta) examined
  * per certificate.
  */
@@ -39,6 +42,7 @@
 
 #define TSVC__REV_MAX_FETCHES 16
 #define TSVC__REV_MAX_URLS 4
+#define TSVC__REV_MAX_URL_LEN 1024 /* longer freshestCRL URIs are skipped */
 #define DEFAULT_SKEW 300
 #define MAX_AGE_LIMIT (INT64_C(10) * 366 * 86400)
 #define NONCE_LEN 16
@@ -446,6 +450,52 @@ static bool is_http(const char *url)
     return strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0;
 }
 
+static bool can_fetch(const rcheck *rc)
+{
+    return rc->pol->rev_fetch != TSVC_REVOCATION_FETCH_NEVER && rc->ctx != NULL &&
+           rc->ctx->fetch != NULL;
+}
+
+/*
+ * A delta CRL for @p base fetched from the URIs of its freshestCRL
+ * extension (RFC 5280 5.2.6), when fetching is allowed: the first that
+ * parses and pairs with @p base (*owned takes the reference), or NULL.
+ */
+static const tsvc_crl *fetch_delta(rcheck *rc, verdict *v, int group, int idx,
+                                   const tsvc_crl *base, tsvc_crl **owned)
+{
+    char url[TSVC__REV_MAX_URL_LEN];
+    *owned = NULL;
+    if (!can_fetch(rc) || base->is_delta)
+        return NULL;
+    for (size_t u = 0; u < TSVC__REV_MAX_URLS && !rc->nomem &&
+                       tsvc__crl_freshest_uri(base, u, url, sizeof(url));
+         u++) {
+        tsvc_buf resp = TSVC_BUF_INIT;
+        tsvc_crl *d = NULL;
+        tsvc_error *e = NULL;
+        if (!is_http(url) || !do_fetch(rc, v, group, idx, url, NULL, NULL, &resp))
+            continue;
+        tsvc_status st = tsvc_crl_parse(rc->ctx, &d, resp.data, resp.len, &e);
+        if (st == TSVC_OK)
+            st = tsvc__crl_delta_pairs(base, d, &e);
+        tsvc_buf_dispose(&resp);
+        if (st == TSVC_OK) {
+            tsvc_error_free(e);
+            *owned = d;
+            return d;
+        }
+        if (st == TSVC_ERR_NOMEM)
+            rc->nomem = true;
+        tsvc__report_add(rc->r, group, "crl-delta", TSVC_CHECK_SKIPPED, idx,
+                         "delta CRL from %s not used: %s", url,
+                         e ? tsvc_error_message(e) : tsvc_status_str(st));
+        tsvc_error_free(e);
+        tsvc_crl_free(d);
+    }
+    return NULL;
+}
+
 static void fetch_ocsp(rcheck *rc, verdict *v, int group, int idx, const tsvc_cert *cert,
                        const tsvc__rev_issuer *iss)
 {
@@ -494,8 +544,12 @@ static void fetch_crl(rcheck *rc, verdict *v, int group, int idx, const tsvc_cer
             tsvc_status st = tsvc_crl_parse(rc->ctx, &crl, resp.data, resp.len, &e);
             if (st != TSVC_OK)
                 unusable(rc, v, group, idx, false, url, e, st);
-            else
-                try_crl(rc, v, group, idx, cert, iss, NULL, crl, NULL, url);
+            else {
+                tsvc_crl *fetched = NULL;
+                const tsvc_crl *delta = fetch_delta(rc, v, group, idx, crl, &fetched);
+                try_crl(rc, v, group, idx, cert, iss, NULL, crl, delta, url);
+                tsvc_crl_free(fetched);
+            }
         }
         tsvc_error_free(e);
         tsvc_crl_free(crl);
@@ -617,8 +671,12 @@ static void stored_crl(rcheck *rc, verdict *v, int group, int idx, const tsvc_ce
             signer.webpki = iss->webpki;
             by = &signer;
         }
+        tsvc_crl *fetched = NULL;
         const tsvc_crl *delta = best_delta(rc, group, idx, crl, &examined);
+        if (delta == NULL)
+            delta = fetch_delta(rc, v, group, idx, crl, &fetched);
         try_crl(rc, v, group, idx, cert, iss, by, crl, delta, "the store");
+        tsvc_crl_free(fetched);
     }
     if (!v->decided && saw_delta && !saw_complete)
         snprintf(v->problem, sizeof(v->problem),
@@ -628,9 +686,8 @@ static void stored_crl(rcheck *rc, verdict *v, int group, int idx, const tsvc_ce
 static void one_source(rcheck *rc, verdict *v, int group, int idx, const tsvc_cert *cert,
                        const tsvc__rev_issuer *iss, bool ocsp)
 {
-    bool can_fetch = rc->pol->rev_fetch != TSVC_REVOCATION_FETCH_NEVER && rc->ctx != NULL &&
-                     rc->ctx->fetch != NULL;
-    if (can_fetch && rc->pol->rev_fetch == TSVC_REVOCATION_FETCH_ALWAYS) {
+    bool fetching = can_fetch(rc);
+    if (fetching && rc->pol->rev_fetch == TSVC_REVOCATION_FETCH_ALWAYS) {
         if (ocsp)
             fetch_ocsp(rc, v, group, idx, cert, iss);
         else
@@ -642,7 +699,7 @@ static void one_source(rcheck *rc, verdict *v, int group, int idx, const tsvc_ce
         else
             stored_crl(rc, v, group, idx, cert, iss);
     }
-    if (!v->decided && can_fetch && rc->pol->rev_fetch == TSVC_REVOCATION_FETCH_WHEN_MISSING) {
+    if (!v->decided && fetching && rc->pol->rev_fetch == TSVC_REVOCATION_FETCH_WHEN_MISSING) {
         if (ocsp)
             fetch_ocsp(rc, v, group, idx, cert, iss);
         else

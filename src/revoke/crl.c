@@ -343,8 +343,10 @@ static tsvc_status parse_crl_extensions(tsvc_crl *crl, tsvc__cbs exts, tsvc_erro
             crl->base_number = n;
         } else if (IS(TSVC__OID_CE_ISSUER_ALT_NAME) || IS(TSVC__OID_CE_FRESHEST_CRL) ||
                    IS(TSVC__OID_PE_AIA)) {
-            if (IS(TSVC__OID_CE_FRESHEST_CRL))
+            if (IS(TSVC__OID_CE_FRESHEST_CRL)) {
                 crl->has_freshest = true;
+                crl->freshest = value;
+            }
             /* Informational; understood as long as they are not critical
              * (RFC 5280 requires them non-critical). */
             if (critical)
@@ -929,6 +931,42 @@ static int gn_has_dirname(const tsvc_ctx *ctx, const tsvc__cbs *names, const tsv
             r = 1;
     tsvc__free(ctx, gn);
     return r;
+}
+
+bool tsvc__crl_freshest_uri(const tsvc_crl *crl, size_t index, char *out, size_t size)
+{
+    tsvc__cbs in = crl->freshest, list;
+    size_t k = 0;
+    if (!crl->has_freshest || size == 0 ||
+        tsvc__der_get(&in, TSVC__TAG_SEQUENCE, &list, NULL) != TSVC_OK)
+        return false;
+    while (list.len > 0) {
+        tsvc__cbs dp, dpn, names;
+        bool present = false;
+        if (tsvc__der_get(&list, TSVC__TAG_SEQUENCE, &dp, NULL) != TSVC_OK)
+            return false;
+        if (tsvc__der_get_optional(&dp, TSVC__TAG_CONTEXT_C(0), &dpn, &present, NULL) !=
+                TSVC_OK ||
+            !present)
+            continue;
+        if (tsvc__der_get_optional(&dpn, TSVC__TAG_CONTEXT_C(0), &names, &present, NULL) !=
+                TSVC_OK ||
+            !present)
+            continue;
+        while (names.len > 0) {
+            tsvc__x509_gname gn;
+            if (tsvc__x509_parse_general_name(&names, false, &gn, NULL) != TSVC_OK)
+                break;
+            if (gn.type != TSVC_GN_URI || k++ != index)
+                continue;
+            if (gn.value.len >= size)
+                return false;
+            memcpy(out, gn.value.data, gn.value.len);
+            out[gn.value.len] = '\0';
+            return true;
+        }
+    }
+    return false;
 }
 
 bool tsvc__crl_issuer_named_by(const tsvc_ctx *ctx, const tsvc_cert *cert,

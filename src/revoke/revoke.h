@@ -92,6 +92,7 @@ struct tsvc_crl {
     bool is_delta;
     tsvc__cbs base_number;  /* deltaCRLIndicator BaseCRLNumber (INTEGER contents) */
     bool has_freshest;      /* freshestCRL extension present */
+    tsvc__cbs freshest;     /* its extnValue contents (CRLDistributionPoints syntax) */
     bool entry_cert_issuer; /* an entry has certificateIssuer (indirect) */
     bool unknown_critical;  /* CRL or entry extension */
     char unknown_oid[64];   /* dotted text of the first one */
@@ -190,6 +191,14 @@ tsvc_status tsvc__crl_check_full(const tsvc_ctx *ctx, const tsvc_crl *crl, const
                                  const tsvc_cert *cert, const tsvc__rev_issuer *iss,
                                  const tsvc__rev_issuer *signer, int64_t when, int64_t skew,
                                  tsvc__rev_result *res, tsvc_error **err);
+
+/**
+ * The @p index-th uniformResourceIdentifier (0-based, encoding order) of the
+ * full names of the CRL's freshestCRL extension (RFC 5280 5.2.6: where its
+ * delta CRLs are published), NUL-terminated in @p out. False when there is
+ * no such URI, or it does not fit in @p size octets (it is then skipped).
+ */
+bool tsvc__crl_freshest_uri(const tsvc_crl *crl, size_t index, char *out, size_t size);
 
 /**
  * True if the certificate's cRLDistributionPoints name @p crl_issuer (a

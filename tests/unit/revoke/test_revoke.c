@@ -1866,6 +1866,76 @@ static void crl_size_and_entry_limits(void **state)
 #undef LEN4
 }
 
+/* The delta CRL named by a complete CRL's freshestCRL, fetched. */
+typedef struct delta_server {
+    int calls;
+    const uint8_t *der;
+    size_t len;
+} delta_server;
+
+static tsvc_status serve_delta(void *opaque, const char *url, const char *content_type,
+                               const uint8_t *body, size_t body_len, tsvc_buf *response,
+                               tsvc_error **err)
+{
+    delta_server *srv = opaque;
+    (void)content_type;
+    (void)body_len;
+    (void)err;
+    srv->calls++;
+    if (strcmp(url, "http://crl.example/delta.crl") != 0 || body != NULL)
+        return TSVC_ERR_NOT_FOUND;
+    return tsvc_fetch_response_set(g_ctx, response, srv->der, srv->len);
+}
+
+static void crl_delta_fetched(void **state)
+{
+    (void)state;
+    /* freshestCRL { DistributionPoint { fullName URI "http://crl.example/delta.crl" } } */
+    static const uint8_t freshest[] = {0x30, 0x24, 0x30, 0x22, 0xa0, 0x20, 0xa0, 0x1e, 0x86, 0x1c,
+                                       'h', 't', 't', 'p', ':', '/', '/', 'c', 'r', 'l', '.',
+                                       'e', 'x', 'a', 'm', 'p', 'l', 'e', '/', 'd', 'e', 'l',
+                                       't', 'a', '.', 'c', 'r', 'l'};
+    const dentry revoked[] = {{leaf_unknown, TSVC_REASON_KEY_COMPROMISE}};
+    tsvc_crl *base = ica_crl(10, -1, NULL, 0, "2.5.29.46", 0, freshest, sizeof(freshest),
+                             NOW_TIMES);
+    tsvc_crl *delta = ica_crl(11, 10, revoked, 1, NULL, 0, NULL, 0, NOW_TIMES);
+    char url[64];
+    assert_true(tsvc__crl_freshest_uri(base, 0, url, sizeof(url)));
+    assert_string_equal(url, "http://crl.example/delta.crl");
+    assert_false(tsvc__crl_freshest_uri(base, 1, url, sizeof(url)));
+    assert_false(tsvc__crl_freshest_uri(base, 0, url, 28)); /* does not fit */
+
+    delta_server srv = {0, NULL, 0};
+    srv.der = tsvc_crl_der(delta, &srv.len);
+    tsvc_ctx_set_fetch(g_ctx, serve_delta, &srv);
+    tsvc_crl *crls[2] = {crl_file("root-crl.der"), base};
+    vcase vc = {TSVC_REVOCATION_HARD_FAIL, TSVC_REVOCATION_CRL_ONLY,
+                TSVC_REVOCATION_FETCH_WHEN_MISSING, 0, 0, T_CRL};
+    tsvc_report *rep = validate(leaf_unknown, ica, crls, 2, NULL, 0, &vc);
+    expect(rep, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_REVOKED_NO_POE);
+    assert_true(report_has(rep, "crl", "with delta CRL cRLNumber 11"));
+    assert_int_equal(srv.calls, 1);
+    tsvc_report_free(rep);
+    /* Not fetched when fetching is not allowed: the complete CRL alone. */
+    vc.fetch = TSVC_REVOCATION_FETCH_NEVER;
+    srv.calls = 0;
+    rep = validate(leaf_unknown, ica, crls, 2, NULL, 0, &vc);
+    expect(rep, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    assert_int_equal(srv.calls, 0);
+    tsvc_report_free(rep);
+    /* What is served is not a delta CRL: left out, and said. */
+    vc.fetch = TSVC_REVOCATION_FETCH_WHEN_MISSING;
+    srv.der = tsvc_crl_der(base, &srv.len);
+    rep = validate(leaf_unknown, ica, crls, 2, NULL, 0, &vc);
+    expect(rep, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    assert_true(report_has(rep, "crl-delta", "no deltaCRLIndicator"));
+    tsvc_report_free(rep);
+    tsvc_ctx_set_fetch(g_ctx, NULL, NULL);
+    tsvc_crl_free(crls[0]);
+    tsvc_crl_free(base);
+    tsvc_crl_free(delta);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1904,6 +1974,7 @@ int main(void)
         cmocka_unit_test(crl_time_encoding),
         cmocka_unit_test(crl_scope_points),
         cmocka_unit_test(crl_size_and_entry_limits),
+        cmocka_unit_test(crl_delta_fetched),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
