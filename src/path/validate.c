@@ -301,6 +301,9 @@ static void check_webpki_common(pcheck *pc, int g, int idx, const tsvc_cert *c, 
                 "critical subjectAltName with a non-empty subject");
     if (c->aia.present && c->aia.critical)
         pc_fail(pc, g, idx, "profile", CHAIN_FAIL, "critical authorityInfoAccess");
+    /* RFC 5280 4.2.1.11: conforming CAs MUST mark policyConstraints critical. */
+    if (c->pc.present && !c->pc.critical)
+        pc_fail(pc, g, idx, "profile", CHAIN_FAIL, "policyConstraints not marked critical");
     if (c->aki.present && c->aki.critical)
         pc_fail(pc, g, idx, "key-identifiers", CHAIN_FAIL, "critical authorityKeyIdentifier");
     if (c->ski.present && c->ski.critical)

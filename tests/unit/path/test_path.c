@@ -1051,6 +1051,10 @@ typedef struct bcert {
     size_t ip_len;
     const uint8_t *nc;    /* nameConstraints extension value (critical) */
     size_t nc_len;
+    const char *ext_oid;  /* one more extension: OID, criticality, value */
+    int ext_critical;
+    const uint8_t *ext_value;
+    size_t ext_len;
 } bcert;
 
 #define OID_SERVER "1.3.6.1.5.5.7.3.1"
@@ -1105,6 +1109,10 @@ static tsvc_cert *issue(const bcert *spec, const tsvc_key *key, const tsvc_cert 
         assert_int_equal(
             tsvc_cert_builder_add_extension(b, "2.5.29.30", 1, spec->nc, spec->nc_len, NULL),
             TSVC_OK);
+    if (spec->ext_oid != NULL)
+        assert_int_equal(tsvc_cert_builder_add_extension(b, spec->ext_oid, spec->ext_critical,
+                                                         spec->ext_value, spec->ext_len, NULL),
+                         TSVC_OK);
     if (spec->key_ids < 0)
         tsvc_cert_builder_set_key_ids(b, 0, 0);
     tsvc_buf der = TSVC_BUF_INIT;
@@ -1533,6 +1541,55 @@ static void nc_excluded_wildcard(void **state)
     tsvc_key_free(lk);
 }
 
+/* RFC 5280 4.2.1.11: policyConstraints must be critical; the server
+ * profile refuses a non-critical one (upstream rfc5280::pc::ica-noncritical-pc),
+ * the generic profile reads it all the same. */
+static void policy_constraints_critical(void **state)
+{
+    (void)state;
+    static const uint8_t pc_value[] = {0x30, 0x03, 0x80, 0x01, 0x03}; /* requireExplicitPolicy 3 */
+    tsvc_key *rk = gen_key(TSVC_KEY_ECDSA_P256, 0), *ik = gen_key(TSVC_KEY_ECDSA_P256, 0),
+             *lk = gen_key(TSVC_KEY_ECDSA_P256, 0);
+    tsvc_cert *root = issue(&ROOT_SPEC, rk, NULL, rk);
+    for (int critical = 0; critical < 2; critical++) {
+        bcert ispec = {.subject = "CN=PC ICA,O=Example,C=JP",
+                       .ca = 1,
+                       .ext_oid = "2.5.29.36",
+                       .ext_critical = critical,
+                       .ext_value = pc_value,
+                       .ext_len = sizeof(pc_value)};
+        tsvc_cert *ica = issue(&ispec, ik, root, rk);
+        bcert lspec = {.subject = "CN=leaf", .ekus = {OID_SERVER}, .dns = "example.com"};
+        tsvc_cert *leaf = issue(&lspec, lk, ica, ik);
+        expect_built(leaf, ica, root, TSVC_PROFILE_SERVER, NULL, critical == 1, "profile");
+        expect_built(leaf, ica, root, TSVC_PROFILE_GENERIC, NULL, true, NULL);
+        tsvc_cert_free(leaf);
+        tsvc_cert_free(ica);
+    }
+    tsvc_cert_free(root);
+    tsvc_key_free(rk);
+    tsvc_key_free(ik);
+    tsvc_key_free(lk);
+}
+
+/* The server and S/MIME profiles refuse a CA certificate as the end
+ * entity (CA/B Forum BR 7.1.2.7.8); the generic profile, as RFC 5280
+ * 4.2.1.9, accepts it. */
+static void ca_as_end_entity(void **state)
+{
+    (void)state;
+    tsvc_key *rk = gen_key(TSVC_KEY_ECDSA_P256, 0), *ik = gen_key(TSVC_KEY_ECDSA_P256, 0);
+    tsvc_cert *root = issue(&ROOT_SPEC, rk, NULL, rk);
+    bcert ispec = {.subject = "CN=CA leaf", .ca = 1, .dns = "example.com"};
+    tsvc_cert *ca = issue(&ispec, ik, root, rk);
+    expect_built(ca, NULL, root, TSVC_PROFILE_SERVER, NULL, false, "basic-constraints");
+    expect_built(ca, NULL, root, TSVC_PROFILE_GENERIC, NULL, true, NULL);
+    tsvc_cert_free(ca);
+    tsvc_cert_free(root);
+    tsvc_key_free(rk);
+    tsvc_key_free(ik);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1578,6 +1635,8 @@ int main(void)
         cmocka_unit_test(many_same_named_intermediates),
         cmocka_unit_test(server_common_name),
         cmocka_unit_test(nc_excluded_wildcard),
+        cmocka_unit_test(policy_constraints_critical),
+        cmocka_unit_test(ca_as_end_entity),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
