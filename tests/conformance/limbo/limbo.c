@@ -263,7 +263,11 @@ static tsvc_status add_peer(tsvc_policy *policy, json_t *pn, tsvc_error **err)
     if (kind == NULL || value == NULL)
         return TSVC_ERR_INVALID_ARG;
     tsvc_peer_kind k;
-    if (strcmp(kind, "DNS") == 0)
+    uint8_t ip[16];
+    size_t ip_len = 0;
+    if (strcmp(kind, "DNS") == 0 && tsvc__x509_parse_ip(value, strlen(value), ip, &ip_len))
+        k = TSVC_PEER_IP; /* upstream's bettertls:: cases give IP addresses as DNS names */
+    else if (strcmp(kind, "DNS") == 0)
         k = TSVC_PEER_DNS;
     else if (strcmp(kind, "IP") == 0)
         k = TSVC_PEER_IP;

@@ -16,6 +16,7 @@ snapshot (2023) does not cover but the current upstream suite does:
 - tsvc-pathological::*  many intermediates with the same subject: each
                   case must finish in under one second, with a budget
                   status when no chain is found;
+- tsvc-bettertls::*  an IP address given as a DNS peer name;
 - tsvc-rfc9881::* a has-mldsa case must be SKIPPED (ML-DSA is not
                   implemented), never answered.
 
@@ -296,6 +297,10 @@ def build_cases(p):
           "A commonName that is the RFC 3986 text of the iPAddress entry.",
           "ca", "tls_ip", "SERVER", "SUCCESS", ("IP", "192.168.1.1"),
           leaf_subj="/CN=192.168.1.1")
+    chain("tsvc-bettertls::ip-peer-name-given-as-dns",
+          "Upstream's bettertls:: cases give an IP address as a DNS peer name: the harness "
+          "matches it against the iPAddress entries.",
+          "ca", "tls_ip", "SERVER", "SUCCESS", ("DNS", "192.168.1.1"))
     chain("tsvc-webpki::cn-case-mismatch",
           "A commonName must be a character-for-character copy of the dNSName "
           "(CA/B Forum BR 7.1.4.3).",
