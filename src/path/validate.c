@@ -392,33 +392,52 @@ static const char *profile_eku_name(const tsvc_policy *pol)
     }
 }
 
-/* Purposes an S/MIME certificate, leaf or CA, must not have (CA/B Forum
- * S/MIME BR 7.1.2.2 g, 7.1.2.3 f). */
-static const struct {
+/* An extended key usage a profile forbids. */
+typedef struct named_eku {
     const char *oid;
     size_t len;
     const char *name;
-} smime_forbidden_ekus[] = {
-    {TSVC__OID_KP_SERVER_AUTH, TSVC__OID_LEN(TSVC__OID_KP_SERVER_AUTH), "serverAuth"},
-    {TSVC__OID_KP_CODE_SIGNING, TSVC__OID_LEN(TSVC__OID_KP_CODE_SIGNING), "codeSigning"},
-    {TSVC__OID_KP_TIME_STAMPING, TSVC__OID_LEN(TSVC__OID_KP_TIME_STAMPING), "timeStamping"},
-    {TSVC__OID_ANY_EKU, TSVC__OID_LEN(TSVC__OID_ANY_EKU), "anyExtendedKeyUsage"},
+} named_eku;
+
+#define NAMED_EKU(oid, name) {oid, TSVC__OID_LEN(oid), name}
+#define OID_CT_PRECERT "\x2b\x06\x01\x04\x01\xd6\x79\x02\x04\x04" /* 1.3.6.1.4.1.11129.2.4.4 */
+
+/* Purposes a TLS server certificate must not have (CA/B Forum BR 7.1.2.7.10;
+ * anyExtendedKeyUsage is refused for every TLS leaf in check_leaf()). */
+static const named_eku server_forbidden_ekus[] = {
+    NAMED_EKU(TSVC__OID_KP_CODE_SIGNING, "codeSigning"),
+    NAMED_EKU(TSVC__OID_KP_EMAIL_PROTECTION, "emailProtection"),
+    NAMED_EKU(TSVC__OID_KP_TIME_STAMPING, "timeStamping"),
+    NAMED_EKU(TSVC__OID_KP_OCSP_SIGNING, "OCSPSigning"),
+    NAMED_EKU(OID_CT_PRECERT, "the precertificate signing purpose"),
 };
 
-/* Fails @p c (at @p idx) for each S/MIME-forbidden purpose it has; true if none. */
-static bool check_smime_forbidden_ekus(pcheck *pc, int g, int idx, const tsvc_cert *c)
+/* Purposes an S/MIME certificate, leaf or CA, must not have (CA/B Forum
+ * S/MIME BR 7.1.2.2 g, 7.1.2.3 f). */
+static const named_eku smime_forbidden_ekus[] = {
+    NAMED_EKU(TSVC__OID_KP_SERVER_AUTH, "serverAuth"),
+    NAMED_EKU(TSVC__OID_KP_CODE_SIGNING, "codeSigning"),
+    NAMED_EKU(TSVC__OID_KP_TIME_STAMPING, "timeStamping"),
+    NAMED_EKU(TSVC__OID_ANY_EKU, "anyExtendedKeyUsage"),
+};
+
+/* Fails @p c (at @p idx) for each purpose of @p list it has, naming the
+ * kind of certificate @p what; true if it has none. */
+static bool check_forbidden_ekus(pcheck *pc, int g, int idx, const tsvc_cert *c,
+                                 const named_eku *list, size_t n, const char *what)
 {
     bool ok = true;
-    for (size_t i = 0; i < sizeof(smime_forbidden_ekus) / sizeof(smime_forbidden_ekus[0]); i++) {
-        if (eku_has(c, (const uint8_t *)smime_forbidden_ekus[i].oid, smime_forbidden_ekus[i].len)) {
+    for (size_t i = 0; i < n; i++) {
+        if (eku_has(c, (const uint8_t *)list[i].oid, list[i].len)) {
             pc_fail(pc, g, idx, "extended-key-usage", CHAIN_FAIL,
-                    "%s in the extendedKeyUsage of an S/MIME certificate",
-                    smime_forbidden_ekus[i].name);
+                    "%s in the extendedKeyUsage of %s", list[i].name, what);
             ok = false;
         }
     }
     return ok;
 }
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
  * An intermediate CA's extendedKeyUsage, when present, constrains the
@@ -434,7 +453,8 @@ static void check_ca_eku(pcheck *pc, int g, int idx, const tsvc_cert *c)
     const uint8_t *want = profile_eku(pol);
     bool ok = true;
     if (pol->profile == TSVC_PROFILE_SMIME)
-        ok = check_smime_forbidden_ekus(pc, g, idx, c);
+        ok = check_forbidden_ekus(pc, g, idx, c, smime_forbidden_ekus,
+                                  COUNT(smime_forbidden_ekus), "an S/MIME certificate");
     if (want != NULL &&
         !tsvc__cert_eku_allows(c, want, TSVC__OID_LEN(TSVC__OID_KP_SERVER_AUTH))) {
         pc_fail(pc, g, idx, "extended-key-usage", CHAIN_FAIL,
@@ -873,20 +893,6 @@ static void check_server_cn(pcheck *pc, int g, const tsvc_cert *leaf)
     tsvc__free(pc->vs->ctx, attrs);
 }
 
-/* Purposes a TLS server certificate must not have (CA/B Forum BR 7.1.2.7.10). */
-#define OID_CT_PRECERT "\x2b\x06\x01\x04\x01\xd6\x79\x02\x04\x04" /* 1.3.6.1.4.1.11129.2.4.4 */
-static const struct {
-    const char *oid;
-    size_t len;
-    const char *name;
-} server_forbidden_ekus[] = {
-    {TSVC__OID_KP_CODE_SIGNING, TSVC__OID_LEN(TSVC__OID_KP_CODE_SIGNING), "codeSigning"},
-    {TSVC__OID_KP_EMAIL_PROTECTION, TSVC__OID_LEN(TSVC__OID_KP_EMAIL_PROTECTION),
-     "emailProtection"},
-    {TSVC__OID_KP_TIME_STAMPING, TSVC__OID_LEN(TSVC__OID_KP_TIME_STAMPING), "timeStamping"},
-    {TSVC__OID_KP_OCSP_SIGNING, TSVC__OID_LEN(TSVC__OID_KP_OCSP_SIGNING), "OCSPSigning"},
-    {OID_CT_PRECERT, sizeof(OID_CT_PRECERT) - 1, "the precertificate signing purpose"},
-};
 
 /* CA/B Forum S/MIME BR 7.1.2.3: what an S/MIME subscriber certificate must
  * carry beyond the common rules. */
@@ -950,21 +956,13 @@ static void check_leaf(pcheck *pc, int g)
                     "anyExtendedKeyUsage in a TLS certificate");
             eku_ok = false;
         }
-        if (pol->profile == TSVC_PROFILE_SERVER) {
-            /* CA/B Forum BR 7.1.2.7.10: these purposes MUST NOT appear in
-             * a TLS server certificate. */
-            for (size_t i = 0; i < sizeof(server_forbidden_ekus) / sizeof(server_forbidden_ekus[0]);
-                 i++) {
-                const char *oid = server_forbidden_ekus[i].oid;
-                if (eku_has(leaf, (const uint8_t *)oid, server_forbidden_ekus[i].len)) {
-                    pc_fail(pc, g, 0, "extended-key-usage", CHAIN_FAIL,
-                            "%s in the extendedKeyUsage of a TLS server certificate",
-                            server_forbidden_ekus[i].name);
-                    eku_ok = false;
-                }
-            }
-        }
-        if (pol->profile == TSVC_PROFILE_SMIME && !check_smime_forbidden_ekus(pc, g, 0, leaf))
+        if (pol->profile == TSVC_PROFILE_SERVER &&
+            !check_forbidden_ekus(pc, g, 0, leaf, server_forbidden_ekus,
+                                  COUNT(server_forbidden_ekus), "a TLS server certificate"))
+            eku_ok = false;
+        if (pol->profile == TSVC_PROFILE_SMIME &&
+            !check_forbidden_ekus(pc, g, 0, leaf, smime_forbidden_ekus,
+                                  COUNT(smime_forbidden_ekus), "an S/MIME certificate"))
             eku_ok = false;
         if (vs->webpki && leaf->eku.critical) {
             pc_fail(pc, g, 0, "extended-key-usage", CHAIN_FAIL, "critical extendedKeyUsage");

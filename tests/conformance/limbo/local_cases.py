@@ -40,143 +40,52 @@ VT = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1))
     "%Y-%m-%dT%H:%M:%SZ")
 BUDGET = 1.0  # seconds per pathological case
 
-EXT = """
-[ root ]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-[ ca ]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-[ ca_noaki ]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-[ ca_eku_client ]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-extendedKeyUsage = clientAuth
-[ ca_eku_server ]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-extendedKeyUsage = serverAuth
-[ ca_eku_any ]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-extendedKeyUsage = anyExtendedKeyUsage
-[ ca_eku_email ]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-extendedKeyUsage = emailProtection
-[ ca_eku_email_server ]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-extendedKeyUsage = emailProtection, serverAuth
-[ ca_email_nocrlsign ]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-extendedKeyUsage = emailProtection
-[ ca_nc_wild ]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-nameConstraints = critical, permitted;DNS:example.com, excluded;DNS:bar.example.com
-[ ca_san ]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-subjectAltName = DNS:ca.example.com
-[ tls ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-subjectAltName = DNS:example.com
-[ tls_noaki ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-subjectAltName = DNS:example.com
-[ tls_precert ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth, 1.3.6.1.4.1.11129.2.4.4
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-subjectAltName = DNS:example.com
-[ tls_codesign ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth, codeSigning
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-subjectAltName = DNS:example.com
-[ tls_ip ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-subjectAltName = IP:192.168.1.1
-[ tls_wild ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-subjectAltName = DNS:*.example.com
-[ mail ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = emailProtection
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-subjectAltName = email:user@example.com
-[ mail_server ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = emailProtection, serverAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-subjectAltName = email:user@example.com
-[ mail_noeku ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-subjectAltName = email:user@example.com
-[ mail_noku ]
-basicConstraints = critical, CA:FALSE
-extendedKeyUsage = emailProtection
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-subjectAltName = email:user@example.com
-[ mail_dns ]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = emailProtection
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-subjectAltName = DNS:example.com
-"""
+CA_KU = "critical, keyCertSign, cRLSign"
+EE_KU = "critical, digitalSignature"
+
+
+def section(name, ca, ku=None, eku=None, san=None, aki=True, extra=()):
+    """One openssl extension section: basicConstraints, keyUsage (KU None:
+    none), extendedKeyUsage, subjectAltName, key identifiers, EXTRA lines."""
+    lines = [f"[ {name} ]", f"basicConstraints = critical, CA:{'TRUE' if ca else 'FALSE'}"]
+    if ku is not None:
+        lines.append(f"keyUsage = {ku}")
+    if eku is not None:
+        lines.append(f"extendedKeyUsage = {eku}")
+    lines.append("subjectKeyIdentifier = hash")
+    if aki:
+        lines.append("authorityKeyIdentifier = keyid")
+    if san is not None:
+        lines.append(f"subjectAltName = {san}")
+    return "\n".join(lines + list(extra)) + "\n"
+
+
+EXT = "".join([
+    section("root", True, CA_KU, aki=False),
+    section("ca", True, CA_KU),
+    section("ca_noaki", True, CA_KU, aki=False),
+    section("ca_eku_client", True, CA_KU, eku="clientAuth"),
+    section("ca_eku_server", True, CA_KU, eku="serverAuth"),
+    section("ca_eku_any", True, CA_KU, eku="anyExtendedKeyUsage"),
+    section("ca_eku_email", True, CA_KU, eku="emailProtection"),
+    section("ca_eku_email_server", True, CA_KU, eku="emailProtection, serverAuth"),
+    section("ca_email_nocrlsign", True, "critical, keyCertSign", eku="emailProtection"),
+    section("ca_nc_wild", True, CA_KU, extra=[
+        "nameConstraints = critical, permitted;DNS:example.com, excluded;DNS:bar.example.com"]),
+    section("ca_san", True, CA_KU, san="DNS:ca.example.com"),
+    section("tls", False, EE_KU, "serverAuth", "DNS:example.com"),
+    section("tls_noaki", False, EE_KU, "serverAuth", "DNS:example.com", aki=False),
+    section("tls_precert", False, EE_KU, "serverAuth, 1.3.6.1.4.1.11129.2.4.4",
+            "DNS:example.com"),
+    section("tls_codesign", False, EE_KU, "serverAuth, codeSigning", "DNS:example.com"),
+    section("tls_ip", False, EE_KU, "serverAuth", "IP:192.168.1.1"),
+    section("tls_wild", False, EE_KU, "serverAuth", "DNS:*.example.com"),
+    section("mail", False, EE_KU, "emailProtection", "email:user@example.com"),
+    section("mail_server", False, EE_KU, "emailProtection, serverAuth", "email:user@example.com"),
+    section("mail_noeku", False, EE_KU, None, "email:user@example.com"),
+    section("mail_noku", False, None, "emailProtection", "email:user@example.com"),
+    section("mail_dns", False, EE_KU, "emailProtection", "DNS:example.com"),
+])
 
 
 WHY = {}

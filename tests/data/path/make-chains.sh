@@ -8,38 +8,8 @@
 # Run from anywhere: ./make-chains.sh [output-dir] (default: this folder).
 set -eu
 
-OUT=$(cd "${1:-$(dirname "$0")}" && pwd)
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK"
-
-START=20200101000000Z
-END=20400101000000Z
-
-mkdir -p db/new
-: > db/index.txt
-echo "unique_subject = no" > db/index.txt.attr
-
-cat > ca.cnf <<'CNF'
-[ ca ]
-default_ca = testca
-[ testca ]
-dir = db
-database = db/index.txt
-new_certs_dir = db/new
-serial = db/serial
-default_md = sha256
-policy = any
-copy_extensions = none
-unique_subject = no
-[ any ]
-commonName = optional
-organizationName = optional
-countryName = optional
-[ req ]
-distinguished_name = dn
-[ dn ]
-CNF
+# The work folder, the openssl ca database and ca.cnf (shared with make-webpki.sh).
+. "$(dirname "$0")/ca-workdir.sh"
 
 cat > ext.cnf <<'CNF'
 [ root ]

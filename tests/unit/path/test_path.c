@@ -1129,6 +1129,28 @@ static tsvc_cert *issue(const bcert *spec, const tsvc_key *key, const tsvc_cert 
 
 static const bcert ROOT_SPEC = {.subject = "CN=Builder Root,O=Example,C=JP", .ca = 1};
 
+/* Keys for a root, an intermediate and a leaf, and the root certificate. */
+typedef struct mini_pki {
+    tsvc_key *rk, *ik, *lk;
+    tsvc_cert *root;
+} mini_pki;
+
+static void pki_init(mini_pki *p)
+{
+    p->rk = gen_key(TSVC_KEY_ECDSA_P256, 0);
+    p->ik = gen_key(TSVC_KEY_ECDSA_P256, 0);
+    p->lk = gen_key(TSVC_KEY_ECDSA_P256, 0);
+    p->root = issue(&ROOT_SPEC, p->rk, NULL, p->rk);
+}
+
+static void pki_free(mini_pki *p)
+{
+    tsvc_cert_free(p->root);
+    tsvc_key_free(p->rk);
+    tsvc_key_free(p->ik);
+    tsvc_key_free(p->lk);
+}
+
 /* Validates leaf (-> ica when given) -> root under @p profile for
  * example.com, the policy also asking for @p eku when given. */
 static tsvc_report *validate_built(const tsvc_cert *leaf, const tsvc_cert *ica,
@@ -1176,9 +1198,9 @@ static void expect_built(const tsvc_cert *leaf, const tsvc_cert *ica, const tsvc
 static void intermediate_eku(void **state)
 {
     (void)state;
-    tsvc_key *rk = gen_key(TSVC_KEY_ECDSA_P256, 0), *ik = gen_key(TSVC_KEY_ECDSA_P256, 0),
-             *lk = gen_key(TSVC_KEY_ECDSA_P256, 0);
-    tsvc_cert *root = issue(&ROOT_SPEC, rk, NULL, rk);
+    mini_pki k;
+    pki_init(&k);
+    tsvc_cert *root = k.root;
     static const struct {
         const char *ekus[3];
         bool server_ok, client_ok;
@@ -1193,9 +1215,9 @@ static void intermediate_eku(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         bcert ispec = {.subject = "CN=Builder ICA,O=Example,C=JP", .ca = 1};
         memcpy(ispec.ekus, cases[i].ekus, sizeof(ispec.ekus));
-        tsvc_cert *ica = issue(&ispec, ik, root, rk);
+        tsvc_cert *ica = issue(&ispec, k.ik, root, k.rk);
         bcert lspec = {.subject = "CN=leaf", .ekus = {OID_SERVER, OID_CLIENT}, .dns = "example.com"};
-        tsvc_cert *leaf = issue(&lspec, lk, ica, ik);
+        tsvc_cert *leaf = issue(&lspec, k.lk, ica, k.ik);
         expect_built(leaf, ica, root, TSVC_PROFILE_SERVER, NULL, cases[i].server_ok,
                      "extended-key-usage");
         expect_built(leaf, ica, root, TSVC_PROFILE_CLIENT, NULL, cases[i].client_ok,
@@ -1206,17 +1228,14 @@ static void intermediate_eku(void **state)
     }
     /* A purpose the caller requires must be allowed by the intermediate too. */
     bcert ispec = {.subject = "CN=Builder ICA,O=Example,C=JP", .ca = 1, .ekus = {OID_SERVER}};
-    tsvc_cert *ica = issue(&ispec, ik, root, rk);
+    tsvc_cert *ica = issue(&ispec, k.ik, root, k.rk);
     bcert lspec = {.subject = "CN=leaf", .ekus = {OID_SERVER, OID_CLIENT}, .dns = "example.com"};
-    tsvc_cert *leaf = issue(&lspec, lk, ica, ik);
+    tsvc_cert *leaf = issue(&lspec, k.lk, ica, k.ik);
     expect_built(leaf, ica, root, TSVC_PROFILE_SERVER, OID_CLIENT, false, "extended-key-usage");
     expect_built(leaf, ica, root, TSVC_PROFILE_SERVER, OID_SERVER, true, NULL);
     tsvc_cert_free(leaf);
     tsvc_cert_free(ica);
-    tsvc_cert_free(root);
-    tsvc_key_free(rk);
-    tsvc_key_free(ik);
-    tsvc_key_free(lk);
+    pki_free(&k);
 }
 
 /* CA/B Forum BR 7.1.2.7.10: a TLS server certificate must not have the
@@ -1225,8 +1244,9 @@ static void intermediate_eku(void **state)
 static void server_leaf_forbidden_eku(void **state)
 {
     (void)state;
-    tsvc_key *rk = gen_key(TSVC_KEY_ECDSA_P256, 0), *lk = gen_key(TSVC_KEY_ECDSA_P256, 0);
-    tsvc_cert *root = issue(&ROOT_SPEC, rk, NULL, rk);
+    mini_pki k;
+    pki_init(&k);
+    tsvc_cert *root = k.root;
     static const struct {
         const char *second;
         bool ok;
@@ -1242,25 +1262,23 @@ static void server_leaf_forbidden_eku(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         bcert lspec = {
             .subject = "CN=leaf", .ekus = {OID_SERVER, cases[i].second}, .dns = "example.com"};
-        tsvc_cert *leaf = issue(&lspec, lk, root, rk);
+        tsvc_cert *leaf = issue(&lspec, k.lk, root, k.rk);
         expect_built(leaf, NULL, root, TSVC_PROFILE_SERVER, NULL, cases[i].ok,
                      "extended-key-usage");
         /* The client profile and RFC 5280 do not forbid them. */
         bcert cspec = {
             .subject = "CN=leaf", .ekus = {OID_CLIENT, cases[i].second}, .dns = "example.com"};
-        tsvc_cert *cleaf = issue(&cspec, lk, root, rk);
+        tsvc_cert *cleaf = issue(&cspec, k.lk, root, k.rk);
         expect_built(cleaf, NULL, root, TSVC_PROFILE_CLIENT, NULL, true, NULL);
         tsvc_cert_free(cleaf);
         tsvc_cert_free(leaf);
     }
     bcert only = {.subject = "CN=leaf", .ekus = {OID_PRECERT}, .dns = "example.com"};
-    tsvc_cert *leaf = issue(&only, lk, root, rk);
+    tsvc_cert *leaf = issue(&only, k.lk, root, k.rk);
     expect_built(leaf, NULL, root, TSVC_PROFILE_SERVER, NULL, false, "extended-key-usage");
     expect_built(leaf, NULL, root, TSVC_PROFILE_GENERIC, NULL, true, NULL);
     tsvc_cert_free(leaf);
-    tsvc_cert_free(root);
-    tsvc_key_free(rk);
-    tsvc_key_free(lk);
+    pki_free(&k);
 }
 
 /* The server and client profiles refuse RSA keys under 2048 bits or of a
@@ -1336,23 +1354,24 @@ static tsvc_report *validate_same(tsvc_ctx *ctx, const tsvc_cert *leaf, const ts
 static void many_same_named_intermediates(void **state)
 {
     (void)state;
-    tsvc_key *rk = gen_key(TSVC_KEY_ECDSA_P256, 0), *lk = gen_key(TSVC_KEY_ECDSA_P256, 0);
-    tsvc_cert *root = issue(&ROOT_SPEC, rk, NULL, rk);
+    mini_pki k;
+    pki_init(&k);
+    tsvc_cert *root = k.root;
     tsvc_cert *inter[NUM_SAME + 1];
     tsvc_key *last = NULL;
     for (size_t i = 0; i < NUM_SAME; i++) {
-        tsvc_key *k = gen_key(TSVC_KEY_ECDSA_P256, 0);
+        tsvc_key *key = gen_key(TSVC_KEY_ECDSA_P256, 0);
         bcert ispec = {.subject = "CN=Same ICA,O=Example,C=JP", .ca = 1};
-        inter[i] = issue(&ispec, k, root, rk);
+        inter[i] = issue(&ispec, key, root, k.rk);
         if (i + 1 == NUM_SAME)
-            last = k;
+            last = key;
         else
-            tsvc_key_free(k);
+            tsvc_key_free(key);
     }
     /* Issued by the last one added, found first through AKI/SKI: two
      * signature checks (leaf, intermediate) are enough. */
     bcert lspec = {.subject = "CN=leaf"};
-    tsvc_cert *leaf = issue(&lspec, lk, inter[NUM_SAME - 1], last);
+    tsvc_cert *leaf = issue(&lspec, k.lk, inter[NUM_SAME - 1], last);
     tsvc_ctx *ctx = NULL;
     assert_int_equal(tsvc_ctx_new(&ctx, NULL, NULL), TSVC_OK);
     assert_int_equal(tsvc_ctx_set_limit(ctx, TSVC_LIMIT_SIG_CHECKS, 2, NULL), TSVC_OK);
@@ -1367,7 +1386,7 @@ static void many_same_named_intermediates(void **state)
      * fails its signature; the default signature budget (100) stops. */
     tsvc_key *stranger = gen_key(TSVC_KEY_ECDSA_P256, 0);
     bcert nspec = {.subject = "CN=leaf", .key_ids = -1, .issuer = "CN=Same ICA,O=Example,C=JP"};
-    leaf = issue(&nspec, lk, NULL, stranger);
+    leaf = issue(&nspec, k.lk, NULL, stranger);
     r = validate_same(g_ctx, leaf, root, inter, NUM_SAME);
     expect(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_NO_CERTIFICATE_CHAIN_FOUND);
     assert_int_equal(tsvc_report_status(r), TSVC_ERR_LIMIT_SIG_CHECKS);
@@ -1391,8 +1410,9 @@ static void many_same_named_intermediates(void **state)
     /* The issuer name written in another case and spacing, without a key
      * identifier (the last candidate of 300 is the right one), is still
      * found: the index hash and the comparison agree. */
-    bcert cspec = {.subject = "CN=leaf", .key_ids = -1, .issuer = "CN=  same   ica ,O=EXAMPLE,C=jp"};
-    leaf = issue(&cspec, lk, NULL, last);
+    bcert cspec = {
+        .subject = "CN=leaf", .key_ids = -1, .issuer = "CN=  same   ica ,O=EXAMPLE,C=jp"};
+    leaf = issue(&cspec, k.lk, NULL, last);
     r = validate_same(ctx, leaf, root, inter, NUM_SAME);
     expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
     assert_true(tsvc_report_chain_cert(r, 1) == inter[NUM_SAME - 1]);
@@ -1400,7 +1420,7 @@ static void many_same_named_intermediates(void **state)
     tsvc_cert_free(leaf);
     /* A different name is not. */
     bcert dspec = {.subject = "CN=leaf", .key_ids = -1, .issuer = "CN=Same ICB,O=Example,C=JP"};
-    leaf = issue(&dspec, lk, NULL, last);
+    leaf = issue(&dspec, k.lk, NULL, last);
     r = validate_same(ctx, leaf, root, inter, NUM_SAME);
     expect(r, TSVC_INDICATION_INDETERMINATE, TSVC_SUB_NO_CERTIFICATE_CHAIN_FOUND);
     tsvc_report_free(r);
@@ -1409,11 +1429,9 @@ static void many_same_named_intermediates(void **state)
 
     for (size_t i = 0; i < NUM_SAME; i++)
         tsvc_cert_free(inter[i]);
-    tsvc_cert_free(root);
     tsvc_key_free(stranger);
     tsvc_key_free(last);
-    tsvc_key_free(rk);
-    tsvc_key_free(lk);
+    pki_free(&k);
 }
 
 /*
@@ -1455,8 +1473,9 @@ static void server_common_name(void **state)
         {"x509-limbo-ee", "example.com", NULL, 0, true},
         {"web server", "example.com", NULL, 0, true},
     };
-    tsvc_key *rk = gen_key(TSVC_KEY_ECDSA_P256, 0), *lk = gen_key(TSVC_KEY_ECDSA_P256, 0);
-    tsvc_cert *root = issue(&ROOT_SPEC, rk, NULL, rk);
+    mini_pki k;
+    pki_init(&k);
+    tsvc_cert *root = k.root;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char subject[96];
         snprintf(subject, sizeof(subject), "CN=%s", cases[i].cn);
@@ -1465,7 +1484,7 @@ static void server_common_name(void **state)
                        .dns = cases[i].dns,
                        .ip = cases[i].ip,
                        .ip_len = cases[i].ip_len};
-        tsvc_cert *leaf = issue(&lspec, lk, root, rk);
+        tsvc_cert *leaf = issue(&lspec, k.lk, root, k.rk);
         tsvc_report *r = validate_built(leaf, NULL, root, TSVC_PROFILE_SERVER, NULL);
         bool failed = has_failed_check(r, "common-name");
         if (failed == cases[i].ok)
@@ -1481,9 +1500,7 @@ static void server_common_name(void **state)
         tsvc_report_free(r);
         tsvc_cert_free(leaf);
     }
-    tsvc_cert_free(root);
-    tsvc_key_free(rk);
-    tsvc_key_free(lk);
+    pki_free(&k);
 }
 
 /* A wildcard SAN that can stand for a host of an excluded subtree is
@@ -1500,9 +1517,9 @@ static void nc_excluded_wildcard(void **state)
         0x30, 0x28, 0xa0, 0x0f, 0x30, 0x0d, 0x82, 0x0b, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c,
         0x65, 0x2e, 0x63, 0x6f, 0x6d, 0xa1, 0x15, 0x30, 0x13, 0x82, 0x11, 0x61, 0x2e, 0x62,
         0x61, 0x72, 0x2e, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x2e, 0x63, 0x6f, 0x6d};
-    tsvc_key *rk = gen_key(TSVC_KEY_ECDSA_P256, 0), *ik = gen_key(TSVC_KEY_ECDSA_P256, 0),
-             *lk = gen_key(TSVC_KEY_ECDSA_P256, 0);
-    tsvc_cert *root = issue(&ROOT_SPEC, rk, NULL, rk);
+    mini_pki k;
+    pki_init(&k);
+    tsvc_cert *root = k.root;
     static const struct {
         const uint8_t *nc;
         size_t nc_len;
@@ -1520,9 +1537,9 @@ static void nc_excluded_wildcard(void **state)
                        .ca = 1,
                        .nc = cases[i].nc,
                        .nc_len = cases[i].nc_len};
-        tsvc_cert *ica = issue(&ispec, ik, root, rk);
+        tsvc_cert *ica = issue(&ispec, k.ik, root, k.rk);
         bcert lspec = {.subject = "CN=leaf", .ekus = {OID_SERVER}, .dns = cases[i].san};
-        tsvc_cert *leaf = issue(&lspec, lk, ica, ik);
+        tsvc_cert *leaf = issue(&lspec, k.lk, ica, k.ik);
         for (int p = 0; p < 2; p++) {
             tsvc_report *r = validate_built(leaf, ica, root,
                                             p == 0 ? TSVC_PROFILE_GENERIC : TSVC_PROFILE_SERVER,
@@ -1535,10 +1552,7 @@ static void nc_excluded_wildcard(void **state)
         tsvc_cert_free(leaf);
         tsvc_cert_free(ica);
     }
-    tsvc_cert_free(root);
-    tsvc_key_free(rk);
-    tsvc_key_free(ik);
-    tsvc_key_free(lk);
+    pki_free(&k);
 }
 
 /* RFC 5280 4.2.1.11: policyConstraints must be critical; the server
@@ -1548,9 +1562,9 @@ static void policy_constraints_critical(void **state)
 {
     (void)state;
     static const uint8_t pc_value[] = {0x30, 0x03, 0x80, 0x01, 0x03}; /* requireExplicitPolicy 3 */
-    tsvc_key *rk = gen_key(TSVC_KEY_ECDSA_P256, 0), *ik = gen_key(TSVC_KEY_ECDSA_P256, 0),
-             *lk = gen_key(TSVC_KEY_ECDSA_P256, 0);
-    tsvc_cert *root = issue(&ROOT_SPEC, rk, NULL, rk);
+    mini_pki k;
+    pki_init(&k);
+    tsvc_cert *root = k.root;
     for (int critical = 0; critical < 2; critical++) {
         bcert ispec = {.subject = "CN=PC ICA,O=Example,C=JP",
                        .ca = 1,
@@ -1558,18 +1572,15 @@ static void policy_constraints_critical(void **state)
                        .ext_critical = critical,
                        .ext_value = pc_value,
                        .ext_len = sizeof(pc_value)};
-        tsvc_cert *ica = issue(&ispec, ik, root, rk);
+        tsvc_cert *ica = issue(&ispec, k.ik, root, k.rk);
         bcert lspec = {.subject = "CN=leaf", .ekus = {OID_SERVER}, .dns = "example.com"};
-        tsvc_cert *leaf = issue(&lspec, lk, ica, ik);
+        tsvc_cert *leaf = issue(&lspec, k.lk, ica, k.ik);
         expect_built(leaf, ica, root, TSVC_PROFILE_SERVER, NULL, critical == 1, "profile");
         expect_built(leaf, ica, root, TSVC_PROFILE_GENERIC, NULL, true, NULL);
         tsvc_cert_free(leaf);
         tsvc_cert_free(ica);
     }
-    tsvc_cert_free(root);
-    tsvc_key_free(rk);
-    tsvc_key_free(ik);
-    tsvc_key_free(lk);
+    pki_free(&k);
 }
 
 /* The server and S/MIME profiles refuse a CA certificate as the end
@@ -1578,16 +1589,15 @@ static void policy_constraints_critical(void **state)
 static void ca_as_end_entity(void **state)
 {
     (void)state;
-    tsvc_key *rk = gen_key(TSVC_KEY_ECDSA_P256, 0), *ik = gen_key(TSVC_KEY_ECDSA_P256, 0);
-    tsvc_cert *root = issue(&ROOT_SPEC, rk, NULL, rk);
+    mini_pki k;
+    pki_init(&k);
+    tsvc_cert *root = k.root;
     bcert ispec = {.subject = "CN=CA leaf", .ca = 1, .dns = "example.com"};
-    tsvc_cert *ca = issue(&ispec, ik, root, rk);
+    tsvc_cert *ca = issue(&ispec, k.ik, root, k.rk);
     expect_built(ca, NULL, root, TSVC_PROFILE_SERVER, NULL, false, "basic-constraints");
     expect_built(ca, NULL, root, TSVC_PROFILE_GENERIC, NULL, true, NULL);
     tsvc_cert_free(ca);
-    tsvc_cert_free(root);
-    tsvc_key_free(rk);
-    tsvc_key_free(ik);
+    pki_free(&k);
 }
 
 int main(void)
