@@ -310,6 +310,28 @@ def build_cases(p):
                       "SERVER", [proot], inters, leaf_none, "FAILURE", DNS,
                       why="signature-check budget exhausted"))
 
+    # ---- upstream pathological::nc-dos-1: 1027 constraints against 514 names
+    with open(os.path.join(p.work, "ext.cnf"), "a") as f:
+        permitted = [f"t{i}.test" for i in range(513)] + [".test"]
+        excluded = [f"x{i}.test" for i in range(513)]
+        f.write(section("ca_nc_many", True, CA_KU, aki=False,
+                        extra=["nameConstraints = critical, @nc_many"]))
+        f.write("[ nc_many ]\n")
+        f.writelines(f"permitted;DNS.{i} = {n}\n" for i, n in enumerate(permitted))
+        f.writelines(f"excluded;DNS.{i} = {n}\n" for i, n in enumerate(excluded))
+        f.write(section("tls_many", False, EE_KU, "serverAuth", "@san_many"))
+        f.write("[ san_many ]\n")
+        f.writelines(f"DNS.{i} = {n}\n" for i, n in enumerate(permitted))
+    dk = p.key("dosroot")
+    droot = p.cert("dosroot", "/CN=Many Constraints Root", dk, None, None, "ca_nc_many")
+    dleaf = p.cert("dosleaf", "/CN=leaf", lk, "dosroot", dk, "tls_many")
+    cases.append(case("tsvc-pathological::nc-dos",
+                      "A root with 1027 name constraints and a leaf with 514 dNSNames "
+                      "(upstream pathological::nc-dos-1): the comparison budget refuses the "
+                      "quadratic work.",
+                      "SERVER", [droot], [], dleaf, "FAILURE", ("DNS", "t0.test"),
+                      why="name-constraint comparison budget"))
+
     # ---- ML-DSA: not implemented, must be SKIPPED whatever the certificates
     leaf = p.cert("mldsa-leaf", "/CN=leaf", lk, "root", rk, "tls")
     cases.append(case("tsvc-rfc9881::has-mldsa-is-skipped",
