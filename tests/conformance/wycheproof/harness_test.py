@@ -28,7 +28,8 @@ were built to contain:
   wrong/  - deliberately wrong verdicts (a valid ECDSA and a valid Ed25519
             signature marked invalid), a P1363 group whose publicKeyJwk is
             not its key, and a malformed RSA-PSS group (no sLen): each must
-            be counted as failed, and the exit status 1.
+            be counted as failed, and the exit status 1;
+  skip-only/ - only a file to skip: exit status 77, never a pass.
 
 What each backend supports is this test's own table (BACKEND_CAN below),
 not something asked from the library. The DER and Ed25519 vectors are read
@@ -364,6 +365,17 @@ def main():
         check(totals(out) == (0, failed, skipped),
               "wrong/: totals %r, expected %r" % (totals(out), (0, failed, skipped)))
         check(rc == 1, "wrong/: exit status %d, expected 1" % rc)
+
+        # --- only files to skip: skipped (77), never passed; totals last ---
+        only = os.path.join(tmp, "skip-only")
+        os.mkdir(only)
+        os.rename(os.path.join(good, "aes_gcm_test.json"), os.path.join(only, "aes_gcm_test.json"))
+        rc, out, _ = run(exe, only)
+        lines = out.strip().splitlines()
+        check(rc == SKIP, "skip-only/: exit status %d, expected 77" % rc)
+        check(len(lines) >= 2 and lines[-2] == "wycheproof: SKIPPED (no group could run in this build)"
+              and lines[-1] == "wycheproof: 0 passed, 0 failed, 2 skipped (groups)",
+              "skip-only/: the SKIPPED line, then the totals as the last line")
 
         # --- an empty directory: skipped, never passed ---
         empty = os.path.join(tmp, "empty")

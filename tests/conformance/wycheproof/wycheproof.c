@@ -38,6 +38,7 @@
  *     wycheproof <file>[ <backend>]: SKIPPED K group(s) (<reason>)
  * failing vectors on stderr, and at the end
  *     wycheproof: V vectors passed, W failed
+ *     wycheproof: SKIPPED (no group could run in this build)   (only then)
  *     wycheproof: N passed, M failed, K skipped (groups)
  * Exit status: 1 when any group failed, 77 when none ran, 0 otherwise.
  *
@@ -747,13 +748,12 @@ int main(int argc, char **argv)
     free(names);
     tsvc_ctx_free(ctx);
     printf("wycheproof: %lu vectors passed, %lu failed\n", tot.vec_passed, tot.vec_failed);
+    bool none_ran = tot.groups_passed == 0 && tot.groups_failed == 0;
+    if (none_ran)
+        printf("wycheproof: SKIPPED (no group could run in this build)\n");
     printf("wycheproof: %u passed, %u failed, %u skipped (groups)\n", tot.groups_passed,
            tot.groups_failed, tot.groups_skipped);
     if (tot.groups_failed != 0)
         return 1;
-    if (tot.groups_passed == 0) {
-        printf("wycheproof: SKIPPED (no group could run in this build)\n");
-        return 77;
-    }
-    return 0;
+    return none_ran ? 77 : 0;
 }
