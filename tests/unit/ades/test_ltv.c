@@ -254,10 +254,10 @@ static tsvc_ltv_report *ltv(const tsvc_buf *sig, int64_t when, tsvc_store *store
 static void expect(const tsvc_ltv_report *r, tsvc_indication ind, tsvc_subindication sub)
 {
     if (tsvc_ltv_report_indication(r) != ind || tsvc_ltv_report_subindication(r) != sub)
-        fail_msg("expected %s/%s, got %s/%s: %s", tsvc_indication_str(ind),
-                 tsvc_subindication_str(sub),
-                 tsvc_indication_str(tsvc_ltv_report_indication(r)),
-                 tsvc_subindication_str(tsvc_ltv_report_subindication(r)),
+        fail_msg("expected %s/%s, got %s/%s: %s", tsvc_indication_str((int)ind),
+                 tsvc_subindication_str((int)sub),
+                 tsvc_indication_str((int)tsvc_ltv_report_indication(r)),
+                 tsvc_subindication_str((int)tsvc_ltv_report_subindication(r)),
                  tsvc_ltv_report_reason(r));
 }
 
@@ -981,10 +981,10 @@ static void expect_sig(const tsvc_sig_report *r, tsvc_indication ind, tsvc_subin
 {
     if (tsvc_sig_report_signer_indication(r, 0) != ind ||
         tsvc_sig_report_signer_subindication(r, 0) != sub)
-        fail_msg("expected %s/%s, got %s/%s: %s", tsvc_indication_str(ind),
-                 tsvc_subindication_str(sub),
-                 tsvc_indication_str(tsvc_sig_report_signer_indication(r, 0)),
-                 tsvc_subindication_str(tsvc_sig_report_signer_subindication(r, 0)),
+        fail_msg("expected %s/%s, got %s/%s: %s", tsvc_indication_str((int)ind),
+                 tsvc_subindication_str((int)sub),
+                 tsvc_indication_str((int)tsvc_sig_report_signer_indication(r, 0)),
+                 tsvc_subindication_str((int)tsvc_sig_report_signer_subindication(r, 0)),
                  tsvc_sig_report_signer_reason(r, 0));
 }
 
