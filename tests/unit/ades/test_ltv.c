@@ -476,6 +476,51 @@ static void test_archive_tampered(void **state)
     tsvc_buf_dispose(&a);
 }
 
+static bool has_check(const tsvc_report *r, const char *name, tsvc_check_result res,
+                      const char *text);
+
+/* 4b. A signature time-stamp whose signature value was changed fails the
+ * signature (the long-term pass is the only one that checks the token). */
+static void test_signature_timestamp_tampered(void **state)
+{
+    (void)state;
+    tsvc_buf lt = TSVC_BUF_INIT;
+    make_blt("tampered token", 0, TSVC_LT_PROFILE_EN, &lt);
+    tsvc__cms *cms = NULL, *tok = NULL;
+    assert_int_equal(tsvc__cms_parse(g_ctx, lt.data, lt.len, &cms, NULL), TSVC_OK);
+    const tsvc__cms_attr *ts =
+        tsvc__cms_find_attr(cms->signers[0].uattrs, cms->signers[0].num_uattrs,
+                            TSVC__LT_OID(TSVC__OID_AA_TIMESTAMP_TOKEN), NULL);
+    assert_non_null(ts);
+    size_t tok_off = (size_t)(ts->first.data - cms->der);
+    assert_int_equal(tsvc__cms_parse(g_ctx, ts->first.data, ts->first.len, &tok, NULL), TSVC_OK);
+    assert_int_equal(tok->num_signers, 1);
+    /* The last octet of the TSA's ECDSA signature (s): still DER, no longer valid. */
+    size_t sig_off = (size_t)(tok->signers[0].sig_value.data - tok->der) +
+                     tok->signers[0].sig_value.len - 1;
+    tsvc_buf t = TSVC_BUF_INIT;
+    assert_int_equal(tsvc__buf_set(g_ctx, &t, cms->der, cms->der_len), TSVC_OK);
+    t.data[tok_off + sig_off] ^= 0x01;
+    tsvc__cms_free(tok);
+    tsvc__cms_free(cms);
+
+    tsvc_store *s = store_with(crl_at(T0 + YEAR - DAY, NULL, 0), NULL);
+    tsvc_ltv_report *r = ltv(&t, T0 + YEAR, s, NULL);
+    expect(r, TSVC_INDICATION_FAILED, TSVC_SUB_SIG_CRYPTO_FAILURE);
+    assert_true(has_check(tsvc_ltv_report_checks(r), "signature-timestamp", TSVC_CHECK_FAILED,
+                          NULL));
+    assert_true(has_check(tsvc_ltv_report_checks(r), "signature", TSVC_CHECK_PASSED, NULL));
+    assert_int_equal(tsvc_ltv_report_best_signature_time(r, NULL), 0);
+    tsvc_ltv_report_free(r);
+    /* The untouched signature passes. */
+    r = ltv(&lt, T0 + YEAR, s, NULL);
+    expect(r, TSVC_INDICATION_PASSED, TSVC_SUB_NONE);
+    tsvc_ltv_report_free(r);
+    tsvc_store_free(s);
+    tsvc_buf_dispose(&t);
+    tsvc_buf_dispose(&lt);
+}
+
 /* JIS X 5092 ES-XL / ES-A: references and values as attributes, archive time-stamp v2. */
 static void test_jis_es_a_v2(void **state)
 {
@@ -1338,6 +1383,7 @@ int main(void)
         cmocka_unit_test(test_offline_without_values),
         cmocka_unit_test(test_archive_20_years),
         cmocka_unit_test(test_archive_tampered),
+        cmocka_unit_test(test_signature_timestamp_tampered),
         cmocka_unit_test(test_jis_es_a_v2),
         cmocka_unit_test(test_algorithm_expiry),
         cmocka_unit_test(test_timestamp_order),
