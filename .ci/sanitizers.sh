@@ -2,21 +2,52 @@
 # SPDX-License-Identifier: Apache-2.0
 # Sanitizer gates, run by .ci/run (or by hand from the repository root):
 #
-#   1. asan      build-asan with -Db_sanitize=address,undefined: the unit,
-#                conformance, fuzz-replay, cli, interop, hsm and thread
-#                suites (every C suite; the Python/Go bindings, bench, abi and
-#                docs suites are not sanitised), leaks detected, any
-#                undefined behaviour fatal;
+#   1. asan      build-asan with -Db_sanitize=address,undefined, in four steps,
+#                each with its own line; leaks are detected and any
+#                undefined behaviour is fatal in all of them:
+#        asan-c       the unit, conformance, fuzz-replay, cli, interop, hsm
+#                     and thread suites (every C suite);
+#        asan-python  the Python bindings' pytest suite: the cffi extension
+#                     built with the same -fsanitize flags against the ASan
+#                     library, the interpreter run with gcc's libasan and
+#                     libubsan preloaded and PYTHONMALLOC=malloc
+#                     (bindings/python/run_tests.py does this for any ASan
+#                     build tree); LeakSanitizer with .ci/lsan.supp plus
+#                     .ci/lsan-python.supp (cffi's never-freed module
+#                     definition); the RSS test is skipped, LeakSanitizer
+#                     takes its place;
+#        asan-go      the Go bindings' `go vet` and `go test -asan` (Go 1.18
+#                     or later, cgo with gcc: one ASan runtime;
+#                     bindings/go/run_tests.sh); Go 1.25 and later scan the
+#                     Go heap so leaks are detected, an older Go runs with
+#                     detect_leaks=0; TestMemoryFlat is skipped (RSS under
+#                     ASan's quarantine); SKIPPED without a Go toolchain;
+#        asan-bench   the bench smoke run: tsvc-bench, bench-revoke,
+#                     bench-tsp and bench-pkcs11 in their --short modes
+#                     (meson suite 'bench') and bench-cms-stream over
+#                     16 MiB (it has no short mode; --mib 16 --no-peer);
+#                The python, go and bench logs are also searched for
+#                sanitizer reports, so a report in a process whose exit
+#                status is not checked still fails the step. The abi and
+#                docs suites are not sanitised.
 #   2. valgrind  memcheck over the unit suite of the normal build (build/,
 #                or BUILD_DIR): every definite leak or invalid access fails;
 #   3. tsan      build-tsan with -Db_sanitize=thread: tests/thread (8 threads
 #                sharing one store, policy and key pair).
 #
-#   .ci/sanitizers.sh [asan|valgrind|tsan]...   (default: all three)
+#   .ci/sanitizers.sh [asan|asan-c|asan-python|asan-go|asan-bench|valgrind|tsan]...
+#                                              (default: asan valgrind tsan)
 #
-# Each part prints one line "sanitizers: PART: ok|FAILED (...)"; the exit
-# status is non-zero when any part failed. Logs stay in the build
-# directories (meson-logs/testlog.txt).
+# Each step prints one line "sanitizers: STEP: ok|FAILED|SKIPPED (...)";
+# the exit status is non-zero when any step failed (SKIPPED, printed
+# loudly, is not a failure: the Python step without cffi/pytest, the Go
+# step without a Go toolchain). Logs: build-asan.{test,python,go,bench}.log
+# beside the build directories, and meson-logs/ inside them.
+#
+# Measured on 2 cores (machine shared with other builds): asan-c about 5
+# minutes, asan-python 1 (most of it compiling the cffi extension),
+# asan-go 0.5 (2.5 on a fresh clone: the Go standard library is compiled
+# once with -asan into build-asan/bindings/go-cache), asan-bench 1.
 #
 # Slow tests under valgrind: the crypto tests and the demonstration (RSA
 # key generation) run 20-50 times slower, so valgrind runs with a timeout
@@ -93,8 +124,9 @@ print(f"{p} passed, {f} failed, {s} skipped")
 EOF
 }
 
-# build_suites DIR SUITE...: builds only the executables those suites run
-# (not the benchmarks or tools nothing here tests), quietly.
+# build_suites DIR ITEM...: builds only the executables the suites named run
+# (not the benchmarks or tools nothing here tests), and the targets named
+# target:NAME (e.g. target:trustsvc, the library), quietly.
 build_suites() {
     local dir="$1" targets
     shift
@@ -102,12 +134,21 @@ build_suites() {
     ninja -C "$dir" build.ninja > "$dir.build.log" 2>&1 || { tail -40 "$dir.build.log" >&2; return 1; }
     targets="$(python3 - "$dir" "$@" <<'PYEOF'
 import json, os, subprocess, sys
-bdir, suites = os.path.realpath(sys.argv[1]), set(sys.argv[2:])
+bdir = os.path.realpath(sys.argv[1])
+suites = {a for a in sys.argv[2:] if not a.startswith("target:")}
+names = {a[len("target:"):] for a in sys.argv[2:] if a.startswith("target:")}
 def introspect(what):
     return json.loads(subprocess.run(["meson", "introspect", bdir, what], check=True,
                                      capture_output=True, text=True).stdout)
-files = {t["id"]: t["filename"] for t in introspect("--targets")}
+targets = introspect("--targets")
+files = {t["id"]: t["filename"] for t in targets}
 out = set()
+for t in targets:
+    if t["name"] in names:
+        names.discard(t["name"])
+        out.update(os.path.relpath(os.path.realpath(f), bdir) for f in t["filename"])
+if names:
+    sys.exit(f"build_suites: no target {', '.join(sorted(names))} in {bdir}")
 for t in introspect("--tests"):
     if not suites & {s.split(":")[-1] for s in t["suite"]}:
         continue
@@ -127,32 +168,119 @@ PYEOF
 
 results=()
 failed=0
-report() { # report PART RC DETAIL
+report() { # report PART RC DETAIL   (RC 77: skipped, not a failure)
     local line
-    if [ "$2" -eq 0 ]; then line="sanitizers: $1: ok ($3)"; else line="sanitizers: $1: FAILED ($3)"; failed=1; fi
+    if [ "$2" -eq 0 ]; then
+        line="sanitizers: $1: ok ($3)"
+    elif [ "$2" -eq 77 ]; then
+        line="sanitizers: $1: SKIPPED ($3)"
+    else
+        line="sanitizers: $1: FAILED ($3)"
+        failed=1
+    fi
     results+=("$line")
     echo "$line"
 }
 
-part_asan() {
+# Sanitizer options of every asan step: ASan errors abort, leaks are
+# detected (LSAN_SUPP: the suppression file), UBSan errors are fatal with a
+# stack. fast_unwind_on_malloc=0 (full stacks, so that leaks inside loaded
+# modules can be attributed) is added where allocations are few enough.
+asan_env() { # asan_env SUPPRESSIONS COMMAND...
+    local supp="$1"
+    shift
+    ASAN_OPTIONS="detect_leaks=1:abort_on_error=1${ASAN_EXTRA:+:$ASAN_EXTRA}" \
+    LSAN_OPTIONS="suppressions=$supp:print_suppressions=0" \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        "$@"
+}
+
+# sanitizer_reports LOG: prints the sanitizer reports found in LOG (and
+# fails when there is one), whatever the exit status of what wrote it.
+sanitizer_reports() {
+    ! grep -E -m 5 'ERROR: (AddressSanitizer|LeakSanitizer)|SUMMARY: UndefinedBehaviorSanitizer|: runtime error: ' "$1"
+}
+
+asan_setup() {
+    setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
+}
+
+part_asan_c() {
     local dir=build-asan rc=0 t0=$SECONDS
-    setup "$dir" -Db_sanitize=address,undefined -Db_lundef=false || { report asan 1 "configure"; return; }
+    asan_setup || { report asan-c 1 "configure"; return; }
     log "ASan+UBSan: building $dir"
     build_suites "$dir" unit conformance fuzz-replay cli interop hsm thread \
-        || { report asan 1 "build"; return; }
+        || { report asan-c 1 "build"; return; }
     log "ASan+UBSan: unit, conformance, fuzz-replay, cli, interop, hsm and thread suites"
-    # Full stacks (fast_unwind_on_malloc=0) so that leaks inside loaded
-    # modules can be attributed; .ci/lsan.supp lists, with reasons, the
-    # leaks that are not ours.
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
-    LSAN_OPTIONS="suppressions=$ROOT/.ci/lsan.supp:print_suppressions=0" \
-    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    # .ci/lsan.supp lists, with reasons, the leaks that are not ours.
+    ASAN_EXTRA=fast_unwind_on_malloc=0 asan_env "$ROOT/.ci/lsan.supp" \
         meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes "$JOBS" \
         --timeout-multiplier 3 \
         --suite unit --suite conformance --suite fuzz-replay --suite cli --suite interop \
         --suite hsm --suite thread > "$dir.test.log" 2>&1 || rc=$?
     [ "$rc" -eq 0 ] || tail -60 "$dir.test.log" >&2
-    report asan "$rc" "$(counts "$dir/meson-logs/testlog.json"), $((SECONDS - t0))s"
+    report asan-c "$rc" "$(counts "$dir/meson-logs/testlog.json"), $((SECONDS - t0))s"
+}
+
+part_asan_python() {
+    local dir=build-asan rc=0 t0=$SECONDS log=build-asan.python.log detail
+    asan_setup || { report asan-python 1 "configure"; return; }
+    log "ASan+UBSan: building the library in $dir"
+    build_suites "$dir" target:trustsvc || { report asan-python 1 "build"; return; }
+    log "ASan+UBSan: Python bindings (pytest, interpreter with libasan and libubsan preloaded)"
+    # Python frames have no frame pointers, so the default fast unwinding
+    # is kept (full unwinding of every interpreter allocation would take
+    # minutes); the library's and the extension's frames are complete.
+    cat "$ROOT/.ci/lsan.supp" "$ROOT/.ci/lsan-python.supp" > "$dir/lsan-python.supp"
+    asan_env "$ROOT/$dir/lsan-python.supp" \
+        python3 bindings/python/run_tests.py "$dir" > "$log" 2>&1 || rc=$?
+    detail="$(grep -E '^[0-9]+ (passed|failed|skipped|error)' "$log" | tail -1)"
+    detail="${detail:-no pytest summary}"
+    if [ "$rc" -eq 77 ]; then
+        echo "SKIPPED: $(grep -m1 SKIPPED "$log")" >&2
+        report asan-python 77 "$(grep -m1 -o 'SKIPPED.*' "$log")"
+        return
+    fi
+    if ! sanitizer_reports "$log" >&2; then rc=1; fi
+    [ "$rc" -eq 0 ] || tail -80 "$log" >&2
+    report asan-python "$rc" "$detail, $((SECONDS - t0))s"
+}
+
+part_asan_go() {
+    local dir=build-asan rc=0 t0=$SECONDS log=build-asan.go.log
+    asan_setup || { report asan-go 1 "configure"; return; }
+    log "ASan+UBSan: building the library in $dir"
+    build_suites "$dir" target:trustsvc || { report asan-go 1 "build"; return; }
+    log "ASan+UBSan: Go bindings (go test -asan)"
+    asan_env "$ROOT/.ci/lsan.supp" bindings/go/run_tests.sh "$dir" > "$log" 2>&1 || rc=$?
+    if [ "$rc" -eq 77 ]; then
+        echo "SKIPPED: $(grep -m1 SKIPPED "$log")" >&2
+        report asan-go 77 "$(grep -m1 -o 'SKIPPED.*' "$log")"
+        return
+    fi
+    if ! sanitizer_reports "$log" >&2; then rc=1; fi
+    [ "$rc" -eq 0 ] || tail -80 "$log" >&2
+    report asan-go "$rc" "$(grep -c '^--- PASS' "$log") passed, $(grep -c '^--- FAIL' "$log") failed, $(grep -c '^--- SKIP' "$log") skipped (and TestMemoryFlat left out), $(grep -m1 -o 'go[0-9][0-9.]*' "$log"), $((SECONDS - t0))s"
+}
+
+part_asan_bench() {
+    local dir=build-asan rc=0 t0=$SECONDS log=build-asan.bench.log
+    asan_setup || { report asan-bench 1 "configure"; return; }
+    log "ASan+UBSan: building the benchmarks in $dir"
+    build_suites "$dir" bench target:bench-cms-stream || { report asan-bench 1 "build"; return; }
+    log "ASan+UBSan: bench smoke run (--short modes, bench-cms-stream over 16 MiB)"
+    rm -f "$dir/meson-logs/asan-bench.json"
+    ASAN_EXTRA=fast_unwind_on_malloc=0 asan_env "$ROOT/.ci/lsan.supp" \
+        meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes "$JOBS" \
+        --timeout-multiplier 3 --suite bench --logbase asan-bench > "$log" 2>&1 || rc=$?
+    local n=0 cms_rc=0
+    echo "== bench-cms-stream --mib 16 --no-peer" >> "$log"
+    ASAN_EXTRA=fast_unwind_on_malloc=0 asan_env "$ROOT/.ci/lsan.supp" \
+        "$dir/bench/cms/bench-cms-stream" --mib 16 --no-peer >> "$log" 2>&1 || cms_rc=$?
+    [ "$cms_rc" -eq 0 ] || { echo "bench-cms-stream: exit $cms_rc" >&2; rc=1; n=1; }
+    if ! sanitizer_reports "$log" >&2; then rc=1; fi
+    [ "$rc" -eq 0 ] || tail -80 "$log" >&2
+    report asan-bench "$rc" "$(counts "$dir/meson-logs/asan-bench.json") + bench-cms-stream $([ "$n" -eq 0 ] && echo passed || echo failed), $((SECONDS - t0))s"
 }
 
 part_valgrind() {
@@ -224,10 +352,14 @@ if [ ${#parts[@]} -eq 0 ]; then parts=(asan valgrind tsan); fi
 install_missing "${SAN_PACKAGES[@]}"
 for p in "${parts[@]}"; do
     case "$p" in
-        asan) part_asan ;;
+        asan) part_asan_c; part_asan_python; part_asan_go; part_asan_bench ;;
+        asan-c) part_asan_c ;;
+        asan-python) part_asan_python ;;
+        asan-go) part_asan_go ;;
+        asan-bench) part_asan_bench ;;
         valgrind) part_valgrind ;;
         tsan) part_tsan ;;
-        *) echo "unknown part: $p (asan, valgrind, tsan)" >&2; exit 2 ;;
+        *) echo "unknown part: $p (asan, asan-c, asan-python, asan-go, asan-bench, valgrind, tsan)" >&2; exit 2 ;;
     esac
 done
 exit "$failed"
