@@ -22,8 +22,9 @@
 # (detect_leaks=0: LeakSanitizer would not see the Go objects that hold the
 # library's handles, so every live handle would be reported). TestMemoryFlat
 # is left out under ASan (said so on stderr): the RSS of an ASan process
-# grows by design (freed memory waits in ASan's quarantine). Exits 77 when
-# the Go toolchain has no -asan.
+# grows by design (freed memory waits in ASan's quarantine). LSAN_OPTIONS,
+# when not set, use .ci/lsan.supp. Exits 77 when the Go toolchain has no
+# -asan.
 set -eu
 build=$(cd "$1" && pwd)
 shift
@@ -54,6 +55,9 @@ if command -v readelf >/dev/null 2>&1 &&
   if [ "${minor:-0}" -lt 18 ]; then
     echo "SKIPPED: Go bindings: $build is an ASan build and $("$go" env GOVERSION) has no -asan (Go 1.18 or later)" >&2
     exit 77
+  fi
+  if [ -z "${LSAN_OPTIONS:-}" ] && [ -f "$here/../../.ci/lsan.supp" ]; then
+    export LSAN_OPTIONS="suppressions=$(cd "$here/../../.ci" && pwd)/lsan.supp:print_suppressions=0"
   fi
   if [ "$minor" -lt 25 ]; then
     echo "note: Go before 1.25 does not scan its heap for LeakSanitizer: detect_leaks=0" >&2

@@ -20,8 +20,8 @@ start (softhsm2-util) do not run under ASan. PYTHONMALLOC=malloc puts every
 Python object on the ASan heap, so an overrun of a buffer Python hands to
 the library is caught too. Sanitizer options the caller has not set get
 these defaults: ASan errors abort, UBSan errors are fatal with a stack,
-LeakSanitizer runs with .ci/lsan-python.supp (the interpreter's own
-allocations that it does not free at exit) and .ci/lsan.supp. Exit 77 when
+LeakSanitizer runs with .ci/lsan.supp and .ci/lsan-python.supp (what cffi
+allocates for the interpreter and never frees). Exit 77 when
 the compiler has no shared sanitizer runtime to preload (clang's default
 static one).
 """
@@ -77,6 +77,11 @@ def main() -> int:
               "(Debian: python3-cffi python3-pytest python3-dev)", file=sys.stderr)
         return 77
     sanitize = _sanitizers(build)
+    with tempfile.TemporaryDirectory(prefix="tsvc-py-") as tmp:
+        return _run(build, sanitize, tmp)
+
+
+def _run(build: Path, sanitize: list[str], tmp: str) -> int:
     build_env = dict(os.environ, TSVC_BUILD_DIR=str(build))
     run_env = dict(os.environ)
     cmd = [sys.executable, "-m", "pytest"]
@@ -92,22 +97,21 @@ def main() -> int:
             CFLAGS=f"{os.environ.get('CFLAGS', '')} {flags} -fno-omit-frame-pointer".strip(),
             LDFLAGS=f"{os.environ.get('LDFLAGS', '')} {flags}".strip(),
         )
-        _sanitizer_env(run_env, runtimes)
+        _sanitizer_env(run_env, runtimes, tmp)
         cmd = [sys.executable, "-c", _BOOTSTRAP]
         print(f"python bindings under {','.join(sanitize)}: LD_PRELOAD={run_env['LD_PRELOAD']} "
               f"PYTHONMALLOC={run_env['PYTHONMALLOC']}\n  ASAN_OPTIONS={run_env.get('ASAN_OPTIONS')}"
               f"\n  LSAN_OPTIONS={run_env.get('LSAN_OPTIONS')}\n  UBSAN_OPTIONS={run_env.get('UBSAN_OPTIONS')}",
               file=sys.stderr)
-    with tempfile.TemporaryDirectory(prefix="tsvc-py-") as tmp:
-        pkg = Path(tmp) / "trustsvc"
-        shutil.copytree(HERE / "trustsvc", pkg, ignore=shutil.ignore_patterns("__pycache__", "*.so"))
-        subprocess.run([sys.executable, str(HERE / "trustsvc_build.py"), tmp], check=True,
-                       env=build_env, cwd=tmp)
-        run_env["PYTHONPATH"] = tmp + os.pathsep + run_env.get("PYTHONPATH", "")
-        run_env["PYTHONDONTWRITEBYTECODE"] = "1"
-        run_env.setdefault("TSVC_TEST_DATA", str(ROOT / "tests" / "data"))
-        cmd += ["-p", "no:cacheprovider", "-q", "-rs", "-s", str(HERE / "tests"), *sys.argv[2:]]
-        return subprocess.run(cmd, env=run_env, cwd=tmp).returncode
+    pkg = Path(tmp) / "trustsvc"
+    shutil.copytree(HERE / "trustsvc", pkg, ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+    subprocess.run([sys.executable, str(HERE / "trustsvc_build.py"), tmp], check=True,
+                   env=build_env, cwd=tmp)
+    run_env["PYTHONPATH"] = tmp + os.pathsep + run_env.get("PYTHONPATH", "")
+    run_env["PYTHONDONTWRITEBYTECODE"] = "1"
+    run_env.setdefault("TSVC_TEST_DATA", str(ROOT / "tests" / "data"))
+    cmd += ["-p", "no:cacheprovider", "-q", "-rs", "-s", str(HERE / "tests"), *sys.argv[2:]]
+    return subprocess.run(cmd, env=run_env, cwd=tmp).returncode
 
 
 def _missing(mod: str) -> bool:
@@ -157,7 +161,7 @@ def _runtimes(cc: list[str], sanitize: list[str]) -> list[str] | str:
     return out
 
 
-def _sanitizer_env(env: dict, runtimes: list[str]) -> None:
+def _sanitizer_env(env: dict, runtimes: list[str], tmp: str) -> None:
     if env.get("LD_PRELOAD"):
         env["TSVC_ORIG_LD_PRELOAD"] = env["LD_PRELOAD"]
     env["LD_PRELOAD"] = " ".join(runtimes + ([env["LD_PRELOAD"]] if env.get("LD_PRELOAD") else []))
@@ -165,8 +169,11 @@ def _sanitizer_env(env: dict, runtimes: list[str]) -> None:
     env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=1")
     env.setdefault("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")
     if "LSAN_OPTIONS" not in env:
-        supp = ROOT / ".ci" / "lsan-python.supp"
-        if supp.exists():
+        files = [ROOT / ".ci" / n for n in ("lsan.supp", "lsan-python.supp")]
+        text = "".join(f.read_text() for f in files if f.exists())
+        if text:
+            supp = Path(tmp) / "lsan.supp"
+            supp.write_text(text)
             env["LSAN_OPTIONS"] = f"suppressions={supp}:print_suppressions=0"
 
 
