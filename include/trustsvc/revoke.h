@@ -623,7 +623,8 @@ typedef struct tsvc_ocsp_response_builder tsvc_ocsp_response_builder;
  * @brief Creates a response builder. The CertID hashes of the CA (name and
  *        key) and the responder ID are computed once, so that signing many
  *        responses (pre-generation for a CDN) costs one signature each.
- *        Defaults: CertID hash SHA-1, responderID by name, producedAt and
+ *        Defaults: CertID hash SHA-1 (SHA-256 when no backend of the
+ *        context has SHA-1), responderID by name, producedAt and
  *        thisUpdate = now, nextUpdate = thisUpdate + 7 days, the signer's
  *        certificate included when it is not the CA.
  * @param ctx the context (must outlive the builder).

@@ -379,7 +379,7 @@ static tsvc_status compute_ids(tsvc_ocsp_response_builder *b, tsvc_error **err)
                                         b->name_hash, err);
     if (st == TSVC_OK)
         st = tsvc__hash_oneshot(b->ctx, b->hash, bits, bl, b->key_hash, err);
-    if (st == TSVC_OK) {
+    if (st == TSVC_OK && b->by_key) {
         bits = tsvc__pubkey_bits(b->signer->pubkey, &bl);
         st = tsvc__hash_oneshot(b->ctx, TSVC_HASH_SHA1, bits, bl, b->signer_key_sha1, err);
     }
@@ -407,6 +407,9 @@ tsvc_status tsvc_ocsp_response_builder_new(tsvc_ctx *ctx, tsvc_ocsp_response_bui
     st = signer_params(key, signer, &b->params, err);
     if (st != TSVC_OK)
         goto out;
+    /* A build without SHA-1 (libsodium only) makes SHA-256 CertIDs. */
+    if (compute_ids(b, NULL) == TSVC_ERR_NO_BACKEND)
+        b->hash = TSVC_HASH_SHA256;
     st = compute_ids(b, err);
     if (st != TSVC_OK)
         goto out;

@@ -139,7 +139,9 @@ tsvc_status tsvc_cert_builder_set_subject_der(tsvc_cert_builder *b, const uint8_
     return st;
 }
 
-/* SHA-1 of the subjectPublicKey bits (RFC 5280 4.2.1.2 method 1). */
+/* Key identifier: SHA-1 of the subjectPublicKey bits (RFC 5280 4.2.1.2
+ * method 1); in a build where no backend has SHA-1 (libsodium only), the
+ * leftmost 160 bits of their SHA-256 (RFC 7093 section 2 method 1). */
 static tsvc_status key_id(const tsvc_ctx *ctx, const tsvc_pubkey *pub, uint8_t *out,
                           size_t *out_len, tsvc_error **err)
 {
@@ -147,9 +149,19 @@ static tsvc_status key_id(const tsvc_ctx *ctx, const tsvc_pubkey *pub, uint8_t *
     const uint8_t *bits = tsvc__pubkey_bits(pub, &bits_len);
     if (bits == NULL)
         return tsvc__err(err, TSVC_ERR_INTERNAL, "certbuilder.key_id", -1, "no key bits");
-    tsvc_status st = tsvc__hash_oneshot(ctx, TSVC_HASH_SHA1, bits, bits_len, out, err);
-    if (st == TSVC_OK)
+    tsvc_status st = tsvc__hash_oneshot(ctx, TSVC_HASH_SHA1, bits, bits_len, out, NULL);
+    if (st == TSVC_OK) {
         *out_len = tsvc__hash_size(TSVC_HASH_SHA1);
+        return TSVC_OK;
+    }
+    if (st != TSVC_ERR_NO_BACKEND)
+        return tsvc__hash_oneshot(ctx, TSVC_HASH_SHA1, bits, bits_len, out, err);
+    uint8_t sha256[32];
+    st = tsvc__hash_oneshot(ctx, TSVC_HASH_SHA256, bits, bits_len, sha256, err);
+    if (st == TSVC_OK) {
+        *out_len = tsvc__hash_size(TSVC_HASH_SHA1);
+        memcpy(out, sha256, *out_len);
+    }
     return st;
 }
 
