@@ -156,9 +156,9 @@ const (
 	ErrCRLNotYetValid Status = -605
 	// ErrCRLUnknownCritical: The CRL or one of its entries has an unknown critical extension.
 	ErrCRLUnknownCritical Status = -606
-	// ErrCRLIndirect: Indirect CRLs (RFC 5280 5.2.5 indirectCRL) are not supported.
+	// ErrCRLIndirect: The indirect CRL cannot be used (certificateIssuer without indirectCRL, or a profile that forbids indirect CRLs).
 	ErrCRLIndirect Status = -607
-	// ErrCRLDelta: Delta CRLs (deltaCRLIndicator) are not supported.
+	// ErrCRLDelta: The delta CRL cannot be used (no complete CRL of the same scope and number range, or it does not verify).
 	ErrCRLDelta Status = -608
 	// ErrCRLScope: The CRL's issuingDistributionPoint does not cover the certificate.
 	ErrCRLScope Status = -609
@@ -1284,6 +1284,8 @@ const (
 	ProfileServer Profile = 1
 	// ProfileClient is TSVC_PROFILE_CLIENT.
 	ProfileClient Profile = 2
+	// ProfileSmime is TSVC_PROFILE_SMIME.
+	ProfileSmime Profile = 3
 )
 
 // String returns the C name of the value.
@@ -1295,12 +1297,14 @@ func (v Profile) String() string {
 		return "TSVC_PROFILE_SERVER"
 	case ProfileClient:
 		return "TSVC_PROFILE_CLIENT"
+	case ProfileSmime:
+		return "TSVC_PROFILE_SMIME"
 	}
 	return "tsvc_profile(" + strconv.Itoa(int(v)) + ")"
 }
 
 // ProfileValues lists every value of Profile.
-var ProfileValues = []Profile{ProfileGeneric, ProfileServer, ProfileClient}
+var ProfileValues = []Profile{ProfileGeneric, ProfileServer, ProfileClient, ProfileSmime}
 
 // EKU mirrors the C enum tsvc_eku: Well-known extended key usages.
 type EKU int32
@@ -2871,7 +2875,7 @@ func cCRLMaxEntries() C.size_t {
 	return C.tsvc_crl_max_entries()
 }
 
-// cCRLParse calls tsvc_crl_parse: Parses a v2 CRL (DER, or PEM "X509 CRL"), strictly: DER only, v2 only (a v1 CRL has no extensions and is refused), no duplicate extensions, well-formed entry extensions. Entries are indexed for O(log n) serial lookup. Extensions decoded: cRLNumber, authorityKeyIdentifier, issuingDistributionPoint, deltaCRLIndicator; entry extensions: reasonCode, invalidityDate, certificateIssuer. Semantic problems (unknown critical extension, duplicate serial, delta or indirect CRL) do not fail parsing: they make the CRL unusable, which tsvc_crl_check() reports.
+// cCRLParse calls tsvc_crl_parse: Parses a v2 CRL (DER, or PEM "X509 CRL"), strictly: DER only, v2 only (a v1 CRL has no extensions and is refused), no duplicate extensions, well-formed entry extensions. Entries are indexed for O(log n) serial lookup. Extensions decoded: cRLNumber, authorityKeyIdentifier, issuingDistributionPoint, deltaCRLIndicator; entry extensions: reasonCode, invalidityDate, certificateIssuer. Semantic problems (unknown critical extension, duplicate serial for one certificate issuer, certificateIssuer outside an indirect CRL) do not fail parsing: they make the CRL unusable, which tsvc_crl_check() reports. Delta CRLs (deltaCRLIndicator) and indirect CRLs (issuingDistributionPoint indirectCRL, entries with certificateIssuer, RFC 5280 5.3.3) are parsed and used in path validation (see tsvc_store_add_crl()).
 func cCRLParse(ctx *C.tsvc_ctx, out **C.tsvc_crl, data *C.uint8_t, len_ C.size_t) error {
 	var cerr *C.tsvc_error
 	st := C.tsvc_crl_parse(ctx, out, data, len_, &cerr)
@@ -2923,14 +2927,14 @@ func cCRLLookup(crl *C.tsvc_crl, serial *C.uint8_t, serial_len C.size_t, revocat
 	return C.tsvc_crl_lookup(crl, serial, serial_len, revocation_time, reason, invalidity_date)
 }
 
-// cCRLVerify calls tsvc_crl_verify: Verifies a CRL as issued by issuer and usable at when: issuer name equals the certificate's subject, the AKI (when both have key identifiers) matches, keyUsage (when present) asserts cRLSign, the signature verifies with the issuer's key, thisUpdate <= when + skew and when - skew <= nextUpdate, no unknown critical extension, a cRLNumber present and non-critical, no duplicate serial; delta and indirect CRLs are refused.
+// cCRLVerify calls tsvc_crl_verify: Verifies a CRL as issued by issuer and usable at when: issuer name equals the certificate's subject, the AKI (when both have key identifiers) matches, keyUsage (when present) asserts cRLSign, the signature verifies with the issuer's key, thisUpdate <= when + skew and when - skew <= nextUpdate, no unknown critical extension, a cRLNumber present and non-critical, no duplicate serial, certificateIssuer entries only in an indirect CRL, no freshestCRL in a delta CRL. A delta or indirect CRL verifies like any other CRL of issuer.
 func cCRLVerify(ctx *C.tsvc_ctx, crl *C.tsvc_crl, issuer *C.tsvc_cert, when C.int64_t, skew C.int64_t) error {
 	var cerr *C.tsvc_error
 	st := C.tsvc_crl_verify(ctx, crl, issuer, when, skew, &cerr)
 	return newError(Status(st), cerr)
 }
 
-// cCRLCheck calls tsvc_crl_check: Full CRL check of one certificate at when: tsvc_crl_verify(), the CRL's scope (issuingDistributionPoint onlyContainsUserCerts / onlyContainsCACerts / onlySomeReasons / distribution point name) covers cert, then the serial lookup. An entry whose revocationDate is after when gives GOOD (it was not revoked yet).
+// cCRLCheck calls tsvc_crl_check: Full CRL check of one certificate at when: tsvc_crl_verify(), the CRL's scope (issuingDistributionPoint onlyContainsUserCerts / onlyContainsCACerts / onlySomeReasons / distribution point name) covers cert (RFC 5280 6.3.3 (b): the CRL issuer is the certificate's issuer; an issuingDistributionPoint name must match one of the certificate's cRLDistributionPoints, or without that extension the certificate issuer as a directoryName), then the serial lookup (in an indirect CRL of issuer, only the entries whose certificateIssuer is issuer count). An entry whose revocationDate is after when gives GOOD (it was not revoked yet); an entry with reason removeFromCRL gives GOOD. A delta CRL is refused here (TSVC_ERR_CRL_DELTA): it is only used together with its complete CRL, in path validation.
 func cCRLCheck(ctx *C.tsvc_ctx, status *C.tsvc_cert_status, revocation_time *C.int64_t, reason *C.tsvc_crl_reason, crl *C.tsvc_crl, cert *C.tsvc_cert, issuer *C.tsvc_cert, when C.int64_t, skew C.int64_t) error {
 	var cerr *C.tsvc_error
 	st := C.tsvc_crl_check(ctx, status, revocation_time, reason, crl, cert, issuer, when, skew, &cerr)
@@ -3060,7 +3064,7 @@ func cOCSPResponseSingleTimes(resp *C.tsvc_ocsp_response, index C.size_t, this_u
 	return C.tsvc_ocsp_response_single_times(resp, index, this_update, next_update)
 }
 
-// cOCSPResponseBuilderNew calls tsvc_ocsp_response_builder_new: Creates a response builder. The CertID hashes of the CA (name and key) and the responder ID are computed once, so that signing many responses (pre-generation for a CDN) costs one signature each. Defaults: CertID hash SHA-1, responderID by name, producedAt and thisUpdate = now, nextUpdate = thisUpdate + 7 days, the signer's certificate included when it is not the CA.
+// cOCSPResponseBuilderNew calls tsvc_ocsp_response_builder_new: Creates a response builder. The CertID hashes of the CA (name and key) and the responder ID are computed once, so that signing many responses (pre-generation for a CDN) costs one signature each. Defaults: CertID hash SHA-1 (SHA-256 when no backend of the context has SHA-1), responderID by name, producedAt and thisUpdate = now, nextUpdate = thisUpdate + 7 days, the signer's certificate included when it is not the CA.
 func cOCSPResponseBuilderNew(ctx *C.tsvc_ctx, out **C.tsvc_ocsp_response_builder, ca *C.tsvc_cert, signer *C.tsvc_cert, key *C.tsvc_key) error {
 	var cerr *C.tsvc_error
 	st := C.tsvc_ocsp_response_builder_new(ctx, out, ca, signer, key, &cerr)

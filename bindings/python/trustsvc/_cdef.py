@@ -326,7 +326,8 @@ typedef enum tsvc_subindication {
 typedef enum tsvc_profile {
     TSVC_PROFILE_GENERIC = 0,
     TSVC_PROFILE_SERVER = 1,
-    TSVC_PROFILE_CLIENT = 2
+    TSVC_PROFILE_CLIENT = 2,
+    TSVC_PROFILE_SMIME = 3
 } tsvc_profile;
 typedef enum tsvc_eku {
     TSVC_EKU_ANY = 0,

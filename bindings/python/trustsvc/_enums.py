@@ -131,9 +131,9 @@ class Status(enum.IntEnum):
     ERR_CRL_UNKNOWN_CRITICAL = -606
     """The CRL or one of its entries has an unknown critical extension."""
     ERR_CRL_INDIRECT = -607
-    """Indirect CRLs (RFC 5280 5.2.5 indirectCRL) are not supported."""
+    """The indirect CRL cannot be used (certificateIssuer without indirectCRL, or a profile that forbids indirect CRLs)."""
     ERR_CRL_DELTA = -608
-    """Delta CRLs (deltaCRLIndicator) are not supported."""
+    """The delta CRL cannot be used (no complete CRL of the same scope and number range, or it does not verify)."""
     ERR_CRL_SCOPE = -609
     """The CRL's issuingDistributionPoint does not cover the certificate."""
     ERR_CRL_NUMBER = -610
@@ -575,6 +575,7 @@ class Profile(enum.IntEnum):
     GENERIC = 0
     SERVER = 1
     CLIENT = 2
+    SMIME = 3
 
 
 class Eku(enum.IntEnum):
