@@ -14,6 +14,18 @@
  * that finds it busy builds a temporary one, so one key may be used from
  * several threads at once.
  *
+ * EC public keys are recycled: a released public-key handle (with its
+ * EVP_PKEY and verification context) goes to a small per-curve list of
+ * spares, under a mutex, and the next import of that curve sets its new
+ * point on a spare instead of duplicating the curve's template key (the
+ * EVP_PKEY_dup, EVP_PKEY_free and EVP_PKEY_CTX_new of every import, about
+ * three quarters of its cost). A spare is owned by the list alone: it is
+ * reachable from no key and no thread until it is taken out again. The
+ * new point is checked on the curve by OpenSSL as on a first import
+ * (EVP_PKEY_set1_encoded_public_key), a spare whose new point is refused
+ * is released, and the verification context is initialised again for the
+ * new key before its next use.
+ *
  * Memory: OpenSSL allocates through its own allocator, not the context's;
  * this backend's own structures go through the context's allocator. Secret
  * intermediate values are wiped (BN_clear_free, OPENSSL_cleanse).
@@ -35,6 +47,9 @@
 
 #define OSSL_RSA_MAX_BYTES (16384 / 8)
 #define NUM_MDS 6 /* indexed by tsvc_hash_alg (1..5) */
+/* Spare EC public-key handles kept per curve: enough for the keys of a few
+ * chains validated at once. */
+#define EC_SPARES_MAX 8
 
 typedef struct ossl_state {
     tsvc_allocator alloc;
@@ -43,6 +58,12 @@ typedef struct ossl_state {
      * duplicating it and setting the point, five times faster than
      * EVP_PKEY_fromdata, which builds the curve anew for every key. */
     EVP_PKEY *ec_template[3];
+    /* Released EC public-key handles kept for reuse, per curve (see the
+     * top of the file); spare_lock guards the lists. */
+    pthread_mutex_t spare_lock;
+    int spare_lock_ok;
+    struct ossl_key *spare[3][EC_SPARES_MAX];
+    size_t num_spare[3];
 } ossl_state;
 
 /* The parameters a cached operation context was set up for. */
@@ -59,6 +80,7 @@ typedef struct op_cache {
     EVP_PKEY_CTX *pctx; /* ECDSA, RSA */
     EVP_MD_CTX *mctx;   /* Ed25519 */
     op_config cfg;
+    int rekeyed; /* the key changed since pctx was initialised (a reused spare) */
 } op_cache;
 
 typedef struct ossl_key {
@@ -179,6 +201,8 @@ static EVP_PKEY *ec_generator_key(tsvc_key_type type)
     return pkey;
 }
 
+static void key_release(ossl_state *s, struct ossl_key *k);
+
 /* ---- life cycle ---- */
 
 static tsvc_status os_global_init(void)
@@ -195,6 +219,11 @@ static void os_instance_free(void *state)
         EVP_MD_free(s->md[i]);
     for (size_t i = 0; i < 3; i++)
         EVP_PKEY_free(s->ec_template[i]);
+    for (size_t i = 0; i < 3; i++)
+        for (size_t j = 0; j < s->num_spare[i]; j++)
+            key_release(s, s->spare[i][j]);
+    if (s->spare_lock_ok)
+        pthread_mutex_destroy(&s->spare_lock);
     tsvc_allocator a = s->alloc;
     OPENSSL_cleanse(s, sizeof(*s));
     a.free(a.opaque, s);
@@ -207,6 +236,11 @@ static tsvc_status os_instance_new(void **state, const tsvc_allocator *alloc)
         return TSVC_ERR_NOMEM;
     memset(s, 0, sizeof(*s));
     s->alloc = *alloc;
+    if (pthread_mutex_init(&s->spare_lock, NULL) != 0) {
+        os_instance_free(s);
+        return TSVC_ERR_NOMEM;
+    }
+    s->spare_lock_ok = 1;
     for (unsigned i = 1; i < NUM_MDS; i++) {
         s->md[i] = EVP_MD_fetch(NULL, md_name((tsvc_hash_alg)i), NULL);
         if (s->md[i] == NULL) {
@@ -525,6 +559,19 @@ out:
     return st;
 }
 
+/* Sets the uncompressed point @p p as the public key of the EC key @p k
+ * (which has its curve). OpenSSL decodes it with EC_POINT_oct2point, which
+ * refuses a point that is not on the curve (EC_POINT_set_affine_coordinates
+ * checks it), so the point is checked again here, whoever imports it. */
+static tsvc_status ec_set_point(ossl_key *k, const tsvc_key_part *p)
+{
+    if (p == NULL || p->len != 1 + 2 * coord_len(k->type) || p->data[0] != 0x04)
+        return TSVC_ERR_KEY_FORMAT;
+    return EVP_PKEY_set1_encoded_public_key(k->pkey, p->data, p->len) == 1
+               ? TSVC_OK
+               : TSVC_ERR_KEY_FORMAT;
+}
+
 /* An EC public key from an uncompressed point, through the curve's template. */
 static tsvc_status ec_import_public(const ossl_state *s, ossl_key *k, const tsvc_key_part *p)
 {
@@ -533,10 +580,35 @@ static tsvc_status ec_import_public(const ossl_state *s, ossl_key *k, const tsvc
     k->pkey = EVP_PKEY_dup(s->ec_template[ec_index(k->type)]);
     if (k->pkey == NULL)
         return TSVC_ERR_NOMEM;
-    /* The point is checked on the curve again by OpenSSL. */
-    return EVP_PKEY_set1_encoded_public_key(k->pkey, p->data, p->len) == 1
-               ? TSVC_OK
-               : TSVC_ERR_KEY_FORMAT;
+    return ec_set_point(k, p);
+}
+
+/* A spare EC public-key handle of curve @p type, or NULL when none. */
+static ossl_key *spare_take(ossl_state *s, tsvc_key_type type)
+{
+    ossl_key *k = NULL;
+    size_t i = ec_index(type);
+    pthread_mutex_lock(&s->spare_lock);
+    if (s->num_spare[i] > 0)
+        k = s->spare[i][--s->num_spare[i]];
+    pthread_mutex_unlock(&s->spare_lock);
+    return k;
+}
+
+/* Keeps a released EC public-key handle as a spare, or releases it when
+ * the curve has EC_SPARES_MAX already. */
+static void spare_give(ossl_state *s, ossl_key *k)
+{
+    size_t i = ec_index(k->type);
+    int kept = 0;
+    pthread_mutex_lock(&s->spare_lock);
+    if (s->num_spare[i] < EC_SPARES_MAX) {
+        s->spare[i][s->num_spare[i]++] = k;
+        kept = 1;
+    }
+    pthread_mutex_unlock(&s->spare_lock);
+    if (!kept)
+        key_release(s, k);
 }
 
 /* Private (@p priv) or public key import, for key_import and pubkey_import. */
@@ -647,29 +719,27 @@ static int same_config(const op_config *a, const tsvc_backend_sig_params *p)
            a->salt_len == p->salt_len;
 }
 
-/* Creates an EVP_PKEY_CTX initialised for signing (@p sign) or verifying
- * with the parameters @p p (ECDSA, RSA PKCS#1 v1.5, RSA-PSS). */
-static EVP_PKEY_CTX *pctx_new(const ossl_state *s, ossl_key *k, int sign,
-                              const tsvc_backend_sig_params *p)
+/* (Re)initialises @p c, a context of the key, for signing (@p sign) or
+ * verifying with the parameters @p p (ECDSA, RSA PKCS#1 v1.5, RSA-PSS):
+ * 1 on success. */
+static int pctx_setup(const ossl_state *s, EVP_PKEY_CTX *c, int sign,
+                      const tsvc_backend_sig_params *p)
 {
-    EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
-    if (c == NULL)
-        return NULL;
     if ((sign ? EVP_PKEY_sign_init(c) : EVP_PKEY_verify_init(c)) != 1)
-        goto fail;
+        return 0;
     const EVP_MD *md = md_of(s, p->hash);
     if (md == NULL)
-        goto fail;
+        return 0;
     if (p->scheme == TSVC_SIG_ECDSA) {
         /* Verification: the digest length is checked against the hash
          * before (hash_op_supported()), and ECDSA verification uses no
          * other property of it, so the (costly) setting is left out. */
         if (sign && EVP_PKEY_CTX_set_signature_md(c, md) != 1)
-            goto fail;
+            return 0;
     } else if (p->scheme == TSVC_SIG_RSA_PKCS1) {
         if (EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING) != 1 ||
             EVP_PKEY_CTX_set_signature_md(c, md) != 1)
-            goto fail;
+            return 0;
     } else if (p->scheme == TSVC_SIG_RSA_PSS) {
         const EVP_MD *mgf = md_of(s, p->mgf1_hash);
         if (mgf == NULL || p->salt_len > 0x7fffffffu ||
@@ -677,14 +747,23 @@ static EVP_PKEY_CTX *pctx_new(const ossl_state *s, ossl_key *k, int sign,
             EVP_PKEY_CTX_set_signature_md(c, md) != 1 ||
             EVP_PKEY_CTX_set_rsa_mgf1_md(c, mgf) != 1 ||
             EVP_PKEY_CTX_set_rsa_pss_saltlen(c, (int)p->salt_len) != 1)
-            goto fail;
+            return 0;
     } else {
-        goto fail;
+        return 0;
+    }
+    return 1;
+}
+
+/* Creates a context of key @p k set up by pctx_setup(). */
+static EVP_PKEY_CTX *pctx_new(const ossl_state *s, ossl_key *k, int sign,
+                              const tsvc_backend_sig_params *p)
+{
+    EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
+    if (c != NULL && pctx_setup(s, c, sign, p) != 1) {
+        EVP_PKEY_CTX_free(c);
+        c = NULL;
     }
     return c;
-fail:
-    EVP_PKEY_CTX_free(c);
-    return NULL;
 }
 
 /* Takes the key's cached context for @p p (building it when the cache is
@@ -695,10 +774,19 @@ static EVP_PKEY_CTX *pctx_take(const ossl_state *s, ossl_key *k, int sign,
 {
     *cached = 0;
     if (pthread_mutex_trylock(&k->cache.lock) == 0) {
-        if (k->cache.pctx == NULL || !same_config(&k->cache.cfg, p)) {
-            EVP_PKEY_CTX_free(k->cache.pctx);
-            k->cache.pctx = pctx_new(s, k, sign, p);
+        if (k->cache.pctx == NULL || k->cache.rekeyed || !same_config(&k->cache.cfg, p)) {
+            /* The context of a recycled key, for the same parameters, is
+             * initialised again for the key's new value; any other is
+             * made anew. */
+            if (k->cache.pctx != NULL &&
+                (!same_config(&k->cache.cfg, p) || pctx_setup(s, k->cache.pctx, sign, p) != 1)) {
+                EVP_PKEY_CTX_free(k->cache.pctx);
+                k->cache.pctx = NULL;
+            }
+            if (k->cache.pctx == NULL)
+                k->cache.pctx = pctx_new(s, k, sign, p);
             k->cache.cfg = (op_config){p->scheme, p->hash, p->mgf1_hash, p->salt_len};
+            k->cache.rekeyed = 0;
         }
         if (k->cache.pctx != NULL) {
             *cached = 1;
@@ -948,12 +1036,28 @@ static tsvc_status os_sign_message(void *state, void *key, const tsvc_backend_si
 static tsvc_status os_pubkey_import(void *state, tsvc_key_type type, const tsvc_key_part *parts,
                                     size_t num_parts, void **pub)
 {
-    return import_key(state, type, parts, num_parts, 0, pub);
+    ossl_state *s = state;
+    ossl_key *k = is_ec(type) ? spare_take(s, type) : NULL;
+    if (k == NULL)
+        return import_key(s, type, parts, num_parts, 0, pub);
+    /* A recycled handle: its new point, checked as on a first import. */
+    tsvc_status st = ec_set_point(k, find_part(parts, num_parts, TSVC_PART_EC_POINT));
+    if (st != TSVC_OK) {
+        key_release(s, k);
+        return st;
+    }
+    k->cache.rekeyed = 1;
+    *pub = k;
+    return TSVC_OK;
 }
 
 static void os_pubkey_free(void *state, void *pub)
 {
-    key_release(state, pub);
+    ossl_key *k = pub;
+    if (k != NULL && !k->is_private && is_ec(k->type) && k->pkey != NULL)
+        spare_give(state, k);
+    else
+        key_release(state, k);
 }
 
 static tsvc_status os_verify_hash(void *state, void *pub, const tsvc_backend_sig_params *params,

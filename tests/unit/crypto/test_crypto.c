@@ -1019,34 +1019,43 @@ static void algorithm_identifiers(void **state)
     tsvc_ctx_free(ctx);
 }
 
+/* The generators of the three NIST curves (FIPS 186-4, D.1.2). */
+static const struct {
+    tsvc_key_type type;
+    const char *gx, *gy;
+} gens[] = {
+    {TSVC_KEY_ECDSA_P256, "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296",
+     "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5"},
+    {TSVC_KEY_ECDSA_P384,
+     "aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a38"
+     "5502f25dbf55296c3a545e3872760ab7",
+     "3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c0"
+     "0a60b1ce1d7e819d7a431d7c90ea0e5f"},
+    {TSVC_KEY_ECDSA_P521,
+     "00c6858e06b70404e9cd9e3ecb662395b4429c648139053fb521f828af606b4d"
+     "3dbaa14b5e77efe75928fe1dc127a2ffa8de3348b3c1856a429bf97e7e31c2e5bd66",
+     "011839296a789a3bc0045c8a5fb42c7d1bd998f54449579b446817afbd17273e"
+     "662c97ee72995ef42640c550b9013fad0761353c7086a272c24088be94769fd16650"},
+};
+
+/* The generator of gens[i] as an uncompressed point; returns its length. */
+static size_t generator_point(size_t i, uint8_t pt[1 + 2 * 66])
+{
+    pt[0] = 0x04;
+    size_t xl = unhex(gens[i].gx, pt + 1, 66);
+    size_t yl = unhex(gens[i].gy, pt + 1 + xl, 66);
+    assert_int_equal(xl, yl);
+    return 1 + xl + yl;
+}
+
 /* The generators of the three curves are on their curves (this checks the
  * curve constants of ec.c); a neighbour point is not. */
 static void curve_points(void **state)
 {
     (void)state;
-    static const struct {
-        tsvc_key_type type;
-        const char *gx, *gy;
-    } gens[] = {
-        {TSVC_KEY_ECDSA_P256, "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296",
-         "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5"},
-        {TSVC_KEY_ECDSA_P384,
-         "aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a38"
-         "5502f25dbf55296c3a545e3872760ab7",
-         "3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c0"
-         "0a60b1ce1d7e819d7a431d7c90ea0e5f"},
-        {TSVC_KEY_ECDSA_P521,
-         "00c6858e06b70404e9cd9e3ecb662395b4429c648139053fb521f828af606b4d"
-         "3dbaa14b5e77efe75928fe1dc127a2ffa8de3348b3c1856a429bf97e7e31c2e5bd66",
-         "011839296a789a3bc0045c8a5fb42c7d1bd998f54449579b446817afbd17273e"
-         "662c97ee72995ef42640c550b9013fad0761353c7086a272c24088be94769fd16650"},
-    };
     for (size_t i = 0; i < 3; i++) {
         uint8_t pt[1 + 2 * 66];
-        pt[0] = 0x04;
-        size_t xl = unhex(gens[i].gx, pt + 1, 66);
-        size_t yl = unhex(gens[i].gy, pt + 1 + xl, 66);
-        assert_int_equal(xl, yl);
+        size_t xl = (generator_point(i, pt) - 1) / 2, yl = xl;
         assert_true(tsvc__crypto_ec_point_valid(gens[i].type, pt, 1 + xl + yl));
         pt[xl + yl] ^= 1;
         assert_false(tsvc__crypto_ec_point_valid(gens[i].type, pt, 1 + xl + yl));
@@ -1057,6 +1066,88 @@ static void curve_points(void **state)
     /* The point at infinity and x = p are refused. */
     uint8_t zero[65] = {0x04};
     assert_false(tsvc__crypto_ec_point_valid(TSVC_KEY_ECDSA_P256, zero, sizeof(zero)));
+    /* (0, sqrt(b)) is on P-256; the same point written with x = p is not
+     * a valid encoding, nor is y + p. */
+    uint8_t pt[65];
+    pt[0] = 0x04;
+    unhex("0000000000000000000000000000000000000000000000000000000000000000"
+          "66485c780e2f83d72433bd5d84a06bb6541c2af31dae871728bf856a174f93f4",
+          pt + 1, 64);
+    assert_true(tsvc__crypto_ec_point_valid(TSVC_KEY_ECDSA_P256, pt, sizeof(pt)));
+    unhex("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff", pt + 1, 32);
+    assert_false(tsvc__crypto_ec_point_valid(TSVC_KEY_ECDSA_P256, pt, sizeof(pt)));
+    /* Wrong length, NULL, and a type that is not a NIST curve. */
+    assert_false(tsvc__crypto_ec_point_valid(TSVC_KEY_ECDSA_P256, pt, sizeof(pt) - 1));
+    assert_false(tsvc__crypto_ec_point_valid(TSVC_KEY_ECDSA_P256, NULL, sizeof(pt)));
+    assert_false(tsvc__crypto_ec_point_valid(TSVC_KEY_ED25519, pt, 33));
+}
+
+/*
+ * Backends that refuse an EC point off its curve by themselves at import.
+ * The wolfSSL backend does not (wc_ecc_import_x963_ex takes the point as
+ * it is): it relies on the SPKI parser's check (ec.c), which every public
+ * key passes before any backend sees it (import_rejects, run with each
+ * backend alone).
+ */
+static bool backend_checks_points(const char *name)
+{
+    return strcmp(name, "openssl") == 0;
+}
+
+/*
+ * The backends that check EC points by themselves refuse a point that is
+ * not on its curve (the backends are called directly here, without the
+ * SPKI parser), also when they import into a recycled handle (the OpenSSL
+ * backend keeps released EC public-key handles for the next import): a
+ * valid point is imported and released before each refused one, and after
+ * it a valid point is still imported.
+ */
+static void backend_refuses_off_curve_point(void **state)
+{
+    (void)state;
+    tsvc_ctx *ctx = new_ctx();
+    size_t tested = 0;
+    for (size_t b = 0; b < tsvc_ctx_num_backends(ctx); b++) {
+        const tsvc__backend_slot *slot = &ctx->backends[b];
+        if (!backend_selected(ctx, b) || !backend_checks_points(slot->ops->name) ||
+            !TSVC__BACKEND_HAS(slot->ops, pubkey_import) ||
+            !TSVC__BACKEND_HAS(slot->ops, pubkey_free))
+            continue;
+        for (size_t i = 0; i < 3; i++) {
+            if (!tsvc_ctx_backend_supports(ctx, b, TSVC_OP_VERIFY, gens[i].type, TSVC_SIG_ECDSA,
+                                           TSVC_HASH_SHA256))
+                continue;
+            uint8_t pt[1 + 2 * 66];
+            size_t len = generator_point(i, pt);
+            tsvc_key_part part = {TSVC_PART_EC_POINT, pt, len};
+            for (int round = 0; round < 3; round++) {
+                void *h = NULL;
+                assert_int_equal(slot->ops->pubkey_import(slot->state, gens[i].type, &part, 1, &h),
+                                 TSVC_OK);
+                slot->ops->pubkey_free(slot->state, h);
+                h = NULL;
+                pt[len - 1] ^= 0x01; /* y + 1 or y - 1: off the curve */
+                tsvc_status st = slot->ops->pubkey_import(slot->state, gens[i].type, &part, 1, &h);
+                if (st == TSVC_OK) {
+                    slot->ops->pubkey_free(slot->state, h);
+                    fail_msg("backend %s took an off-curve point (curve %zu, round %d)",
+                             slot->ops->name, i, round);
+                }
+                pt[len - 1] ^= 0x01;
+            }
+            void *h = NULL;
+            assert_int_equal(slot->ops->pubkey_import(slot->state, gens[i].type, &part, 1, &h),
+                             TSVC_OK);
+            slot->ops->pubkey_free(slot->state, h);
+            tested++;
+        }
+    }
+    if (tested == 0) {
+        tsvc_ctx_free(ctx);
+        print_message("no backend of this run checks EC points at import: skipped\n");
+        skip();
+    }
+    tsvc_ctx_free(ctx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1330,6 +1421,64 @@ static void verify_keeps_allocations_balanced(void **state)
     assert_int_equal(g_allocs, g_frees);
 }
 
+/*
+ * Public keys imported, used and released one after the other on each
+ * backend (the OpenSSL backend gives a released EC handle to the next
+ * import): each verifies its own signature and refuses the other key's.
+ */
+static void pubkey_handles_reused_in_turn(void **state)
+{
+    (void)state;
+    tsvc_ctx *ctx = new_ctx();
+    static const tsvc_key_type types[] = {TSVC_KEY_ECDSA_P256, TSVC_KEY_ECDSA_P384};
+    size_t tested = 0;
+    for (size_t t = 0; t < 2; t++) {
+        tsvc_key *key[2] = {NULL, NULL};
+        tsvc__sig_params p;
+        tsvc_buf sig[2] = {TSVC_BUF_INIT, TSVC_BUF_INIT}, spki[2] = {TSVC_BUF_INIT, TSVC_BUF_INIT};
+        if (!key_and_signature(ctx, types[t], &key[0], &p, &sig[0]))
+            continue;
+        assert_true(key_and_signature(ctx, types[t], &key[1], &p, &sig[1]));
+        for (int k = 0; k < 2; k++)
+            assert_int_equal(tsvc_pubkey_export(key[k]->pub, &spki[k], TSVC_FORMAT_DER, NULL),
+                             TSVC_OK);
+        for (size_t b = 0; b < tsvc_ctx_num_backends(ctx); b++) {
+            if (!backend_selected(ctx, b) ||
+                !tsvc_ctx_backend_supports(ctx, b, TSVC_OP_VERIFY, types[t], p.scheme, p.hash))
+                continue;
+            for (int n = 0; n < 6; n++) {
+                int k = n % 2;
+                tsvc_pubkey *pub = NULL;
+                assert_int_equal(tsvc_pubkey_import(ctx, &pub, spki[k].data, spki[k].len, NULL),
+                                 TSVC_OK);
+                for (int twice = 0; twice < 2; twice++) {
+                    assert_int_equal(tsvc__verify_on_backend(ctx, b, pub, &p,
+                                                             (const uint8_t *)"abc", 3,
+                                                             sig[k].data, sig[k].len, NULL),
+                                     TSVC_OK);
+                    assert_int_equal(tsvc__verify_on_backend(ctx, b, pub, &p,
+                                                             (const uint8_t *)"abc", 3,
+                                                             sig[1 - k].data, sig[1 - k].len,
+                                                             NULL),
+                                     TSVC_ERR_SIGNATURE_INVALID);
+                }
+                tsvc_pubkey_free(pub);
+            }
+            tested++;
+        }
+        for (int k = 0; k < 2; k++) {
+            tsvc_buf_dispose(&spki[k]);
+            tsvc_buf_dispose(&sig[k]);
+            tsvc_key_free(key[k]);
+        }
+    }
+    tsvc_ctx_free(ctx);
+    if (tested == 0) {
+        print_message("no backend of this run makes and verifies ECDSA keys: skipped\n");
+        skip();
+    }
+}
+
 /* One key and one public key used by several threads at once. */
 typedef struct thread_job {
     const tsvc_key *key;
@@ -1513,6 +1662,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(fake_backend_table_checks),
         cmocka_unit_test(algorithm_identifiers),
         cmocka_unit_test(curve_points),
+        cmocka_unit_test(backend_refuses_off_curve_point),
+        cmocka_unit_test(pubkey_handles_reused_in_turn),
         cmocka_unit_test(ecdsa_raw_der),
         cmocka_unit_test(malleable_signatures_refused),
         cmocka_unit_test(context_allocator_is_used),
