@@ -15,29 +15,48 @@ typedef struct bn {
     uint32_t v[LIMBS]; /* little-endian limbs */
 } bn;
 
+/*
+ * A curve's constants as little-endian 32-bit limbs, for its n limbs
+ * (R = 2^(32 n) is the Montgomery radix): the field prime p, and the two
+ * constants of the check below, 3 R^-1 mod p and b R^-2 mod p (b from
+ * FIPS 186-4, D.1.2), worked out once so that a check parses nothing. The
+ * unit test curve_points checks them: each curve's generator is on it and
+ * its neighbour is not.
+ */
 typedef struct curve {
     tsvc_key_type type;
     size_t len; /* field size in bytes */
-    const char *p_hex;
-    const char *b_hex;
+    size_t n;   /* limbs: (len + 3) / 4 */
+    bn p;
+    bn three_r1; /* 3 R^-1 mod p */
+    bn b_r2;     /* b R^-2 mod p */
 } curve;
 
 static const curve curves[] = {
-    {TSVC_KEY_ECDSA_P256, 32,
-     "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff",
-     "5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b"},
-    {TSVC_KEY_ECDSA_P384, 48,
-     "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe"
-     "ffffffff0000000000000000ffffffff",
-     "b3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875a"
-     "c656398d8a2ed19d2a85c8edd3ec2aef"},
-    {TSVC_KEY_ECDSA_P521, 66,
-     "01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
-     "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
-     "ffff",
-     "0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef1"
-     "09e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b50"
-     "3f00"},
+    {TSVC_KEY_ECDSA_P256, 32, 8,
+     {{0xffffffff, 0xffffffff, 0xffffffff, 0x00000000, 0x00000000, 0x00000000, 0x00000001,
+       0xffffffff}},
+     {{0x00000002, 0x00000009, 0xfffffffa, 0x00000003, 0x00000006, 0xfffffff7, 0x00000009,
+       0xfffffffc}},
+     {{0x4584a137, 0xe59be0a6, 0x9ca065a7, 0xfc3521eb, 0xa0f45303, 0x7c178684, 0xd948431a,
+       0x3081dc38}}},
+    {TSVC_KEY_ECDSA_P384, 48, 12,
+     {{0xffffffff, 0x00000000, 0x00000000, 0xffffffff, 0xfffffffe, 0xffffffff, 0xffffffff,
+       0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}},
+     {{0x00000012, 0xffffffa3, 0xffffff8a, 0xffffffc3, 0xfffffff9, 0xfffffff3, 0xfffffff0,
+       0xfffffff6, 0x00000008, 0x00000024, 0x0000003c, 0x0000003c}},
+     {{0x4a4651db, 0x915a902a, 0x919d89c2, 0x2c9f09fa, 0x80408afd, 0xfc7a73ca, 0x2ed86bff,
+       0x9e15936d, 0xabbab844, 0xbefd4246, 0x8f62a21c, 0xf7cd02a7}}},
+    {TSVC_KEY_ECDSA_P521, 66, 17,
+     {{0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff,
+       0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff,
+       0xffffffff, 0xffffffff, 0x000001ff}},
+     {{0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+       0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+       0x00000000, 0x000c0000, 0x00000000}},
+     {{0xd3c7bd14, 0x7e20f4b0, 0xfc1cd5cf, 0x02f4eec6, 0x4dec594b, 0xe547b1fa, 0x27855864,
+       0x26463bc4, 0x57cee2d2, 0xc96e66cc, 0x03ba8b69, 0x8682da15, 0x687e4a68, 0xe5863872,
+       0x014654fa, 0xa35a81f8, 0x000000fe}}},
 };
 
 size_t tsvc__crypto_ec_coord_len(tsvc_key_type type)
@@ -57,72 +76,55 @@ static void bn_from_be(bn *r, const uint8_t *b, size_t len)
     }
 }
 
-static int hexval(char c)
+/* The helpers below work on the low @p m limbs (m <= LIMBS); the others
+ * are left as they are. */
+static int bn_cmp(const bn *a, const bn *b, size_t m)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    return c - 'a' + 10;
-}
-
-static void bn_from_hex(bn *r, const char *hex)
-{
-    uint8_t buf[LIMBS * 4];
-    size_t n = strlen(hex) / 2;
-    for (size_t i = 0; i < n; i++)
-        buf[i] = (uint8_t)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
-    bn_from_be(r, buf, n);
-}
-
-static int bn_cmp(const bn *a, const bn *b)
-{
-    for (size_t i = LIMBS; i-- > 0;) {
+    for (size_t i = m; i-- > 0;) {
         if (a->v[i] != b->v[i])
             return a->v[i] < b->v[i] ? -1 : 1;
     }
     return 0;
 }
 
-static void bn_sub(bn *r, const bn *a, const bn *b)
+static void bn_sub(bn *r, const bn *a, const bn *b, size_t m)
 {
     uint64_t borrow = 0;
-    for (size_t i = 0; i < LIMBS; i++) {
+    for (size_t i = 0; i < m; i++) {
         uint64_t d = (uint64_t)a->v[i] - b->v[i] - borrow;
         r->v[i] = (uint32_t)d;
         borrow = (d >> 63) & 1;
     }
 }
 
-static void bn_add(bn *r, const bn *a, const bn *b)
+static void bn_add(bn *r, const bn *a, const bn *b, size_t m)
 {
     uint64_t carry = 0;
-    for (size_t i = 0; i < LIMBS; i++) {
+    for (size_t i = 0; i < m; i++) {
         uint64_t s = (uint64_t)a->v[i] + b->v[i] + carry;
         r->v[i] = (uint32_t)s;
         carry = s >> 32;
     }
 }
 
-/* r = (a + b) mod p, with a, b < p. */
-static void mod_add(bn *r, const bn *a, const bn *b, const bn *p)
+/* r = (a + b) mod p, with a, b < p of m - 1 limbs (the last one takes the
+ * carry). */
+static void mod_add(bn *r, const bn *a, const bn *b, const bn *p, size_t m)
 {
-    bn t;
-    bn_add(&t, a, b);
-    if (bn_cmp(&t, p) >= 0)
-        bn_sub(&t, &t, p);
-    *r = t;
+    bn_add(r, a, b, m);
+    if (bn_cmp(r, p, m) >= 0)
+        bn_sub(r, r, p, m);
 }
 
-/* r = (a - b) mod p, with a, b < p. */
-static void mod_sub(bn *r, const bn *a, const bn *b, const bn *p)
+/* r = (a - b) mod p, with a, b < p of m - 1 limbs. */
+static void mod_sub(bn *r, const bn *a, const bn *b, const bn *p, size_t m)
 {
-    bn t;
-    if (bn_cmp(a, b) >= 0) {
-        bn_sub(&t, a, b);
+    if (bn_cmp(a, b, m) >= 0) {
+        bn_sub(r, a, b, m);
     } else {
-        bn_add(&t, a, p);
-        bn_sub(&t, &t, b);
+        bn_add(r, a, p, m);
+        bn_sub(r, r, b, m);
     }
-    *r = t;
 }
 
 /* -p^-1 mod 2^32 for an odd p (Newton's iteration). */
@@ -166,8 +168,8 @@ static void mont_mul(bn *r, const bn *a, const bn *b, const bn *p, size_t n, uin
     bn res; /* t < 2p */
     memset(&res, 0, sizeof(res));
     memcpy(res.v, t, (n + 1) * sizeof(uint32_t));
-    if (bn_cmp(&res, p) >= 0)
-        bn_sub(&res, &res, p);
+    if (bn_cmp(&res, p, n + 1) >= 0)
+        bn_sub(&res, &res, p, n + 1);
     *r = res;
 }
 
@@ -179,31 +181,24 @@ bool tsvc__crypto_ec_point_valid(tsvc_key_type type, const uint8_t *point, size_
             c = &curves[i];
     if (c == NULL || point == NULL || len != 1 + 2 * c->len || point[0] != 0x04)
         return false;
-    bn p, b, x, y, lhs, rhs, t;
-    bn_from_hex(&p, c->p_hex);
-    bn_from_hex(&b, c->b_hex);
+    const bn *p = &c->p;
+    bn x, y, lhs, rhs, t, one;
     bn_from_be(&x, point + 1, c->len);
     bn_from_be(&y, point + 1 + c->len, c->len);
-    if (bn_cmp(&x, &p) >= 0 || bn_cmp(&y, &p) >= 0)
+    if (bn_cmp(&x, p, LIMBS) >= 0 || bn_cmp(&y, p, LIMBS) >= 0)
         return false;
     /* y^2 = x^3 - 3x + b, both sides multiplied by R^-2 (R invertible
-     * mod p), so that Montgomery products of plain values can be compared:
-     * y^2 R^-2 = x^3 R^-2 - (3x - b) R^-2. */
-    size_t n = (c->len + 3) / 4;
-    uint32_t pinv = mont_pinv(&p);
-    bn one;
+     * mod p), so that Montgomery products of plain values compare:
+     * y^2 R^-2 = x ((x^2 - 3) R^-1) R^-1 + b R^-2. */
+    size_t n = c->n;
+    uint32_t pinv = mont_pinv(p);
     memset(&one, 0, sizeof(one));
     one.v[0] = 1;
-    mont_mul(&t, &y, &y, &p, n, pinv);
-    mont_mul(&lhs, &t, &one, &p, n, pinv);
-    mont_mul(&t, &x, &x, &p, n, pinv);
-    mont_mul(&rhs, &t, &x, &p, n, pinv);
-    bn u;
-    mod_add(&u, &x, &x, &p);
-    mod_add(&u, &u, &x, &p);
-    mod_sub(&u, &u, &b, &p);
-    mont_mul(&t, &u, &one, &p, n, pinv);
-    mont_mul(&u, &t, &one, &p, n, pinv);
-    mod_sub(&rhs, &rhs, &u, &p);
-    return bn_cmp(&lhs, &rhs) == 0;
+    mont_mul(&t, &y, &y, p, n, pinv);   /* y^2 R^-1 */
+    mont_mul(&lhs, &t, &one, p, n, pinv); /* y^2 R^-2 */
+    mont_mul(&t, &x, &x, p, n, pinv);   /* x^2 R^-1 */
+    mod_sub(&t, &t, &c->three_r1, p, n + 1); /* (x^2 - 3) R^-1 */
+    mont_mul(&rhs, &t, &x, p, n, pinv); /* (x^3 - 3x) R^-2 */
+    mod_add(&rhs, &rhs, &c->b_r2, p, n + 1); /* (x^3 - 3x + b) R^-2 */
+    return bn_cmp(&lhs, &rhs, n + 1) == 0;
 }
