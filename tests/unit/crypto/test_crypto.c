@@ -1421,10 +1421,69 @@ static void verify_keeps_allocations_balanced(void **state)
     assert_int_equal(g_allocs, g_frees);
 }
 
+/* Two keys of one type, their signatures of "abc" and their SPKIs. */
+typedef struct key_pair_job {
+    tsvc_ctx *ctx;
+    size_t backend;
+    tsvc_key *key[2];
+    tsvc__sig_params p;
+    tsvc_buf sig[2], spki[2];
+    int rounds;
+    int failures;
+} key_pair_job;
+
+static bool key_pair_init(key_pair_job *j, tsvc_ctx *ctx, tsvc_key_type type)
+{
+    memset(j, 0, sizeof(*j));
+    j->ctx = ctx;
+    if (!key_and_signature(ctx, type, &j->key[0], &j->p, &j->sig[0]))
+        return false;
+    assert_true(key_and_signature(ctx, type, &j->key[1], &j->p, &j->sig[1]));
+    for (int k = 0; k < 2; k++)
+        assert_int_equal(tsvc_pubkey_export(j->key[k]->pub, &j->spki[k], TSVC_FORMAT_DER, NULL),
+                         TSVC_OK);
+    return true;
+}
+
+static void key_pair_free(key_pair_job *j)
+{
+    for (int k = 0; k < 2; k++) {
+        tsvc_buf_dispose(&j->spki[k]);
+        tsvc_buf_dispose(&j->sig[k]);
+        tsvc_key_free(j->key[k]);
+    }
+}
+
+/* Imports the two public keys in turn on j->ctx, each verifying (twice, on
+ * j->backend) its own signature and refusing the other's; counts failures. */
+static void *key_pair_turns(void *arg)
+{
+    key_pair_job *j = arg;
+    for (int n = 0; n < j->rounds; n++) {
+        int k = n % 2;
+        tsvc_pubkey *pub = NULL;
+        if (tsvc_pubkey_import(j->ctx, &pub, j->spki[k].data, j->spki[k].len, NULL) != TSVC_OK) {
+            j->failures++;
+            continue;
+        }
+        for (int twice = 0; twice < 2; twice++) {
+            if (tsvc__verify_on_backend(j->ctx, j->backend, pub, &j->p, (const uint8_t *)"abc",
+                                        3, j->sig[k].data, j->sig[k].len, NULL) != TSVC_OK ||
+                tsvc__verify_on_backend(j->ctx, j->backend, pub, &j->p, (const uint8_t *)"abc",
+                                        3, j->sig[1 - k].data, j->sig[1 - k].len,
+                                        NULL) != TSVC_ERR_SIGNATURE_INVALID)
+                j->failures++;
+        }
+        tsvc_pubkey_free(pub);
+    }
+    return NULL;
+}
+
 /*
  * Public keys imported, used and released one after the other on each
  * backend (the OpenSSL backend gives a released EC handle to the next
- * import): each verifies its own signature and refuses the other key's.
+ * import), first by one thread, then by four at once on the same context:
+ * each verifies its own signature and refuses the other key's.
  */
 static void pubkey_handles_reused_in_turn(void **state)
 {
@@ -1433,44 +1492,33 @@ static void pubkey_handles_reused_in_turn(void **state)
     static const tsvc_key_type types[] = {TSVC_KEY_ECDSA_P256, TSVC_KEY_ECDSA_P384};
     size_t tested = 0;
     for (size_t t = 0; t < 2; t++) {
-        tsvc_key *key[2] = {NULL, NULL};
-        tsvc__sig_params p;
-        tsvc_buf sig[2] = {TSVC_BUF_INIT, TSVC_BUF_INIT}, spki[2] = {TSVC_BUF_INIT, TSVC_BUF_INIT};
-        if (!key_and_signature(ctx, types[t], &key[0], &p, &sig[0]))
+        key_pair_job base;
+        if (!key_pair_init(&base, ctx, types[t]))
             continue;
-        assert_true(key_and_signature(ctx, types[t], &key[1], &p, &sig[1]));
-        for (int k = 0; k < 2; k++)
-            assert_int_equal(tsvc_pubkey_export(key[k]->pub, &spki[k], TSVC_FORMAT_DER, NULL),
-                             TSVC_OK);
         for (size_t b = 0; b < tsvc_ctx_num_backends(ctx); b++) {
             if (!backend_selected(ctx, b) ||
-                !tsvc_ctx_backend_supports(ctx, b, TSVC_OP_VERIFY, types[t], p.scheme, p.hash))
+                !tsvc_ctx_backend_supports(ctx, b, TSVC_OP_VERIFY, types[t], base.p.scheme,
+                                           base.p.hash))
                 continue;
-            for (int n = 0; n < 6; n++) {
-                int k = n % 2;
-                tsvc_pubkey *pub = NULL;
-                assert_int_equal(tsvc_pubkey_import(ctx, &pub, spki[k].data, spki[k].len, NULL),
-                                 TSVC_OK);
-                for (int twice = 0; twice < 2; twice++) {
-                    assert_int_equal(tsvc__verify_on_backend(ctx, b, pub, &p,
-                                                             (const uint8_t *)"abc", 3,
-                                                             sig[k].data, sig[k].len, NULL),
-                                     TSVC_OK);
-                    assert_int_equal(tsvc__verify_on_backend(ctx, b, pub, &p,
-                                                             (const uint8_t *)"abc", 3,
-                                                             sig[1 - k].data, sig[1 - k].len,
-                                                             NULL),
-                                     TSVC_ERR_SIGNATURE_INVALID);
-                }
-                tsvc_pubkey_free(pub);
+            base.backend = b;
+            base.rounds = 6;
+            base.failures = 0;
+            key_pair_turns(&base);
+            assert_int_equal(base.failures, 0);
+            key_pair_job jobs[4];
+            pthread_t th[4];
+            for (int i = 0; i < 4; i++) {
+                jobs[i] = base;
+                jobs[i].rounds = 10;
+                assert_int_equal(pthread_create(&th[i], NULL, key_pair_turns, &jobs[i]), 0);
+            }
+            for (int i = 0; i < 4; i++) {
+                pthread_join(th[i], NULL);
+                assert_int_equal(jobs[i].failures, 0);
             }
             tested++;
         }
-        for (int k = 0; k < 2; k++) {
-            tsvc_buf_dispose(&spki[k]);
-            tsvc_buf_dispose(&sig[k]);
-            tsvc_key_free(key[k]);
-        }
+        key_pair_free(&base);
     }
     tsvc_ctx_free(ctx);
     if (tested == 0) {
