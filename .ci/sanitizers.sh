@@ -201,6 +201,23 @@ sanitizer_reports() {
     ! grep -E -m 5 'ERROR: (AddressSanitizer|LeakSanitizer)|SUMMARY: UndefinedBehaviorSanitizer|: runtime error: ' "$1"
 }
 
+# finish_step PART RC LOG DETAIL: the report line of a step whose output is
+# in LOG: SKIPPED on exit status 77 (the reason from LOG, printed loudly),
+# FAILED on any other non-zero status or on a sanitizer report in LOG.
+finish_step() {
+    local part="$1" rc="$2" log="$3" detail="$4"
+    if [ "$rc" -eq 77 ]; then
+        local why
+        why="$(grep -m1 -o 'SKIPPED.*' "$log" | sed 's/^SKIPPED:* *//')"
+        echo "SKIPPED: $part: ${why:-exit status 77}" >&2
+        report "$part" 77 "${why:-exit status 77}"
+        return
+    fi
+    if ! sanitizer_reports "$log" >&2; then rc=1; fi
+    [ "$rc" -eq 0 ] || tail -80 "$log" >&2
+    report "$part" "$rc" "$detail"
+}
+
 asan_setup() {
     setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
 }
@@ -235,15 +252,7 @@ part_asan_python() {
     asan_env "$ROOT/$dir/lsan-python.supp" \
         python3 bindings/python/run_tests.py "$dir" > "$log" 2>&1 || rc=$?
     detail="$(grep -E '^[0-9]+ (passed|failed|skipped|error)' "$log" | tail -1)"
-    detail="${detail:-no pytest summary}"
-    if [ "$rc" -eq 77 ]; then
-        echo "SKIPPED: $(grep -m1 SKIPPED "$log")" >&2
-        report asan-python 77 "$(grep -m1 -o 'SKIPPED.*' "$log")"
-        return
-    fi
-    if ! sanitizer_reports "$log" >&2; then rc=1; fi
-    [ "$rc" -eq 0 ] || tail -80 "$log" >&2
-    report asan-python "$rc" "$detail, $((SECONDS - t0))s"
+    finish_step asan-python "$rc" "$log" "${detail:-no pytest summary}, $((SECONDS - t0))s"
 }
 
 part_asan_go() {
@@ -253,14 +262,7 @@ part_asan_go() {
     build_suites "$dir" target:trustsvc || { report asan-go 1 "build"; return; }
     log "ASan+UBSan: Go bindings (go test -asan)"
     asan_env "$ROOT/.ci/lsan.supp" bindings/go/run_tests.sh "$dir" > "$log" 2>&1 || rc=$?
-    if [ "$rc" -eq 77 ]; then
-        echo "SKIPPED: $(grep -m1 SKIPPED "$log")" >&2
-        report asan-go 77 "$(grep -m1 -o 'SKIPPED.*' "$log")"
-        return
-    fi
-    if ! sanitizer_reports "$log" >&2; then rc=1; fi
-    [ "$rc" -eq 0 ] || tail -80 "$log" >&2
-    report asan-go "$rc" "$(grep -c '^--- PASS' "$log") passed, $(grep -c '^--- FAIL' "$log") failed, $(grep -c '^--- SKIP' "$log") skipped (and TestMemoryFlat left out), $(grep -m1 -o 'go[0-9][0-9.]*' "$log"), $((SECONDS - t0))s"
+    finish_step asan-go "$rc" "$log" "$(grep -c '^--- PASS' "$log") passed, $(grep -c '^--- FAIL' "$log") failed, $(grep -c '^--- SKIP' "$log") skipped (and TestMemoryFlat left out), $(grep -m1 -o 'go[0-9][0-9.]*' "$log"), $((SECONDS - t0))s"
 }
 
 part_asan_bench() {
@@ -273,14 +275,12 @@ part_asan_bench() {
     ASAN_EXTRA=fast_unwind_on_malloc=0 asan_env "$ROOT/.ci/lsan.supp" \
         meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes "$JOBS" \
         --timeout-multiplier 3 --suite bench --logbase asan-bench > "$log" 2>&1 || rc=$?
-    local n=0 cms_rc=0
+    local cms=passed
     echo "== bench-cms-stream --mib 16 --no-peer" >> "$log"
     ASAN_EXTRA=fast_unwind_on_malloc=0 asan_env "$ROOT/.ci/lsan.supp" \
-        "$dir/bench/cms/bench-cms-stream" --mib 16 --no-peer >> "$log" 2>&1 || cms_rc=$?
-    [ "$cms_rc" -eq 0 ] || { echo "bench-cms-stream: exit $cms_rc" >&2; rc=1; n=1; }
-    if ! sanitizer_reports "$log" >&2; then rc=1; fi
-    [ "$rc" -eq 0 ] || tail -80 "$log" >&2
-    report asan-bench "$rc" "$(counts "$dir/meson-logs/asan-bench.json") + bench-cms-stream $([ "$n" -eq 0 ] && echo passed || echo failed), $((SECONDS - t0))s"
+        "$dir/bench/cms/bench-cms-stream" --mib 16 --no-peer >> "$log" 2>&1 || { cms=failed; rc=1; }
+    finish_step asan-bench "$rc" "$log" \
+        "$(counts "$dir/meson-logs/asan-bench.json") + bench-cms-stream $cms, $((SECONDS - t0))s"
 }
 
 part_valgrind() {
