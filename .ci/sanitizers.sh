@@ -12,10 +12,11 @@
 #                     library, the interpreter run with gcc's libasan and
 #                     libubsan preloaded and PYTHONMALLOC=malloc
 #                     (bindings/python/run_tests.py does this for any ASan
-#                     build tree); LeakSanitizer with .ci/lsan.supp plus
-#                     .ci/lsan-python.supp (cffi's never-freed module
-#                     definition); the RSS test is skipped, LeakSanitizer
-#                     takes its place;
+#                     build tree); LeakSanitizer with .ci/lsan.supp, run
+#                     after the tests and before the interpreter finalises,
+#                     where only leaks whose whole stack is the
+#                     interpreter's are not counted; the RSS test is
+#                     skipped, LeakSanitizer takes its place;
 #        asan-go      the Go bindings' `go vet` and `go test -asan` (Go 1.18
 #                     or later, cgo with gcc: one ASan runtime;
 #                     bindings/go/run_tests.sh); Go 1.25 and later scan the
@@ -248,8 +249,7 @@ part_asan_python() {
     # Python frames have no frame pointers, so the default fast unwinding
     # is kept (full unwinding of every interpreter allocation would take
     # minutes); the library's and the extension's frames are complete.
-    cat "$ROOT/.ci/lsan.supp" "$ROOT/.ci/lsan-python.supp" > "$dir/lsan-python.supp"
-    asan_env "$ROOT/$dir/lsan-python.supp" \
+    asan_env "$ROOT/.ci/lsan.supp" \
         python3 bindings/python/run_tests.py "$dir" > "$log" 2>&1 || rc=$?
     detail="$(grep -E '^[0-9]+ (passed|failed|skipped|error)' "$log" | tail -1)"
     finish_step asan-python "$rc" "$log" "${detail:-no pytest summary}, $((SECONDS - t0))s"
