@@ -1249,7 +1249,6 @@ int main(int argc, char **argv)
     if (want(ROW_STREAM_SIGN) || want(ROW_STREAM_VERIFY)) {
         stream_job sj = {ctx,  jobs[0].key, leaf,     inter,
                          NULL, NULL,        hj.buf,   hj.total, TSVC_BUF_INIT};
-        vj.store = NULL;
         if (cmsv_build_ours(&vj, &sj.store, &sj.policy) != 0)
             die("store");
         double saved = g_min_seconds;
