@@ -691,7 +691,29 @@ static bool all_ascii(const uint32_t *cps, size_t n)
  * cannot hold (non-ASCII for the IA5String types emailAddress and DC) is
  * written as '#' and the hex of its element, which reads back unchanged.
  */
-static void append_value(sbuf *sb, const tsvc__x509_attr *a, const attr_name *an)
+static bool printable_char(uint8_t c);
+
+/* The string type tsvc__name_from_text() gives a text value of @p an
+ * (NULL: a dotted OID) made of the code points @p cps. */
+static uint32_t text_value_tag(const attr_name *an, const uint32_t *cps, size_t n)
+{
+    if (an == NULL)
+        return TSVC__TAG_UTF8_STRING;
+    if (an->tag == TSVC__TAG_PRINTABLE_STRING)
+        for (size_t i = 0; i < n; i++)
+            if (cps[i] >= 0x80 || !printable_char((uint8_t)cps[i]))
+                return TSVC__TAG_UTF8_STRING;
+    return an->tag;
+}
+
+/*
+ * @p keep_type: the value is one of several in its RDN, whose DER order
+ * depends on the string types; a value whose text would read back as
+ * another type is then written as '#' and hex too, so that the text reads
+ * back to the same RDN in the same order.
+ */
+static void append_value(sbuf *sb, const tsvc__x509_attr *a, const attr_name *an,
+                         bool keep_type)
 {
     size_t n = 0;
     uint32_t *cps = NULL;
@@ -703,7 +725,8 @@ static void append_value(sbuf *sb, const tsvc__x509_attr *a, const attr_name *an
         return;
     }
     if (!decode_string(a->tag, &a->value, cps, &n) ||
-        (an != NULL && an->tag == TSVC__TAG_IA5_STRING && !all_ascii(cps, n))) {
+        (an != NULL && an->tag == TSVC__TAG_IA5_STRING && !all_ascii(cps, n)) ||
+        (keep_type && text_value_tag(an, cps, n) != a->tag)) {
         /* Not a string this layer knows, or not one the attribute's text
          * form can carry: '#' and the hex of the element. */
         sb_add(sb, "#", 1);
@@ -763,7 +786,7 @@ tsvc_status tsvc__name_to_text(const tsvc_ctx *ctx, const tsvc__cbs *name, tsvc_
                 sb_str(&sb, text);
             }
             sb_add(&sb, "=", 1);
-            append_value(&sb, &attrs[i], an);
+            append_value(&sb, &attrs[i], an, end - start > 1);
         }
         end = start;
     }
