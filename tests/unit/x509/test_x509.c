@@ -385,6 +385,8 @@ static void verify_chain(const char *root, const char *intermediate, const char 
 static void ecdsa_chain_verifies(void **state)
 {
     (void)state;
+    tsvc_test_require_verify(TSVC_KEY_ECDSA_P256, TSVC_SIG_ECDSA, TSVC_HASH_SHA256,
+                             "ECDSA P-256 with SHA-256");
     verify_chain("ec-root.der", "ec-int.der", "ec-leaf.der", TSVC_KEY_ECDSA_P256,
                  TSVC_SIG_ECDSA, TSVC_HASH_SHA256);
 }
@@ -392,6 +394,8 @@ static void ecdsa_chain_verifies(void **state)
 static void rsa_chain_verifies(void **state)
 {
     (void)state;
+    tsvc_test_require_verify(TSVC_KEY_RSA, TSVC_SIG_RSA_PKCS1, TSVC_HASH_SHA256,
+                             "RSA PKCS#1 v1.5 with SHA-256");
     verify_chain("rsa-root.pem", "rsa-int.pem", "rsa-leaf.pem", TSVC_KEY_RSA,
                  TSVC_SIG_RSA_PKCS1, TSVC_HASH_SHA256);
     tsvc_cert *c = must_parse("rsa-leaf.der");
@@ -409,6 +413,8 @@ static void rsa_chain_verifies(void **state)
 static void rsa_pss_signature(void **state)
 {
     (void)state;
+    tsvc_test_require_verify(TSVC_KEY_RSA, TSVC_SIG_RSA_PSS, TSVC_HASH_SHA256,
+                             "RSA-PSS with SHA-256");
     /* openssl: Signature Algorithm: rsassaPss, sha256, mgf1 with sha256, salt 0x20 */
     tsvc_cert *l = must_parse("rsa-pss-leaf.pem"), *i = must_parse("rsa-int.pem");
     assert_int_equal(tsvc_cert_sig_scheme(l), TSVC_SIG_RSA_PSS);
