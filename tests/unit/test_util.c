@@ -67,3 +67,31 @@ void tsvc_test_require_verify(tsvc_key_type type, tsvc_sig_scheme scheme, tsvc_h
         skip();
     }
 }
+
+static void *counting_alloc(void *opaque, size_t n)
+{
+    tsvc_test_counter *c = opaque;
+    if (c->budget == 0)
+        return NULL;
+    if (c->budget > 0)
+        c->budget--;
+    void *p = malloc(n);
+    if (p != NULL)
+        c->live++;
+    return p;
+}
+
+static void counting_free(void *opaque, void *p)
+{
+    tsvc_test_counter *c = opaque;
+    if (p != NULL) {
+        c->live--;
+        free(p);
+    }
+}
+
+tsvc_allocator tsvc_test_counting_allocator(tsvc_test_counter *counter)
+{
+    tsvc_allocator a = {counting_alloc, counting_free, counter};
+    return a;
+}

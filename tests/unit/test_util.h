@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: Apache-2.0
  * Helpers shared by the unit tests (tests/unit/test_util.c, linked into
  * each test through test_util_dep): reading test data relative to the
- * source tree and parsing test certificates. Include after <cmocka.h>.
+ * source tree, parsing test certificates, skipping a test whose backend
+ * capability is missing and a counting allocator. Include after <cmocka.h>.
  *
  * Thread safety: the functions keep no state; a failure ends the running
  * cmocka test, so call them from the test's thread.
@@ -40,5 +41,19 @@ tsvc_cert *tsvc_test_load_cert(tsvc_ctx *ctx, const char *dir, const char *name)
  */
 void tsvc_test_require_verify(tsvc_key_type type, tsvc_sig_scheme scheme, tsvc_hash_alg hash,
                               const char *what);
+
+/**
+ * Allocator hooks that count live allocations and can be made to fail:
+ * pass tsvc_test_counting_allocator(&counter) to tsvc_ctx_new(). While
+ * @c budget is >= 0 each allocation uses one unit of it and fails once it
+ * is 0; -1 means unlimited. @c live is the number of blocks not yet freed.
+ */
+typedef struct tsvc_test_counter {
+    long budget;
+    long live;
+} tsvc_test_counter;
+
+/** The counting allocator hooks of @p counter (see tsvc_test_counter). */
+tsvc_allocator tsvc_test_counting_allocator(tsvc_test_counter *counter);
 
 #endif /* TSVC_TESTS_UNIT_TEST_UTIL_H */

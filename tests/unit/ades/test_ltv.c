@@ -27,14 +27,15 @@
 #include "cms/cms.h"
 #include "cms/tst.h"
 #include "crypto/crypto.h"
-#include "trustsvc/sys/backend.h"
-#include "tsvc_config.h"
+#include "test_util.h"
 #include "trustsvc/certbuilder.h"
 #include "trustsvc/fetch.h"
 #include "trustsvc/ltv.h"
 #include "trustsvc/revoke.h"
 #include "trustsvc/sign.h"
+#include "trustsvc/sys/backend.h"
 #include "trustsvc/tsp.h"
+#include "tsvc_config.h"
 
 #define HOUR INT64_C(3600)
 #define DAY (24 * HOUR)
@@ -891,38 +892,11 @@ static void test_bad_input(void **state)
 
 /* ---- allocation failures: every one is reported, nothing leaks ---- */
 
-typedef struct counting {
-    long budget; /* allocations left; -1: unlimited */
-    long live;
-} counting;
-
-static void *c_alloc(void *opaque, size_t n)
-{
-    counting *c = opaque;
-    if (c->budget == 0)
-        return NULL;
-    if (c->budget > 0)
-        c->budget--;
-    void *p = malloc(n);
-    if (p != NULL)
-        c->live++;
-    return p;
-}
-
-static void c_free(void *opaque, void *p)
-{
-    counting *c = opaque;
-    if (p != NULL) {
-        c->live--;
-        free(p);
-    }
-}
-
 static void test_allocation_failures(void **state)
 {
     (void)state;
-    counting cnt = {-1, 0};
-    tsvc_allocator al = {c_alloc, c_free, &cnt};
+    tsvc_test_counter cnt = {-1, 0};
+    tsvc_allocator al = tsvc_test_counting_allocator(&cnt);
     tsvc_ctx *ctx = NULL;
     tsvc_buf a = TSVC_BUF_INIT, bt = TSVC_BUF_INIT;
     int64_t now = T0 + 20 * YEAR;

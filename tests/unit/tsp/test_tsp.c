@@ -22,6 +22,7 @@
 
 #include "cms/tst.h"
 #include "path/report.h"
+#include "test_util.h"
 #include "trustsvc/fetch.h"
 #include "trustsvc/tsp.h"
 #include "tsp/tsp.h"
@@ -1135,38 +1136,11 @@ static void test_response_mutations(void **state)
 
 /* ---- allocation failures: every one is reported, nothing leaks ---- */
 
-typedef struct counting {
-    long budget; /* allocations left; -1: unlimited */
-    long live;
-} counting;
-
-static void *c_alloc(void *opaque, size_t n)
-{
-    counting *c = opaque;
-    if (c->budget == 0)
-        return NULL;
-    if (c->budget > 0)
-        c->budget--;
-    void *p = malloc(n);
-    if (p != NULL)
-        c->live++;
-    return p;
-}
-
-static void c_free(void *opaque, void *p)
-{
-    counting *c = opaque;
-    if (p != NULL) {
-        c->live--;
-        free(p);
-    }
-}
-
 static void test_allocation_failures(void **state)
 {
     (void)state;
-    counting cnt = {-1, 0};
-    tsvc_allocator a = {c_alloc, c_free, &cnt};
+    tsvc_test_counter cnt = {-1, 0};
+    tsvc_allocator a = tsvc_test_counting_allocator(&cnt);
     tsvc_ctx *ctx = NULL;
     static uint8_t buf[65536];
     assert_int_equal(tsvc_ctx_new(&ctx, &a, NULL), TSVC_OK);
@@ -1249,8 +1223,8 @@ static void test_allocation_failures(void **state)
 static void test_tst_parse_cert_nomem(void **state)
 {
     (void)state;
-    counting cnt = {-1, 0};
-    tsvc_allocator a = {c_alloc, c_free, &cnt};
+    tsvc_test_counter cnt = {-1, 0};
+    tsvc_allocator a = tsvc_test_counting_allocator(&cnt);
     tsvc_ctx *ctx = NULL;
     static uint8_t buf[65536];
     tsvc_key *key = NULL;
