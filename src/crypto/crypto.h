@@ -30,6 +30,9 @@ tsvc_status tsvc__hash_alg_parse(const tsvc__cbs *algid_element, tsvc_hash_alg *
 /** Writes the AlgorithmIdentifier of a hash (parameters absent, per RFC 5754). */
 void tsvc__hash_alg_encode(tsvc__cbb *cbb, tsvc_hash_alg alg);
 
+/** True if a backend of @p ctx computes the hash @p alg. */
+bool tsvc__hash_available(const tsvc_ctx *ctx, tsvc_hash_alg alg);
+
 /** One-shot hash through the context's backends; @p out must hold tsvc__hash_size(alg). */
 tsvc_status tsvc__hash_oneshot(const tsvc_ctx *ctx, tsvc_hash_alg alg, const uint8_t *data,
                                size_t len, uint8_t *out, tsvc_error **err);

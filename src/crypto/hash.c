@@ -245,6 +245,11 @@ tsvc_status tsvc__crypto_hash_on(const tsvc_ctx *ctx, const tsvc__backend_slot *
     return TSVC_OK;
 }
 
+bool tsvc__hash_available(const tsvc_ctx *ctx, tsvc_hash_alg alg)
+{
+    return tsvc__crypto_pick(ctx, TSVC_OP_HASH, TSVC_KEY_NONE, TSVC_SIG_NONE, alg) != NULL;
+}
+
 tsvc_status tsvc__hash_oneshot(const tsvc_ctx *ctx, tsvc_hash_alg alg, const uint8_t *data,
                                size_t len, uint8_t *out, tsvc_error **err)
 {

@@ -401,15 +401,13 @@ tsvc_status tsvc_ocsp_response_builder_new(tsvc_ctx *ctx, tsvc_ocsp_response_bui
         return tsvc__err_code(err, TSVC_ERR_NOMEM);
     b->ctx = ctx;
     b->key = key;
-    b->hash = TSVC_HASH_SHA1;
+    /* A build without SHA-1 (libsodium only) makes SHA-256 CertIDs. */
+    b->hash = tsvc__hash_available(ctx, TSVC_HASH_SHA1) ? TSVC_HASH_SHA1 : TSVC_HASH_SHA256;
     b->ca = tsvc_cert_ref((tsvc_cert *)(uintptr_t)ca);
     b->signer = tsvc_cert_ref((tsvc_cert *)(uintptr_t)signer);
     st = signer_params(key, signer, &b->params, err);
     if (st != TSVC_OK)
         goto out;
-    /* A build without SHA-1 (libsodium only) makes SHA-256 CertIDs. */
-    if (compute_ids(b, NULL) == TSVC_ERR_NO_BACKEND)
-        b->hash = TSVC_HASH_SHA256;
     st = compute_ids(b, err);
     if (st != TSVC_OK)
         goto out;

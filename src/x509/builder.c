@@ -149,18 +149,13 @@ static tsvc_status key_id(const tsvc_ctx *ctx, const tsvc_pubkey *pub, uint8_t *
     const uint8_t *bits = tsvc__pubkey_bits(pub, &bits_len);
     if (bits == NULL)
         return tsvc__err(err, TSVC_ERR_INTERNAL, "certbuilder.key_id", -1, "no key bits");
-    tsvc_status st = tsvc__hash_oneshot(ctx, TSVC_HASH_SHA1, bits, bits_len, out, NULL);
+    const tsvc_hash_alg alg =
+        tsvc__hash_available(ctx, TSVC_HASH_SHA1) ? TSVC_HASH_SHA1 : TSVC_HASH_SHA256;
+    uint8_t digest[TSVC_HASH_MAX_SIZE];
+    tsvc_status st = tsvc__hash_oneshot(ctx, alg, bits, bits_len, digest, err);
     if (st == TSVC_OK) {
-        *out_len = tsvc__hash_size(TSVC_HASH_SHA1);
-        return TSVC_OK;
-    }
-    if (st != TSVC_ERR_NO_BACKEND)
-        return tsvc__hash_oneshot(ctx, TSVC_HASH_SHA1, bits, bits_len, out, err);
-    uint8_t sha256[32];
-    st = tsvc__hash_oneshot(ctx, TSVC_HASH_SHA256, bits, bits_len, sha256, err);
-    if (st == TSVC_OK) {
-        *out_len = tsvc__hash_size(TSVC_HASH_SHA1);
-        memcpy(out, sha256, *out_len);
+        *out_len = tsvc__hash_size(TSVC_HASH_SHA1); /* 160 bits either way */
+        memcpy(out, digest, *out_len);
     }
     return st;
 }
